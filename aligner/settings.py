@@ -36,6 +36,23 @@ class Settings:
     mine_threshold: float = 1.06
     """Ratio-margin threshold of `aligner mine --threshold auto` (tuned on UN dev)."""
 
+    # --- quote alignment (aligner/align.py) ---
+    align_candidates: int = 20
+    """Nearest targets scored per source quote before re-ranking."""
+    align_short_quote_words: int = 4
+    """Quotes shorter than this many words are matched through their sentence."""
+    align_threshold: float = 0.5
+    """Default minimum calibrated score of a reported match."""
+    align_bias: float = -14.0
+    align_variant_bias: float = -16.0
+    align_w_cos: float = 6.0
+    align_w_margin: float = 8.0
+    align_w_speaker: float = 1.5
+    align_w_numbers: float = 1.0
+    align_w_names: float = 0.6
+    align_w_outlet: float = 0.8
+    align_w_length: float = 1.0
+
     # --- reading ---
     max_file_bytes: int = 20_000_000
     """Files larger than this are refused with a clear message."""

@@ -29,3 +29,26 @@ def progress_bar(description: str, total: int | None = None) -> Iterator:
             prog.update(task, completed=done, total=total_ if total_ is not None else total)
 
         yield update
+
+
+@contextlib.contextmanager
+def stage_progress() -> Iterator:
+    """Yield ``progress(stage, done, total)`` that shows one bar per stage."""
+    labels = {"read": "Reading articles", "extract": "Finding quotes", "embed": "Embedding",
+              "align": "Aligning", "save": "Saving project"}
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console_err,
+        transient=True,
+    ) as prog:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = prog.add_task(labels.get(stage, stage), total=total)
+            prog.update(tasks[stage], completed=done, total=total)
+
+        yield progress

@@ -1,0 +1,140 @@
+"""``aligner align``: find each English quote's original and its other renderings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import app
+from ._common import console, console_err, stage_progress
+
+FORMATS = ("table", "jsonl", "tsv", "tmx")
+
+
+class Format(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    tsv = "tsv"
+    tmx = "tmx"
+
+
+def _encoder_factory(model: str | None):
+    from ..embed import get_encoder
+
+    return get_encoder(model)
+
+
+@app.command("align")
+def align_cmd(
+    paths: list[Path] = typer.Argument(..., help="Articles (.txt, .html, .md) or folders of them, in English, French and Arabic."),
+    project: Optional[Path] = typer.Option(None, "--project", "-p", help="Project file (SQLite) that keeps documents, matches and review decisions. Created if missing."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Sentence-transformers model name or local path (default: the bundled multilingual-e5-small)."),
+    top_k: int = typer.Option(3, "--top-k", "-k", min=1, help="Candidates kept per quote and kind."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", min=0.0, max=1.0, help="Only report matches scoring at least this (0..1). Default: the tuned threshold."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="Output format: table (readable), jsonl, tsv or tmx. Default: table on a terminal, else jsonl."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of the terminal."),
+) -> None:
+    """Align every English quote with its French or Arabic original and with
+    other English renderings of it; print or write the matches above the threshold."""
+    from ..io.atomic import atomic_write
+    from ..pipeline import align_paths
+    from ..settings import Settings
+
+    settings = Settings.from_env()
+    if fmt is None:
+        fmt = Format.table if (output is None and sys.stdout.isatty()) else Format.jsonl
+    if fmt is Format.tmx and output is None:
+        raise typer.BadParameter("TMX output needs --output FILE", param_hint="--format")
+
+    encoder = _encoder_factory(model)
+    proj = None
+    if project is not None:
+        from ..store import Project
+
+        proj = Project.open(project, create=True)
+    try:
+        with stage_progress() as progress:
+            result = align_paths([str(p) for p in paths], encoder, project=proj, top_k=top_k,
+                                 min_score=min_score, settings=settings, progress=progress)
+    finally:
+        if proj is not None:
+            proj.close()
+
+    for err in result.errors:
+        console_err.print(f"[yellow]skipped:[/] {err.message}", highlight=False)
+    cands = sorted(result.candidates, key=lambda c: (c.source.doc, c.source.start, c.kind, c.rank))
+
+    if fmt is Format.table:
+        text = None
+        _print_table(cands, result.stats)
+    elif fmt is Format.jsonl:
+        text = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in cands)
+    elif fmt is Format.tsv:
+        text = _tsv(cands)
+    else:
+        from ..export.tmx import export_candidates_tmx
+
+        export_candidates_tmx(cands, output)
+        text = None
+        console_err.print(f"wrote {len(cands)} matches to {output}")
+
+    if text is not None:
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            with atomic_write(output) as f:
+                f.write(text)
+            console_err.print(f"wrote {len(cands)} matches to {output}")
+    s = result.stats
+    console_err.print(
+        f"{s.get('documents', 0)} documents, {s.get('source_quotes', 0)} English quotes, "
+        f"{s.get('translation_candidates', 0)} translation and {s.get('variant_candidates', 0)} "
+        f"variant matches" + (f"; project saved to {project}" if project else ""),
+        highlight=False,
+    )
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def _tsv(cands) -> str:
+    def clean(s: str | None) -> str:
+        return (s or "").replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+    head = "kind\trank\tscore\tsource_doc\tsource_speaker\tsource_text\ttarget_doc\ttarget_lang\ttarget_speaker\ttarget_text\n"
+    rows = [
+        f"{c.kind}\t{c.rank}\t{c.score:.4f}\t{clean(c.source.doc)}\t{clean(c.source.speaker)}\t"
+        f"{clean(c.source.text)}\t{clean(c.target.doc)}\t{c.target.lang}\t{clean(c.target.speaker)}\t"
+        f"{clean(c.target.text)}\n"
+        for c in cands
+    ]
+    return head + "".join(rows)
+
+
+def _print_table(cands, stats) -> None:
+    from rich.table import Table
+
+    table = Table(title="Quote matches", show_lines=True, expand=True)
+    table.add_column("English quote", ratio=4)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("match", ratio=4)
+    table.add_column("where", ratio=2)
+    for c in cands:
+        if c.rank != 1:
+            continue
+        colour = "green" if c.score >= 0.8 else "yellow" if c.score >= 0.5 else "white"
+        src = f"“{_short(c.source.text)}”\n[dim]{c.source.speaker or '?'} · {Path(c.source.doc).name}[/]"
+        tgt = _short(c.target.text if c.target.is_quote else c.target.sentence)
+        table.add_row(src, c.kind, f"[{colour}]{c.score:.2f}[/]", tgt,
+                      f"{Path(c.target.doc).name} ({c.target.lang})\n[dim]{c.target.speaker or ''}[/]")
+    console.print(table)
+
+
+def _short(s: str, n: int = 220) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1] + "…"

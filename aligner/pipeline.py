@@ -1,0 +1,225 @@
+"""The alignment job: documents -> spans -> embeddings -> candidates.
+
+Shared by ``aligner align`` and the workbench. Pure orchestration: files are
+read through :mod:`aligner.text.reader`, the project (if any) is the only
+place anything is written, and progress is reported through a callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .align import align, query_text, target_text
+from .embed.protocol import Encoder
+from .errors import AlignerError, InputFileError
+from .records import Candidate, Document, Quote
+from .settings import SETTINGS, Settings
+
+StageProgress = Callable[[str, int, int], None]
+"""progress(stage, done, total); stages: read, extract, embed, align, save."""
+
+TARGET_LANGS = ("fr", "ar")
+
+
+class Cancelled(AlignerError):
+    code = "E010"
+
+    def __init__(self) -> None:
+        super().__init__("the alignment was cancelled; decisions and documents already saved are kept")
+
+
+@dataclass(frozen=True)
+class DocSpans:
+    """A document with its quotes and sentence targets (incl. 2-sentence windows)."""
+
+    doc: Document
+    quotes: tuple[Quote, ...]
+    sentences: tuple[Quote, ...]
+
+
+@dataclass
+class AlignResult:
+    candidates: list[Candidate]
+    documents: list[Document]
+    errors: list[InputFileError] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+
+def prepare_document(doc: Document) -> DocSpans:
+    """Split ``doc`` into sentences, extract its quotes, build sentence targets.
+
+    Sentence targets include each sentence and each pair of consecutive
+    sentences of one paragraph, so an English quote whose original runs over
+    two sentences can match both at once.
+    """
+    from .text.quotes import extract_quotes, sentence_spans
+    from .text.sentences import split_sentences
+
+    sents = split_sentences(doc)
+    quotes = tuple(extract_quotes(doc, sents))
+    singles = list(sentence_spans(doc, sents))
+    windows = []
+    for a, b in zip(singles, singles[1:]):
+        gap = doc.text[a.sentence_end:b.sentence_start]
+        if "\n" in gap or a.lang != b.lang:
+            continue
+        text = doc.text[a.sentence_start:b.sentence_end]
+        windows.append(Quote(doc=a.doc, lang=a.lang, text=text, sentence=text,
+                             start=a.sentence_start, end=b.sentence_end,
+                             sentence_start=a.sentence_start, sentence_end=b.sentence_end,
+                             speaker=a.speaker or b.speaker, outlet=a.outlet or b.outlet,
+                             is_quote=False))
+    return DocSpans(doc=doc, quotes=quotes, sentences=tuple(singles + windows))
+
+
+def outlet_language(outlet: str | None) -> str | None:
+    if not outlet:
+        return None
+    from .text import speakers
+
+    return speakers.outlet_language(outlet)
+
+
+class EmbeddingSource:
+    """Embeds texts once: asks the project cache first, then the encoder."""
+
+    def __init__(self, encoder: Encoder, project=None):
+        self.encoder = encoder
+        self.project = project
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """texts: n strings -> (n, dim) float32, L2-normalised rows."""
+        uniq = list(dict.fromkeys(texts))
+        vecs: dict[str, np.ndarray] = {}
+        missing = uniq
+        if self.project is not None and uniq:
+            found = self.project.get_embeddings(self.encoder.name, uniq)
+            vecs.update(found)
+            missing = [t for t in uniq if t not in vecs]
+        if missing:
+            new = self.encoder.encode(missing, progress=progress)
+            vecs.update(zip(missing, new))
+            if self.project is not None:
+                self.project.put_embeddings(self.encoder.name, missing, new)
+        elif progress:
+            progress(len(uniq), len(uniq))
+        if not texts:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.ascontiguousarray(np.stack([vecs[t] for t in texts]).astype(np.float32))
+
+
+def align_spans(
+    docs: Sequence[DocSpans],
+    embedder: EmbeddingSource,
+    *,
+    top_k: int = 3,
+    min_score: float | None = None,
+    settings: Settings = SETTINGS,
+    progress: StageProgress | None = None,
+) -> tuple[list[Candidate], dict]:
+    """Align the English quotes of ``docs`` with fr/ar spans and other English quotes.
+
+    Returns the candidates (both kinds) and statistics.
+    """
+    sources = [q for d in docs if d.doc.lang == "en" for q in d.quotes if q.lang == "en"]
+    targets = [t for d in docs for t in (*d.quotes, *d.sentences) if t.lang in TARGET_LANGS]
+    short = settings.align_short_quote_words
+    q_texts = [query_text(q, short) for q in sources]
+    t_texts = [target_text(t) for t in targets]
+
+    def emb_progress(done: int, total: int) -> None:
+        if progress:
+            progress("embed", done, total)
+
+    all_vecs = embedder.embed(q_texts + t_texts, progress=emb_progress)
+    src_vecs = np.ascontiguousarray(all_vecs[: len(q_texts)])
+    tgt_vecs = np.ascontiguousarray(all_vecs[len(q_texts):])
+    if progress:
+        progress("align", 0, 2)
+    outlets = [outlet_language(q.outlet) for q in sources]
+    cands = align(sources, src_vecs, targets, tgt_vecs, kind="translation", outlet_langs=outlets,
+                  top_k=top_k, min_score=min_score, settings=settings)
+    if progress:
+        progress("align", 1, 2)
+    cands += align(sources, src_vecs, sources, src_vecs, kind="variant",
+                   top_k=top_k, min_score=min_score, settings=settings)
+    if progress:
+        progress("align", 2, 2)
+    stats = {
+        "documents": len(docs),
+        "source_quotes": len(sources),
+        "targets": len(targets),
+        "translation_candidates": sum(1 for c in cands if c.kind == "translation"),
+        "variant_candidates": sum(1 for c in cands if c.kind == "variant"),
+    }
+    return cands, stats
+
+
+def align_paths(
+    paths: Sequence[str],
+    encoder: Encoder,
+    *,
+    project=None,
+    top_k: int = 3,
+    min_score: float | None = None,
+    settings: Settings = SETTINGS,
+    progress: StageProgress | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> AlignResult:
+    """Read ``paths`` (files or folders), align, and (with a project) save.
+
+    Files that cannot be read are reported in ``AlignResult.errors``; the
+    rest of the batch still runs. With a project, documents already in it are
+    aligned too, only new texts are embedded, and candidates are upserted
+    without touching any review decision.
+    """
+    from .text.reader import read_paths
+
+    def step(stage: str, done: int, total: int) -> None:
+        if cancel is not None and cancel():
+            raise Cancelled()
+        if progress:
+            progress(stage, done, total)
+
+    docs, errors = read_paths(list(paths), max_bytes=settings.max_file_bytes)
+    step("read", len(docs), len(docs))
+
+    prepared: list[DocSpans] = []
+    if project is not None:
+        for n, doc in enumerate(docs, 1):
+            doc_id, is_new = project.add_document(doc)
+            if is_new or not project.spans(doc_id):
+                ds = prepare_document(doc)
+                project.set_spans(doc_id, [*ds.quotes, *ds.sentences])
+            step("extract", n, len(docs))
+        prepared = project_doc_spans(project)
+    else:
+        for n, doc in enumerate(docs, 1):
+            prepared.append(prepare_document(doc))
+            step("extract", n, len(docs))
+
+    embedder = EmbeddingSource(encoder, project)
+    run_id = project.start_run(encoder.name, {"top_k": top_k, "min_score": min_score}) if project else None
+    cands, stats = align_spans(prepared, embedder, top_k=top_k, min_score=min_score,
+                               settings=settings, progress=step)
+    stats["unreadable_files"] = len(errors)
+    if project is not None:
+        step("save", 0, 1)
+        project.upsert_candidates(cands, run_id=run_id)
+        project.finish_run(run_id, stats)
+        step("save", 1, 1)
+    return AlignResult(candidates=cands, documents=[d.doc for d in prepared], errors=errors, stats=stats)
+
+
+def project_doc_spans(project) -> list[DocSpans]:
+    """Every current document of the project with its stored spans."""
+    out = []
+    for row in project.documents():
+        doc = project.document(row.id)
+        spans = [s.quote for s in project.spans(row.id)]
+        out.append(DocSpans(doc=doc, quotes=tuple(s for s in spans if s.is_quote),
+                            sentences=tuple(s for s in spans if not s.is_quote)))
+    return out
