@@ -190,19 +190,30 @@ def speaker_similarity(a: str | None, b: str | None) -> float | None:
         name_similarity = None
     if name_similarity is not None:
         return float(name_similarity(a, b))
-    ka = [latin_key(t) for t in re.split(r"[\s\-]+", a) if t.lower() not in _PARTICLES]
-    kb = [latin_key(t) for t in re.split(r"[\s\-]+", b) if t.lower() not in _PARTICLES]
+    ka = [latin_key(t) for t in _name_tokens(a)]
+    kb = [latin_key(t) for t in _name_tokens(b)]
     ka, kb = [k for k in ka if k], [k for k in kb if k]
     if not ka or not kb:
         return None
-    from rapidfuzz.distance import JaroWinkler
+    from rapidfuzz.distance import Indel
+
+    def sim(x: str, y: str) -> float:
+        if x.startswith("abdl") and y.startswith("abdl"):  # Abd al-X: X is the name
+            x, y = x[4:], y[4:]
+        return Indel.normalized_similarity(x, y)
 
     # the family name (last token) must agree; given names help
-    last = JaroWinkler.similarity(ka[-1], kb[-1])
+    last = sim(ka[-1], kb[-1])
     if len(ka) == 1 or len(kb) == 1:
         return last
-    first = JaroWinkler.similarity(ka[0], kb[0])
-    return 0.7 * last + 0.3 * first
+    return 0.7 * last + 0.3 * sim(ka[0], kb[0])
+
+
+def _name_tokens(name: str) -> list[str]:
+    """Name tokens without particles; Abdul/Abdel/Abd al- glued to what follows."""
+    s = name.lower()
+    s = re.sub(r"\babd(?:[ue]l|[-\s]+al|[-\s]+el|[-\s]+ul)?[-\s]*(?=\w)", "abdal", s)
+    return [t for t in re.split(r"[\s\-]+", s) if t and t not in _PARTICLES]
 
 
 def speaker_cue(a: str | None, b: str | None) -> float:

@@ -1,0 +1,63 @@
+import pytest
+
+from aligner import cues
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("around 25,000 dollars", {25000.0}),
+        ("environ 25 000 dollars", {25000.0}),
+        ("1.1 million Syrians", {1.1, 1_000_000.0}),
+        ("1,1 million de Syriens", {1.1, 1_000_000.0}),
+        ("قتل ٣٥ مقاتلا", {35.0}),
+        ("ten days", {10.0}),
+        ("dix jours", {10.0}),
+        ("no numbers here", set()),
+    ],
+)
+def test_extract_numbers(text, expected):
+    assert set(cues.extract_numbers(text)) == expected
+
+
+def test_number_agreement_signs():
+    assert cues.number_agreement("35 killed in 24 hours", "35 tués en 24 heures") == 1.0
+    assert cues.number_agreement("35 killed", "12 tués") == -1.0
+    assert cues.number_agreement("they left", "ils sont partis") == 0.0
+    assert -1.0 < cues.number_agreement("35 killed", "ils sont partis") < 0.0
+
+
+def test_latin_key_variants_collapse():
+    assert cues.latin_key("Kodmani") == cues.latin_key("Qadamani")
+    assert cues.latin_key("Sergueï") == cues.latin_key("Sergey") == cues.latin_key("Sergei")
+    assert cues.latin_key("Halqi") == cues.latin_key("Halki")
+    assert cues.latin_key("Lavrov") != cues.latin_key("Kerry")
+
+
+def test_entity_agreement():
+    a = "Russian Foreign Minister Sergey Lavrov spoke to John Kerry."
+    b = "Le ministre russe Sergueï Lavrov a parlé avec John Kerry."
+    assert cues.entity_agreement(a, b) == 1.0
+    assert cues.entity_agreement(a, "Le président Hassan Rouhani a parlé à Téhéran.") < 0
+    assert cues.entity_agreement(a, "قال لافروف") == 0.0
+
+
+def test_length_cue():
+    assert cues.length_cue("a" * 100, "b" * 115, "fr") == pytest.approx(0.0, abs=1e-9)
+    assert cues.length_cue("a" * 100, "b" * 400, "fr") == -1.0
+    assert -1.0 < cues.length_cue("a" * 100, "b" * 200, "fr") < 0
+
+
+def test_outlet_cue():
+    assert cues.outlet_cue("fr", "fr") == 1.0
+    assert cues.outlet_cue("fr", "ar") < 0
+    assert cues.outlet_cue(None, "ar") == 0.0
+
+
+def test_speaker_cue_spelling_variants():
+    assert cues.speaker_cue("Bassma Kodmani", "Basmah Qadamani") == 1.0
+    assert cues.speaker_cue("Rami Abdulrahman", "Rami Abdel Rahman") == 1.0
+    assert cues.speaker_cue("Sergueï Lavrov", "Sergey Lavrov") == 1.0
+    assert cues.speaker_cue("Rami Abdulrahman", "Abu Ali Abdel-Wahab") == -1.0
+    assert cues.speaker_cue("Ali Akbar Velayati", "Ali Ayyoub") == -1.0
+    assert cues.speaker_cue(None, "Ali Ayyoub") == 0.0
