@@ -20,7 +20,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/aligner model install
-	$(VENV)/bin/aligner align seeds/ --project out/demo.aligner
+	$(VENV)/bin/aligner align seeds/en seeds/fr seeds/ar --project out/demo.aligner --format table
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -ra
