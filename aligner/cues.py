@@ -190,6 +190,8 @@ def speaker_similarity(a: str | None, b: str | None) -> float | None:
         name_similarity = None
     if name_similarity is not None:
         return float(name_similarity(a, b))
+    if _is_latin(a) != _is_latin(b):
+        return None  # cross-script names need the transliterating matcher
     ka = [latin_key(t) for t in _name_tokens(a)]
     kb = [latin_key(t) for t in _name_tokens(b)]
     ka, kb = [k for k in ka if k], [k for k in kb if k]

@@ -78,9 +78,9 @@ def prepare_document(doc: Document) -> DocSpans:
 def outlet_language(outlet: str | None) -> str | None:
     if not outlet:
         return None
-    from .text import speakers
+    from .text.outlets import outlet_language as lookup
 
-    return speakers.outlet_language(outlet)
+    return lookup(outlet)
 
 
 class EmbeddingSource:
@@ -92,23 +92,20 @@ class EmbeddingSource:
 
     def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         """texts: n strings -> (n, dim) float32, L2-normalised rows."""
-        uniq = list(dict.fromkeys(texts))
-        vecs: dict[str, np.ndarray] = {}
-        missing = uniq
-        if self.project is not None and uniq:
-            found = self.project.get_embeddings(self.encoder.name, uniq)
-            vecs.update(found)
-            missing = [t for t in uniq if t not in vecs]
-        if missing:
-            new = self.encoder.encode(missing, progress=progress)
-            vecs.update(zip(missing, new))
-            if self.project is not None:
-                self.project.put_embeddings(self.encoder.name, missing, new)
-        elif progress:
-            progress(len(uniq), len(uniq))
+        texts = list(texts)
         if not texts:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
-        return np.ascontiguousarray(np.stack([vecs[t] for t in texts]).astype(np.float32))
+        if self.project is not None:
+            return self.project.embeddings_for(self.encoder, texts, progress=progress)
+        uniq = list(dict.fromkeys(texts))
+        vecs = self.encoder.encode(uniq, progress=progress)
+        pos = {t: i for i, t in enumerate(uniq)}
+        return np.ascontiguousarray(vecs[[pos[t] for t in texts]], dtype=np.float32)
+
+
+def source_quotes(docs: Sequence[DocSpans]) -> list[Quote]:
+    """The English quotes of English documents: what the aligner finds matches for."""
+    return [q for d in docs if d.doc.lang == "en" for q in d.quotes if q.lang == "en"]
 
 
 def align_spans(
@@ -124,7 +121,7 @@ def align_spans(
 
     Returns the candidates (both kinds) and statistics.
     """
-    sources = [q for d in docs if d.doc.lang == "en" for q in d.quotes if q.lang == "en"]
+    sources = source_quotes(docs)
     targets = [t for d in docs for t in (*d.quotes, *d.sentences) if t.lang in TARGET_LANGS]
     short = settings.align_short_quote_words
     q_texts = [query_text(q, short) for q in sources]
@@ -208,7 +205,7 @@ def align_paths(
     stats["unreadable_files"] = len(errors)
     if project is not None:
         step("save", 0, 1)
-        project.upsert_candidates(cands, run_id=run_id)
+        project.upsert_candidates(cands, run_id=run_id, replace_sources=source_quotes(prepared))
         project.finish_run(run_id, stats)
         step("save", 1, 1)
     return AlignResult(candidates=cands, documents=[d.doc for d in prepared], errors=errors, stats=stats)

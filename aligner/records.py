@@ -81,6 +81,9 @@ class Quote:
     outlet: str | None = None
     is_quote: bool = True
     parts: tuple[tuple[int, int], ...] = ()
+    speaker_desc: str | None = None
+    """How the text describes the speaker ("a member of the main opposition
+    council", "Prime Minister"); set also when ``speaker`` is None."""
 
     def side(self) -> dict:
         """The JSON side used by ``aligner align`` output."""
@@ -160,9 +163,22 @@ class NameVariant:
 
 @dataclass(frozen=True)
 class NameCluster:
+    """A person/organisation/place and its spellings.
+
+    ``id``: stable identifier (from the reviewed dictionary, else derived from
+    type + canonical key). ``evidence``: short human-readable reasons for the
+    grouping. ``reviewed``: the canonical form or membership comes from a
+    reviewer (imported dictionary or constraints). ``preferred``: (lang, form)
+    spelling chosen for a target language (PO msgstr).
+    """
+
     canonical: str
     type: EntityType
     variants: tuple[NameVariant, ...]
+    id: str = ""
+    evidence: tuple[str, ...] = ()
+    reviewed: bool = False
+    preferred: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict:
         d = asdict(self)

@@ -35,6 +35,23 @@ class Settings:
     ivf_nprobe: int = 16
     mine_threshold: float = 1.06
     """Ratio-margin threshold of `aligner mine --threshold auto` (tuned on UN dev)."""
+    # (aligner/search.py, margin.py, mine.py; tuned in bench/, see bench/README.md)
+    index_kind: str = "ivf"
+    """Approximate index used above ivf_threshold: ivf | hnsw."""
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+    mine_k: int = 2
+    """Neighbours per direction in the margin denominator of `aligner mine` (tuned on UN dev)."""
+    mine_margin: str = "ratio"
+    """Scoring of `aligner mine`: ratio | distance | cosine."""
+    mine_candidates: int = 16
+    """Nearest targets (by cosine) scored per sentence before picking the best."""
+    mine_center: bool = True
+    """Subtract each side's mean vector and re-normalise before scoring."""
+    mine_center_min: int = 50
+    """Sides with fewer sentences are not centred (their mean is too noisy)."""
+    mine_mode: str = "intersect"
+    """Mining candidates: intersect (mutual best) | max (union, 1-1 greedy) | fwd | bwd."""
 
     # --- quote alignment (aligner/align.py) ---
     align_candidates: int = 20
@@ -56,6 +73,20 @@ class Settings:
     # --- reading ---
     max_file_bytes: int = 20_000_000
     """Files larger than this are refused with a clear message."""
+
+    # --- project store ---
+    project_busy_timeout: float = 10.0
+    """Seconds a project write waits for another program's write to finish before a clear error."""
+    project_check_on_open: bool = True
+    """Run SQLite's quick_check when a project is opened (damaged files are refused up front)."""
+    langid_min_letters: int = 20
+    """Paragraphs with fewer letters inherit the document language."""
+    langid_span_min_letters: int = 40
+    """A sentence or quote this long is re-detected on its own (French quote in English text)."""
+    langid_min_confidence: float = 0.75
+    """Lingua confidence needed before a sentence/quote overrides its paragraph language."""
+    arabic_semicolon_ends_sentence: bool = False
+    """Split Arabic sentences at the Arabic semicolon as well as at . ! ? and the Arabic question mark."""
 
     @classmethod
     def from_env(cls, base: "Settings | None" = None) -> "Settings":

@@ -73,7 +73,9 @@ class Preferences:
     MAX_RECENT = 8
 
     def __init__(self, qsettings: QSettings | None = None):
-        self._qs = qsettings or QSettings(ORGANIZATION, APPLICATION)
+        # the default format (the app and the tests choose IniFormat), user scope
+        self._qs = qsettings or QSettings(QSettings.defaultFormat(), QSettings.UserScope,
+                                          ORGANIZATION, APPLICATION)
 
     @classmethod
     def all(cls) -> list[Setting]:

@@ -43,15 +43,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         console_err.print("interrupted; nothing was written")
         return 130
-    except Exception as e:  # click usage errors etc.
-        import click
-
-        if isinstance(e, click.exceptions.Exit):
-            return e.exit_code
-        if isinstance(e, click.ClickException):
+    except Exception as e:  # usage errors from typer's bundled click
+        try:
+            from typer._click import exceptions as cx
+        except ImportError:  # older typer uses click itself
+            import click.exceptions as cx
+        if isinstance(e, getattr(cx, "Exit", ())) or type(e).__name__ == "Exit":
+            return getattr(e, "exit_code", 0)
+        if isinstance(e, cx.ClickException):
             e.show()
             return e.exit_code
-        if isinstance(e, click.exceptions.Abort):
+        if type(e).__name__ == "Abort":
             console_err.print("aborted")
             return 1
         raise

@@ -39,8 +39,11 @@ def align_cmd(
     fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="Output format: table (readable), jsonl, tsv or tmx. Default: table on a terminal, else jsonl."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (atomically) instead of the terminal."),
 ) -> None:
-    """Align every English quote with its French or Arabic original and with
-    other English renderings of it; print or write the matches above the threshold."""
+    """Find each English quote's French or Arabic original and its other English renderings.
+
+    Prints (or writes with -o) the matches scoring above the threshold. With
+    --project, everything is kept in one file and review decisions survive re-runs.
+    """
     from ..io.atomic import atomic_write
     from ..pipeline import align_paths
     from ..settings import Settings

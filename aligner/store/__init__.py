@@ -1,0 +1,46 @@
+"""The project store: one SQLite file (``*.aligner``) per review project.
+
+It keeps documents (full text, versions), spans (quotes and sentences with
+offsets), an embedding cache, the aligner's candidates, the reviewers'
+append-only decisions, alignment runs and an append-only audit trail of
+every write. WAL mode, ``synchronous=FULL``, foreign keys, a busy timeout
+and ``BEGIN IMMEDIATE`` write transactions let the CLI and the GUI use one
+project at once; each write method commits before it returns.
+
+    from aligner.store import Project
+    with Project.open("demo.aligner", create=True) as p:
+        doc_id, is_new = p.add_document(doc)
+        ...
+
+Schema versions live in ``PRAGMA user_version``; migrations are in
+:mod:`aligner.store._schema`. Every failure surfaces as
+:class:`aligner.errors.ProjectError` with a message naming the file.
+"""
+
+from ._schema import APPLICATION_ID, MIGRATIONS, schema_version
+from ._text import normalise_search
+from .project import (
+    KINDS,
+    STATUSES,
+    CandidateRow,
+    DocumentRow,
+    EmbeddingLookup,
+    Project,
+    QueueItem,
+    SpanRow,
+)
+
+__all__ = [
+    "APPLICATION_ID",
+    "KINDS",
+    "MIGRATIONS",
+    "STATUSES",
+    "CandidateRow",
+    "DocumentRow",
+    "EmbeddingLookup",
+    "Project",
+    "QueueItem",
+    "SpanRow",
+    "normalise_search",
+    "schema_version",
+]

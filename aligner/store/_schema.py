@@ -1,0 +1,145 @@
+"""Schema of a project file and its ordered migrations.
+
+``MIGRATIONS[i]`` takes a project from schema version ``i`` to ``i + 1``.
+Each runs inside its own write transaction together with the
+``PRAGMA user_version`` bump (both are transactional in SQLite), so a
+crash mid-migration leaves the file at the previous version. Never edit a
+released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+#: PRAGMA application_id of aligner projects ("ALN1"); marks the file as ours.
+APPLICATION_ID = 0x414C4E31
+
+_V1 = [
+    """CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE documents (
+        id            INTEGER PRIMARY KEY,
+        path          TEXT NOT NULL,
+        lang          TEXT NOT NULL,
+        encoding      TEXT NOT NULL,
+        sha256        TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        title         TEXT NOT NULL DEFAULT '',
+        body          TEXT NOT NULL DEFAULT '[]',   -- JSON [[start, end], ...]
+        added         TEXT NOT NULL,                -- UTC ISO 8601
+        version       INTEGER NOT NULL DEFAULT 1,   -- 1, 2, ... per path
+        current       INTEGER NOT NULL DEFAULT 1,   -- 0 once superseded
+        superseded_by INTEGER REFERENCES documents(id),
+        extra         TEXT NOT NULL DEFAULT '{}',   -- JSON: Document fields without a column
+        UNIQUE (path, sha256)
+    )""",
+    "CREATE UNIQUE INDEX documents_current_path ON documents(path) WHERE current = 1",
+    """CREATE TABLE spans (
+        id             INTEGER PRIMARY KEY,
+        doc_id         INTEGER NOT NULL REFERENCES documents(id),
+        lang           TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        sentence       TEXT NOT NULL,
+        start          INTEGER NOT NULL,
+        "end"          INTEGER NOT NULL,
+        sentence_start INTEGER NOT NULL,
+        sentence_end   INTEGER NOT NULL,
+        speaker        TEXT,
+        outlet         TEXT,
+        is_quote       INTEGER NOT NULL,
+        parts          TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...]
+        speaker_desc   TEXT,
+        extra          TEXT NOT NULL DEFAULT '{}',  -- JSON: Quote fields without a column
+        norm           TEXT NOT NULL DEFAULT '',    -- folded text + sentence + speaker, for search
+        speaker_norm   TEXT NOT NULL DEFAULT '',
+        UNIQUE (doc_id, start, "end", is_quote)
+    )""",
+    "CREATE INDEX spans_lang ON spans(lang, is_quote)",
+    "CREATE INDEX spans_speaker ON spans(speaker_norm)",
+    """CREATE TABLE embeddings (
+        model     TEXT NOT NULL,
+        text_sha1 TEXT NOT NULL,
+        dim       INTEGER NOT NULL,
+        vec       BLOB NOT NULL,                    -- little-endian float32 * dim
+        PRIMARY KEY (model, text_sha1)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE runs (
+        id       INTEGER PRIMARY KEY,
+        model    TEXT NOT NULL,
+        params   TEXT NOT NULL DEFAULT '{}',
+        stats    TEXT,
+        started  TEXT NOT NULL,
+        finished TEXT
+    )""",
+    """CREATE TABLE candidates (
+        id               INTEGER PRIMARY KEY,
+        source_span_id   INTEGER NOT NULL REFERENCES spans(id),
+        target_span_id   INTEGER NOT NULL REFERENCES spans(id),
+        kind             TEXT NOT NULL,
+        rank             INTEGER NOT NULL,
+        score            REAL NOT NULL,
+        features         TEXT NOT NULL DEFAULT '{}',
+        run_id           INTEGER REFERENCES runs(id),
+        stale            INTEGER NOT NULL DEFAULT 0,
+        manual           INTEGER NOT NULL DEFAULT 0,
+        first_seen       TEXT NOT NULL,
+        last_seen        TEXT NOT NULL,
+        -- cache of the latest decision (kept in step by Project.decide, same transaction)
+        status           TEXT NOT NULL DEFAULT 'pending',
+        last_decision_id INTEGER REFERENCES decisions(id),
+        UNIQUE (source_span_id, target_span_id, kind)
+    )""",
+    "CREATE INDEX candidates_target ON candidates(target_span_id)",
+    "CREATE INDEX candidates_status ON candidates(status)",
+    "CREATE INDEX candidates_run ON candidates(run_id)",
+    """CREATE TABLE decisions (
+        id           INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        status       TEXT NOT NULL
+                     CHECK (status IN ('pending', 'confirmed', 'rejected', 'skipped')),
+        reviewer     TEXT NOT NULL,
+        time         TEXT NOT NULL,
+        note         TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX decisions_candidate ON decisions(candidate_id, id)",
+    """CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY,
+        time    TEXT NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT '{}'
+    )""",
+    # history is append-only: refuse edits and deletions at the database level
+    """CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+       BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
+    """CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+       BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    f"PRAGMA application_id = {APPLICATION_ID}",
+]
+
+
+def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
+    def migrate(conn: sqlite3.Connection) -> None:
+        for sql in statements:
+            conn.execute(sql)
+
+    migrate.__doc__ = f"{len(statements)} SQL statements"
+    return migrate
+
+
+#: Ordered migrations; ``len(MIGRATIONS)`` is the schema version this code writes.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _run(_V1),
+]
+
+
+def schema_version() -> int:
+    """The schema version this code understands (read at call time, so tests can extend it)."""
+    return len(MIGRATIONS)

