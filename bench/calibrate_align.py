@@ -105,7 +105,7 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, w_row: np.ndarray, l2: float = 1e
     reg = np.full(X.shape[1], l2)
     reg[0] = 0.0
     for _ in range(iters):
-        p = 1 / (1 + np.exp(-(X @ w)))
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -50, 50)))
         g = X.T @ (w_row * (p - y)) + reg * w
         h = (X * (w_row * p * (1 - p))[:, None]).T @ X + np.diag(reg)
         step = np.linalg.solve(h, g)
@@ -142,7 +142,7 @@ def main() -> None:
     off = Xv[:, 1:] @ w[1:]
     bias = 0.0
     for _ in range(100):
-        p = 1 / (1 + np.exp(-(bias + off)))
+        p = 1 / (1 + np.exp(-np.clip(bias + off, -50, 50)))
         g = np.sum(p - y[var])
         h = np.sum(p * (1 - p)) + 1e-9
         bias -= g / h

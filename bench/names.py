@@ -217,7 +217,11 @@ def bench_corpus(name: str, paths: list[Path], gold_path: Path, params: ClusterP
         for v in c.variants:
             pred_of[form_key(v.form)] = i
             pred_type[form_key(v.form)] = c.type
-    groups = [{form_key(f) for f in c["forms"]} for c in gold]
+    from aligner.names.normalize import clean_form
+    corpus_text = "\n".join(clean_form(d.text) for d in docs).casefold()
+    absent = sorted({form_key(f) for c in gold for f in c["forms"] if form_key(f) not in corpus_text})
+    groups = [{form_key(f) for f in c["forms"]} - set(absent) for c in gold]
+    groups = [g for g in groups if g]
     gold_keys = set().union(*groups)
     found = gold_keys & set(pred_of)
     p, r, f1, ng, npred = pairwise(groups, pred_of)
@@ -237,6 +241,9 @@ def bench_corpus(name: str, paths: list[Path], gold_path: Path, params: ClusterP
         f"| pairwise, gold forms that were found (clustering only) | {p2:.3f} | {r2:.3f} | {f12:.3f} | {ng2} |",
         f"| gold forms found by extraction | | {len(found) / max(len(gold_keys), 1):.3f} "
         f"({len(found)}/{len(gold_keys)}) | | |",
+        "",
+        f"Gold forms that do not occur in the texts (left out of every measure): {len(absent)}"
+        + (f" ({', '.join(absent)})" if absent else ""),
         "",
         f"Person/organisation forms found that are not in the gold: {len(extra)}"
         + (f" ({', '.join(extra[:25])}{'...' if len(extra) > 25 else ''})" if extra else ""),

@@ -28,19 +28,30 @@ class ModelService(Protocol):
 
 
 class CoreAlignmentService:
-    """Reads the given articles into the project and aligns them (aligner.align.align_project)."""
+    """Reads the given articles into the project and aligns them with the real encoder.
+
+    Uses ``aligner.align.align_project`` when the core provides it, else
+    ``aligner.pipeline.align_paths`` (same work: read, extract, embed, align,
+    save; unreadable files come back in ``result.errors``).
+    """
+
+    def __init__(self, encoder=None):
+        self.encoder = encoder  # None: the default model, loaded on the worker thread
 
     def align(self, project_path, paths, *, progress, cancel):
         from aligner import align as align_mod
         from aligner.store import Project
 
-        align_project = getattr(align_mod, "align_project", None)
-        if align_project is None:
-            from aligner.errors import AlignerError
+        paths = [str(x) for x in paths]
+        with Project.open(project_path) as p:
+            align_project = getattr(align_mod, "align_project", None)
+            if align_project is not None:
+                return align_project(p, paths, encoder=self.encoder, progress=progress, cancel=cancel)
+            from aligner.embed import get_encoder
+            from aligner.pipeline import align_paths
 
-            raise AlignerError("this version of the aligner cannot align projects yet")
-        with Project.open(project_path, create=True) as p:
-            return align_project(p, [str(x) for x in paths], progress=progress, cancel=cancel)
+            encoder = self.encoder or get_encoder()
+            return align_paths(paths, encoder, project=p, progress=progress, cancel=cancel)
 
 
 class CoreModelService:

@@ -95,13 +95,14 @@ class Job(QRunnable):
                 self.signals.cancelled.emit()
             else:
                 self.signals.finished.emit(result)
-        except Cancelled:
-            self.signals.cancelled.emit()
-        except AlignerError as e:
-            self.signals.failed.emit(str(e))
         except Exception as e:  # never let a worker take the app down
-            log.error("job %s failed:\n%s", self.name, traceback.format_exc())
-            self.signals.failed.emit(tr("Unexpected error: {error}").format(error=f"{type(e).__name__}: {e}"))
+            if isinstance(e, Cancelled) or self.token.is_set():
+                self.signals.cancelled.emit()  # the core's own "cancelled" errors included
+            elif isinstance(e, AlignerError):
+                self.signals.failed.emit(str(e))
+            else:
+                log.error("job %s failed:\n%s", self.name, traceback.format_exc())
+                self.signals.failed.emit(tr("Unexpected error: {error}").format(error=f"{type(e).__name__}: {e}"))
         finally:
             self.signals.done.emit()
 

@@ -36,7 +36,7 @@ from rapidfuzz.fuzz import ratio
 
 from ..errors import AlignerError
 from ..records import NameCluster, NameMention, NameVariant
-from .lexicon import ORG_ALIASES, ORG_CONCEPTS, ORG_HEADS, ORG_STOP, PLACE_ALIASES
+from .lexicon import ORG_ALIASES, ORG_CONCEPTS, ORG_HEADS, ORG_STOP, PLACE_ALIASES, alias_key
 from .normalize import (
     Unit,
     arabic_shape,
@@ -230,6 +230,12 @@ class NameInfo:
     initials: str = ""               # initials of an organisation's capitalised words
     short: bool = False              # one name unit / acronym: attaches, never merges alone
 
+    @property
+    def bare(self) -> bool:
+        """Only an organisation head ("the Observatory", "المرصد"): a reference, not a name."""
+        return self.type == "organization" and bool(self.heads) and not self.units and not self.concepts \
+            and not self.alias and not self.acronym
+
 
 def _org_word_class(text: str) -> tuple[str, str | None]:
     f = fold_arabic(text, soft=True) if script_of(text) == "Arab" else fold_latin(text)
@@ -252,12 +258,28 @@ def _org_word_class(text: str) -> tuple[str, str | None]:
     return "proper", None
 
 
+_INITIAL_STOP = frozenset({"of", "for", "the", "and", "de", "des", "du", "la", "le", "les", "et", "pour", "in",
+                           "on", "to", "al", "el", "l", "d"})
+
+
+def org_initials(form: str) -> str:
+    """Initials of an organisation's words, small words and elided articles skipped:
+    "Syrian Observatory for Human Rights" -> SOHR, "Haut Comité des négociations" -> HCN."""
+    out = []
+    for w in re.split(r"[\s\-]+", fold_latin(form)):
+        w = re.sub(r"^(?:l|d|qu)'", "", w).strip("'.,()")
+        if not w or w in _INITIAL_STOP:
+            continue
+        out.append(w[0])
+    return "".join(out).upper()
+
+
 @lru_cache(maxsize=65536)
 def analyse(form: str, type: str) -> NameInfo:
     """Comparable parts of ``form`` read as a name of ``type``."""
     form = clean_form(form)
     script = script_of(form)
-    key = (fold_arabic(form, soft=True) if script == "Arab" else fold_latin(form)).replace(".", "")
+    key = alias_key(form)
     if type == "place":
         return NameInfo(form, type, script, name_units(form), alias=PLACE_ALIASES.get(key))
     if type == "organization":
@@ -279,9 +301,9 @@ def analyse(form: str, type: str) -> NameInfo:
                 if cls == "stop":
                     continue
             propers.append(u)
-        stop = frozenset({"of", "for", "the", "and", "de", "des", "du", "la", "le", "et", "pour"})
-        ini = initials(form, stop) if script == "Latn" else ""
-        short = not heads and not concepts and len(propers) == 1 and alias is None
+        ini = org_initials(form) if script == "Latn" else ""
+        short = alias is None and ((not heads and not concepts and len(propers) == 1)
+                                   or (not propers and not concepts and bool(heads)))
         return NameInfo(form, type, script, tuple(propers), frozenset(heads), frozenset(concepts), alias,
                         None, ini, short)
     units = tuple(u for u in name_units(form))
@@ -408,15 +430,21 @@ def _compare_orgs(a: NameInfo, b: NameInfo, params: ClusterParams) -> Match:
         if other.initials and len(other.initials) >= 2 and other.initials == acr.acronym:
             return Match(0.9, False, "acronym")
         return NO_MATCH
-    if a.concepts == b.concepts and len(a.units) == len(b.units):
-        if a.heads == b.heads:
-            if not a.units:
-                return Match(1.0 if (a.heads or a.concepts) else 0.0, True, "same head and words")
-            return Match(min(_align_propers(a.units, b.units, params)), True, "head + proper words")
-        if a.units and (not a.heads or not b.heads):
-            # the head dropped: "Ahrar al-Sham" / "Harakat Ahrar al-Sham"
+    if a.heads == b.heads and a.concepts == b.concepts and len(a.units) == len(b.units):
+        if not a.units:
+            return Match(1.0 if (a.heads or a.concepts) else 0.0, True, "same head and words")
+        return Match(min(_align_propers(a.units, b.units, params)), True, "head + proper words")
+    if a.units and len(a.units) == len(b.units):
+        # the head or a descriptive word dropped: "Ahrar al-Sham" / "Harakat Ahrar al-Sham al-Islamiya"
+        (sm, bg) = (a, b) if len(a.heads) + len(a.concepts) <= len(b.heads) + len(b.concepts) else (b, a)
+        if sm.heads <= bg.heads and sm.concepts <= bg.concepts:
             return Match(0.95 * min(_align_propers(a.units, b.units, params)), True, "name without its head")
         return NO_MATCH
+    # a bare head ("the Observatory", "المرصد") refers to a name with that head
+    for small, big in ((a, b), (b, a)):
+        if not small.units and not small.concepts and small.heads and small.heads <= big.heads and \
+                (big.units or big.concepts):
+            return Match(0.9, False, "bare head")
     # one inside the other ("Nusra" in "Nusra Front", "Al-Zanki" in "Noureddine Al-Zanki Movement")
     for small, big in ((a, b), (b, a)):
         if small.heads <= big.heads and small.concepts <= big.concepts and 1 <= len(small.units) <= len(big.units):
@@ -767,9 +795,13 @@ def cluster_mentions(
             union(target, n.idx, f"{n.form} -> {nodes[target].form}: {why}")
         else:
             leftovers.append(n)
-    # unattached single words: the same word is one entity
+    # unattached single words: the same word is one entity; a bare head that refers to
+    # nothing in its document ("the Observatory" alone) is not a name and is dropped
+    dropped = {n.idx for n in leftovers if n.info.bare}
     same_short: dict[tuple, int] = {}
     for n in leftovers:
+        if n.idx in dropped:
+            continue
         k = (n.type, n.fkey)
         if k in same_short:
             if can_merge(uf.find(same_short[k]), uf.find(n.idx)):
@@ -791,7 +823,8 @@ def cluster_mentions(
     # ---- 5. build the clusters
     groups: dict[int, list[_Node]] = defaultdict(list)
     for n in nodes:
-        groups[assign[n.idx]].append(n)
+        if n.idx not in dropped:
+            groups[assign[n.idx]].append(n)
     canon_force: dict[str, str] = {}
     for member, canon in constraints.canonical:
         canon_force[form_key(member)] = canon

@@ -10,6 +10,8 @@ start a name. Arabic entries are given in folded form (see
 
 from __future__ import annotations
 
+import re
+
 from .normalize import fold_arabic as _fold_arabic_hard
 from .normalize import fold_latin
 
@@ -122,7 +124,13 @@ ORG_STOP = frozenset(fold_latin(w) for w in
                      "of for the and de des du d' l' la le les et pour in on to at by".split()) | frozenset(
     {"ل", "و", "في", "من"})
 
-# Well-known organisations and aliases: alias (folded) -> canonical English name
+def alias_key(text: str) -> str:
+    """Key of a known organisation / place spelling: folded, no spaces, dots, hyphens or apostrophes."""
+    f = fold_arabic(text) if any("\u0600" <= c <= "\u06ff" for c in text) else fold_latin(text)
+    return re.sub(r"['\s.\-]", "", f)
+
+
+# Well-known organisations and aliases: alias key -> canonical English name
 ORG_ALIASES: dict[str, str] = {}
 for canonical, aliases in {
     "Islamic State": "ISIS|ISIL|IS|Daesh|DAESH|Daech|Islamic State|Islamic State of Iraq and the Levant|"
@@ -141,8 +149,7 @@ for canonical, aliases in {
     "NATO": "NATO|OTAN|الناتو|حلف شمال الأطلسي",
     "Taliban": "Taliban|طالبان",
     "U.N. Security Council": "U.N. Security Council|UN Security Council|United Nations Security Council|"
-                             "Security Council|Conseil de sécurité|Conseil de securite|Conseil de sécurité de l'ONU|"
-                             "Conseil de sécurité des Nations unies|Conseil de sécurité de l'ONU|"
+                             "Security Council|Conseil de sécurité|Conseil de securite|"
                              "مجلس الأمن|مجلس الأمن الدولي",
     "Syrian Civil Defence": "Syrian Civil Defence|Syria Civil Defence|Syrian Civil Defense|White Helmets|"
                             "Casques blancs|الدفاع المدني|الدفاع المدني السوري|الخوذ البيضاء",
@@ -151,11 +158,10 @@ for canonical, aliases in {
     "Twitter": "Twitter|تويتر",
 }.items():
     for a in aliases.split("|"):
-        key = fold_arabic(a) if any("\u0600" <= c <= "\u06ff" for c in a) else fold_latin(a).replace(".", "")
-        ORG_ALIASES[key.replace("' ", "'")] = canonical
+        ORG_ALIASES[alias_key(a)] = canonical
 # dotted Arabic agency abbreviations
 for _a, _c in (("أ.ف.ب", "AFP"), ("ا.ف.ب", "AFP"), ("أ.ب", "AP"), ("ا.ب", "AP"), ("د.ب.أ", "DPA")):
-    ORG_ALIASES[fold_arabic(_a)] = _c
+    ORG_ALIASES[alias_key(_a)] = _c
 # news outlets known to the reader (aligner.text.outlets), when that module is present
 _SAFE_AR_OUTLET = {"سانا", "رويترز", "لوموند", "لوفيغارو", "بلومبرغ", "الجزيرة"}
 try:
@@ -166,9 +172,9 @@ for _o in _TEXT_OUTLETS:
     for _a in (_o.name,) + tuple(_o.aliases):
         if any("\u0600" <= c <= "\u06ff" for c in _a):
             if " " in _a.strip() or _a in _SAFE_AR_OUTLET:
-                ORG_ALIASES.setdefault(fold_arabic(_a), _o.name)
+                ORG_ALIASES.setdefault(alias_key(_a), _o.name)
         elif len(_a) >= 2:
-            ORG_ALIASES.setdefault(fold_latin(_a).replace(".", ""), _o.name)
+            ORG_ALIASES.setdefault(alias_key(_a), _o.name)
 OUTLETS = frozenset({"Reuters", "AFP", "AP", "Asharq Al-Awsat", "Journal du Dimanche", "TRT World"}
                     | {o.name for o in _TEXT_OUTLETS})
 
@@ -243,8 +249,7 @@ PLACES: dict[str, str] = {
 PLACE_ALIASES: dict[str, str] = {}
 for canonical, spellings in PLACES.items():
     for s in spellings.split("|"):
-        key = fold_arabic(s) if any("\u0600" <= c <= "\u06ff" for c in s) else fold_latin(s).replace(".", "")
-        PLACE_ALIASES[key] = canonical
+        PLACE_ALIASES[alias_key(s)] = canonical
 # lower-case nouns that, right after a capitalised name, make it a place
 PLACE_NOUNS = frozenset("""
 district neighborhood neighbourhood neighborhoods area town village city province countryside crossing camp

@@ -219,7 +219,7 @@ def _is_org_head(f: str) -> bool:
 
 def _alias(key: str) -> tuple[str, str] | None:
     """(type, canonical) of a known organisation or place spelling."""
-    k = key.replace(".", "").replace("' ", "'")
+    k = re.sub(r"['\s.\-]", "", key)
     if k in ORG_ALIASES:
         return "organization", ORG_ALIASES[k]
     if k in PLACE_ALIASES:
@@ -229,7 +229,8 @@ def _alias(key: str) -> tuple[str, str] | None:
 
 def _given(word: str) -> bool:
     parts = [p for p in re.split(r"[-\s]", word) if p]
-    return bool(parts) and latin_key(parts[0]) in latin_given_keys()
+    return bool(parts) and fold_latin(parts[0]) not in _STOP_LATIN and fold_latin(parts[0]) not in NON_NAME_WORDS \
+        and latin_key(parts[0]) in latin_given_keys()
 
 
 # ------------------------------------------------------------- mention specs
@@ -285,7 +286,8 @@ def _role_before(text: str, sent_start: int, pos: int, lang: str) -> str | None:
 _ROLE_AFTER_RE = re.compile(
     r"^\s*,\s*((?:the\s+|le\s+|la\s+|l['’])?(?:[\w.’'-]+\s+){0,3}?"
     r"(?:director|head|leader|spokesman|spokeswoman|spokesperson|chief|commander|president|minister|envoy|"
-    r"adviser|advisor|ambassador|member|founder|directeur|directrice|chef|porte-parole|président|ministre|"
+    r"adviser|advisor|ambassador|member|founder|coordinator|representative|negotiator|mediator|"
+    r"directeur|directrice|chef|porte-parole|président|ministre|coordinateur|représentant|"
     r"émissaire|envoyé|conseiller|commandant|membre|responsable)\b[^,.;:\"“”]{0,90})", re.I)
 
 
@@ -316,7 +318,9 @@ def _mark_aliases(text: str, toks: list[_Tok]) -> list[_Spec]:
     i = 0
     while i < len(toks):
         found = None
-        if toks[i].cap or toks[i].fold in {"al", "el"}:
+        elision_start = bool(_ELISION_RE.match(toks[i].text + "x")) and i + 1 < len(toks) and toks[i + 1].cap \
+            and toks[i].text[:1].isupper()
+        if toks[i].cap or toks[i].fold in {"al", "el"} or elision_start:
             for n in range(min(7, len(toks) - i), 0, -1):
                 span = toks[i:i + n]
                 if not span[-1].cap and n == 1:
@@ -325,6 +329,10 @@ def _mark_aliases(text: str, toks: list[_Tok]) -> list[_Spec]:
                 hit = _alias(key) or _alias(key.replace(" - ", "-"))
                 if hit is None and n > 1:
                     hit = _alias(re.sub(r"\s+", " ", key))
+                if hit and hit[0] == "place" and n == 1 and _given(span[0].text):
+                    nxt = toks[i + 1] if i + 1 < len(toks) else None
+                    if nxt is not None and nxt.cap and _joined(text, span[0], nxt) and nxt.fold not in _STOP_LATIN:
+                        break  # "Riyad Hijab": a given name, not the city
                 if hit:
                     nxt = toks[i + n] if i + n < len(toks) else None
                     if (nxt is not None and nxt.cap and nxt.fold not in _STOP_LATIN and not nxt.poss
@@ -411,9 +419,11 @@ def _split_and(chunk: list[_Tok], lang: str) -> list[list[_Tok]]:
     for i, t in enumerate(chunk):
         if t.fold in conj and 0 < i < len(chunk) - 1:
             right = chunk[i + 1:]
-            if any(_is_org_head(x.fold) or _is_title(x.fold, lang) for x in right) or _person_cue(right):
+            if any(_is_org_head(x.fold) or _is_title(x.fold, lang) for x in right) or _person_cue(right) \
+                    or right[0].fold in ORG_PREFIXES_LATIN:
                 left = chunk[:i]
-                if any(_is_org_head(x.fold) for x in left) and not any(_is_org_head(x.fold) for x in right):
+                if any(_is_org_head(x.fold) for x in left) and not any(_is_org_head(x.fold) for x in right) \
+                        and right[0].fold not in ORG_PREFIXES_LATIN:
                     continue  # "Organization for Security and Cooperation": one name
                 return [left] + _split_and(right, lang)
     return [chunk]
@@ -606,8 +616,9 @@ def _acronyms(text: str, toks: list[_Tok]) -> list[_Spec]:
     return out
 
 
-_DIGIT_ALIASES = sorted({k for k in ORG_ALIASES if re.search(r"\d", k) and not re.search("[\u0600-\u06ff]", k)},
-                        key=len, reverse=True)
+_DIGIT_ALIASES = [r"[\s\-.']*".join(re.escape(c) for c in k)
+                  for k in sorted({k for k in ORG_ALIASES if re.search(r"\d", k)
+                                   and not re.search("[\u0600-\u06ff]", k)}, key=len, reverse=True)]
 
 
 def _latin_sentence(text: str, s: int, e: int, lang: str) -> list[_Spec]:
@@ -616,12 +627,13 @@ def _latin_sentence(text: str, s: int, e: int, lang: str) -> list[_Spec]:
         return []
     folded = fold_latin(text[s:e])
     for k in _DIGIT_ALIASES:
-        for m in re.finditer(r"(?<!\w)" + re.escape(k) + r"(?!\w)", folded):
+        for m in re.finditer(r"(?<!\w)" + k + r"(?!\w)", folded):
             if len(folded) == e - s:  # offsets survive folding (no characters dropped)
                 for t in toks:
                     if s + m.start() <= t.start < s + m.end():
                         t.used = True
-                toks.append(_Tok(text[s + m.start():s + m.end()], s + m.start(), s + m.end(), k, True, used=True))
+                toks.append(_Tok(text[s + m.start():s + m.end()], s + m.start(), s + m.end(), m.group(), True,
+                                 used=True))
                 toks.sort(key=lambda t: t.start)
     # all-caps runs ("GEORGE OURFALIAN", "ASHARQ AL-AWSAT") are read title-cased
     for i, t in enumerate(toks):
@@ -702,6 +714,7 @@ _AR_PLACE_NOUNS = frozenset(fold_arabic(w) for w in """
 """.split())
 _AR_DOTTED_RE = re.compile(r"(?<![\u0621-\u064a])(?:[\u0621-\u064a]\.){1,3}[\u0621-\u064a](?![\u0621-\u064a])")
 _TANWEEN = "\u064b\u064c\u064d"
+_AR_GEO_NAME_NOUNS = frozenset(fold_arabic(w) for w in "جبل وادي سهل".split())
 _AR_ADMIN = frozenset(fold_arabic(w) for w in "محافظة مدينة منطقة ريف بلدة".split())
 
 
@@ -793,8 +806,9 @@ def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
                 j += 1
             if toks[i + 1].fold in DESCRIPTORS_AR or _ar_head(toks[i + 1].fold):
                 continue
-            specs.append(_Spec(toks[i + 1].start, toks[j - 1].end, "place", cue="place-noun"))
-            for t in toks[i + 1:j]:
+            first = i if f in _AR_GEO_NAME_NOUNS else i + 1
+            specs.append(_Spec(toks[first].start, toks[j - 1].end, "place", cue="place-noun"))
+            for t in toks[first:j]:
                 t.used = True
     # 2. organisations from their heads
     def org_stop(t: _Tok) -> bool:
@@ -990,24 +1004,25 @@ def extract_mentions(doc: Document, *, known: KnownUnits | None = None,
             else:
                 full.append(m)
     # units of this document's longer names, plus the corpus ones
-    pu: set[str] = set(known.person) if known else set()
-    ou: set[str] = set(known.organization) if known else set()
+    local = known_units(full)
+    pu: set[str] = set(known.person if known else ()) | set(local.person)
+    ou: set[str] = set(known.organization if known else ()) | set(local.organization)
     for m in full:
         if m.type == "person":
             pu.update(_unit_keys(m.form))
-        elif m.type == "organization":
-            ou.update(_unit_keys(m.form))
     out = list(full)
     for m, sp in shorts:
         ks = _unit_keys(m.form)
-        if sp.cue == "acronym":
-            out.append(m)  # resolved (or dropped) by clustering: an acronym alone is still a name
+        if sp.cue in ("acronym", "bare-head"):
+            out.append(m)  # resolved (or dropped) by clustering
             continue
         if ks and ks <= pu:
             out.append(m)
         elif ks and ks <= ou:
             out.append(replace(m, type="organization"))
         elif sp.cue in ("title", "speech") and ks:
+            out.append(m)
+        elif sp.cue == "single" and re.search(r"\b(?:par|by)\s*$", m.context[:0] + doc.text[max(0, m.start - 6):m.start]):
             out.append(m)
     out += _single_words(doc, pu, ou, {(m.start, m.end) for m in out} | {(m.start, m.end) for m, _ in shorts},
                          out)
@@ -1037,7 +1052,9 @@ def _single_words(doc: Document, pu: set[str], ou: set[str], taken: set[tuple[in
                 f = t.fold
                 for cand, clip in ((f, 0), (f[1:], 1)) if len(f) > 3 and f[0] in _AR_CLITICS else ((f, 0),):
                     k = arabic_key(cand)
-                    if f in _AR_STOP_NAME or f in DESCRIPTORS_AR or _gentilic(cand):
+                    if len(k) < 3:
+                        continue
+                    if f in _AR_STOP_NAME or f in DESCRIPTORS_AR or (_gentilic(cand) and k not in pu):
                         break
                     if k in pu or k in ou:
                         s = t.start + clip

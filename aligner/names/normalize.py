@@ -249,6 +249,7 @@ ABU_TOKENS = frozenset({"abu", "abou", "abo", "aboo", "umm", "um", "oum", "om", 
 ARABIC_PARTICLES = frozenset({"بن", "ابن", "بنت", "ال", "دي", "دو"})
 ARABIC_ABD = "عبد"
 ARABIC_ABU = frozenset({"ابو", "ابي", "ام"})
+_DIN = frozenset({"din", "deen", "dine", "dinn"})
 _ALLAH_RESTS = frozenset({"ullah", "allah", "ellah", "illah", "oullah", "ulah", "alah", "elah", "ulla", "alla"})
 
 
@@ -301,6 +302,7 @@ def latin_units(form: str) -> tuple[Unit, ...]:
     for chunk in re.split(r"\s+", fold_latin(raw)):
         parts = [p for p in re.split(r"-", chunk) if p]
         for j, p in enumerate(parts):
+            p = re.sub(r"^(?:l|d|qu)'(?=\w{2})", "", p)  # French elision: l'homme, d'Alep
             p = re.sub(r"'", "", p).strip(".,()")
             if not p:
                 continue
@@ -337,6 +339,12 @@ def latin_units(form: str) -> tuple[Unit, ...]:
             i += 1
             continue
         if t in {"al", "el"} and i == n - 1:
+            i += 1
+            continue
+        if t in _DIN and units and units[-1].kind == "name" and i > 0 and toks[i - 1] in (
+                LATIN_PARTICLES | LATIN_SUN_ARTICLES):
+            prev = units.pop()  # "Nour al-Din" = "Noureddine"
+            units.append(Unit(prev.text + " " + t, latin_key(prev.text + "din"), latin_skeleton(prev.text + "din")))
             i += 1
             continue
         if len(t) == 1:
@@ -384,7 +392,10 @@ def arabic_units(form: str) -> tuple[Unit, ...]:
         if f in ARABIC_PARTICLES and i < n - 1:
             i += 1
             continue
-        if f == "الله" and units:
+        if f in ("الله", "الدين") and units and units[-1].kind == "name":
+            prev = units.pop()  # سيف الدين, علاء الدين: one unit
+            units.append(Unit(f"{prev.text} {t}", prev.key + arabic_key(t), arabic_skeleton(prev.key + t[2:]),
+                              "name", "Arab"))
             i += 1
             continue
         units.append(Unit(t, arabic_key(t), arabic_skeleton(t), "name", "Arab"))

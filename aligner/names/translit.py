@@ -232,7 +232,6 @@ def latin_given_keys(min_count: int = 3) -> frozenset[str]:
     lat, _ = _given_rows(min_count)
     keys = {latin_key(w) for w in lat if w and " " not in w}
     keys |= {latin_key(p) for w in WESTERN_GIVEN for p in w.split("-")}
-    keys -= {latin_key(w) for w in STOP_CAPS}
     return frozenset(k for k in keys if len(k) >= 2)
 
 

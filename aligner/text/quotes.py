@@ -372,8 +372,8 @@ def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Se
             if s.continued:
                 continue
             spans.append(s)
-        if not group:
-            continue
+        if not group or group[-1].continued:
+            continue  # empty, or already chained from an earlier paragraph
         last = group[-1]
         cur = last
         kk = k

@@ -200,12 +200,12 @@ def _alts(words: Sequence[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
-_EN_VERB_RE = re.compile(r"(?<![\w’'-])(?:" + _alts(EN_VERBS) + r")(?![\w’'-])", re.I)
+# lower case only: "Said Jalili" is a name, "Says" opens a headline
+_EN_VERB_RE = re.compile(r"(?<![\w’'-])(?:" + _alts(EN_VERBS) + r"|According\s+to)(?![\w’'-])")
 _FR_VERB_RE = re.compile(
     r"(?<![\w’'-])(?:(?:a|ont|avait|avaient|aurait|a-t-(?:il|elle)|ont-(?:ils|elles))\s+(?:\w+\s+)?(?:"
     + _alts(FR_VERB_STEMS) + r")e?s?|(?:" + _alts(FR_PRESENT) + r")(?:-t-(?:il|elle)|-(?:il|elle|ils|elles))?"
-    r"|selon|d['’]après)(?![\w’'-])",
-    re.I,
+    r"|[Ss]elon|[Dd]['’]après)(?![\w’'-])",
 )
 _AR_VERB_RE = re.compile(r"(?<![\u0621-\u064A])(?:[وف])?(?:" + _alts(AR_VERBS) + r")(?:\s*ا?لـ?)?(?![\u0621-\u064A])")
 
@@ -218,7 +218,10 @@ class Attribution:
 
     ``kind``: "person", "org", "unnamed" (a description only), "pron"
     (he/she/il/elle/Arabic implicit subject) or "def" (the source, the
-    minister) — the last two are resolved by :func:`resolve`.
+    minister) — those two are resolved by :func:`resolve` into one of the
+    first three or "unresolved"; "none" is a clause whose subject is not a
+    speaker (a place, "Reuters reported") but may still name an outlet.
+    ``verb_pos`` is the document offset of the reporting verb.
     """
 
     verb_pos: int
@@ -505,10 +508,7 @@ def _verb_matches(text: str, lang: str) -> list[re.Match]:
     if lang == "ar" or re.search(r"[\u0621-\u064A]", text):
         out += list(_AR_VERB_RE.finditer(text))
     if lang != "ar" or re.search(r"[A-Za-z]", text):
-        out += list(_FR_VERB_RE.finditer(text)) if lang == "fr" else []
-        out += list(_EN_VERB_RE.finditer(text))
-        if lang != "fr" and re.search(r"[àâçéèêëîïôûù]", text):
-            out += list(_FR_VERB_RE.finditer(text))
+        out += list(_FR_VERB_RE.finditer(text) if lang == "fr" else _EN_VERB_RE.finditer(text))
     out.sort(key=lambda m: (m.start(), -len(m.group(0))))
     dedup = []
     last_end = -1
@@ -524,7 +524,7 @@ _SUBORD = re.compile(r"\b(?:that|which|who|whom|while|but|because|when|where|whe
                      r"after|before|if|since|until|que|qui|qu['’]|mais|car|lorsque|quand|alors que)\b", re.I)
 
 
-def _np_before(text: str, verb_start: int) -> tuple[int, int]:
+def _np_before(text: str, verb_start: int, lang: str = "en") -> tuple[int, int]:
     """(start, end) of the subject noun phrase ending just before ``verb_start``."""
     end = verb_start
     lo = 0
@@ -538,7 +538,7 @@ def _np_before(text: str, verb_start: int) -> tuple[int, int]:
     cut = 0
     for m in _SUBORD.finditer(segment):
         cut = m.end()
-    for m in _verb_matches(segment, "en"):
+    for m in _verb_matches(segment, lang):
         if m.end() <= len(segment.rstrip()) - 1:
             cut = max(cut, m.end())
     segment_start = lo + cut
@@ -764,7 +764,7 @@ def _attribute_at(text: str, v: re.Match, lang: str, base: int) -> Attribution |
             return None
         o = find_outlet_in(text, lang)
         return replace(att, outlet=o or outlet)
-    s, e = _np_before(text, v.start())
+    s, e = _np_before(text, v.start(), lang)
     if e <= s:
         return Attribution(verb_pos, None, None, "none", None, outlet)
     att = _np_attribution(text[s:e], base + s, verb_pos, lang)
@@ -892,8 +892,11 @@ def resolve(
             elif not distinct and unnamed_match is not None:
                 resolved = unnamed_match
         if resolved is not None:
+            # same paragraph: the words went to the same outlet ("X told AFP … “…,” he said")
+            same_para = paragraph_of(resolved.verb_pos) == para
             out.append(replace(att, speaker=resolved.speaker, kind=resolved.kind,
-                               desc=att.desc or resolved.desc, outlet=att.outlet))
+                               desc=att.desc or resolved.desc,
+                               outlet=att.outlet or (resolved.outlet if same_para else None)))
         else:
             out.append(replace(att, speaker=None, kind="unnamed" if att.kind == "def" else "unresolved"))
     return out

@@ -10,7 +10,7 @@ from aligner.text.boilerplate import (
     is_site_header,
     split_site_suffix,
 )
-from conftest import make_doc
+from textfixtures import make_doc
 
 SITE_ARTICLE = """Middle-east Arab News Opinion | Asharq Al-awsat
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aligner.text.langid import detect_language, paragraph_languages, span_language
-from conftest import make_doc
+from textfixtures import make_doc
 
 
 def test_detect_three_languages():

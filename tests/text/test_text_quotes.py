@@ -6,7 +6,7 @@ import pytest
 
 from aligner.text.quotes import extract_quotes, pair_marks, sentence_spans
 from aligner.text.sentences import split_sentences
-from conftest import make_doc
+from textfixtures import make_doc
 
 HEAD = "A headline for the test\n\n"
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from aligner.settings import SETTINGS
 from aligner.text.sentences import split_paragraph, split_sentences
-from conftest import make_doc
+from textfixtures import make_doc
 
 
 def _check_offsets(doc, sents):

@@ -8,7 +8,7 @@ from aligner.text import outlets
 from aligner.text.quotes import extract_quotes
 from aligner.text.speakers import find_outlet_in, outlet_language
 from aligner.text.sentences import split_sentences
-from conftest import make_doc
+from textfixtures import make_doc
 
 HEAD = "A headline for the test\n\n"
 
@@ -105,6 +105,7 @@ def test_pronoun_for_unnamed_source_stays_unnamed():
     q = quotes_of("The opposition military source told Asharq Al-Awsat that the battle would go on. "
                   "“Air strikes cannot stop us,” he said.")[0]
     assert q.speaker is None and q.speaker_desc == "The opposition military source"
+    assert q.outlet == "Asharq Al-Awsat"  # inherited from the clause it refers back to
 
 
 def test_definite_description_resolved_to_titled_person():
@@ -132,7 +133,7 @@ def test_french_pronoun_and_incise():
                    "Il a ajouté : « La France restera mobilisée. »\n\n"
                    "« Nous sommes prêts, a-t-il dit, à reprendre les négociations. »")
     assert [q.speaker for q in qs] == ["Laurent Fabius"] * 3
-    assert qs[0].outlet == "AFP" and qs[1].outlet is None
+    assert qs[0].outlet == "AFP" and qs[1].outlet == "AFP" and qs[2].outlet is None
 
 
 def test_arabic_implicit_subject_resolved():

@@ -404,3 +404,29 @@ def test_screenshot_renders_the_window(make_window, project_path, tmp_path):
     assert take_screenshot(w, str(out), (1200, 800))
     img = QImage(str(out))
     assert not img.isNull() and img.width() >= 1200
+
+
+def test_add_articles_with_the_real_pipeline(qtbot, make_window, tmp_path, dialogs):
+    """Files on disk -> reader, quote extraction, alignment (fake encoder), store -> the queue."""
+    pytest.importorskip("aligner.text.reader")
+    from fakes import FakeEncoder
+
+    from workbench.demo import write_articles
+    from workbench.services import CoreAlignmentService
+
+    paths = write_articles(tmp_path / "articles")
+    bad = tmp_path / "articles" / "broken.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x00binary\x00junk" * 50)
+    w = make_window(alignment=CoreAlignmentService(encoder=FakeEncoder(dim=64)))
+    assert w.open_project(str(tmp_path / "new.aligner"), create=True)
+    assert w.queue_model.rowCount() == 0
+    job = w.add_articles([str(tmp_path / "articles")])
+    with qtbot.waitSignal(job.signals.done, timeout=120_000):
+        pass
+    assert w.align_job is None
+    docs = {Path(d.path).name for d in w.project.documents()}
+    assert set(paths) <= docs
+    assert w.queue_model.rowCount() > 0  # English quotes found and queued
+    assert any(i.n_candidates for i in w.review.items)
+    # the unreadable file is reported, the rest went through
+    assert any("broken.txt" in msg for _t, msg in dialogs.errors)

@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         self.target_title = _title_label()
         self.target_view = ArticleView()
         self.target_view.setObjectName("target_view")
+        if self.prefs.text_point_size > 0:
+            for view in (self.source_view, self.target_view):
+                view.set_base_point_size(self.prefs.text_point_size)
         self.source_view.clear_view(tr("Open a project and pick a quote."))
         self.target_view.clear_view(tr("The selected candidate is shown here in its article."))
 

@@ -41,10 +41,11 @@ def highlight_colors(palette: QPalette) -> tuple[QColor, QColor]:
     readable in light and dark themes.
     """
     base = palette.color(QPalette.Highlight)
+    dark = palette.color(QPalette.Base).lightnessF() < 0.5
     light = QColor(base)
-    light.setAlphaF(0.16)
+    light.setAlphaF(0.32 if dark else 0.16)
     strong = QColor(base)
-    strong.setAlphaF(0.55)
+    strong.setAlphaF(0.7 if dark else 0.55)
     return light, strong
 
 
@@ -62,6 +63,10 @@ class ArticleView(QTextBrowser):
         self.doc_key: object = None
         self.highlights: list[Highlight] = []
         self._text = ""
+        self._base_point_size = self.font().pointSizeF()
+
+    ARABIC_SCALE = 1.2
+    """Arabic script reads small next to Latin at the same point size."""
 
     @property
     def text(self) -> str:
@@ -74,8 +79,16 @@ class ArticleView(QTextBrowser):
         self.clear()
         self.setPlaceholderText(placeholder)
 
+    def set_base_point_size(self, size: float) -> None:
+        if size > 0:
+            self._base_point_size = size
+            self.set_direction(self.lang)
+
     def set_direction(self, lang: str) -> None:
         rtl = is_rtl(lang)
+        font = self.font()
+        font.setPointSizeF(self._base_point_size * (self.ARABIC_SCALE if lang == "ar" else 1.0))
+        self.setFont(font)
         self.setLayoutDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
         opt = QTextOption(self.document().defaultTextOption())
         opt.setTextDirection(Qt.RightToLeft if rtl else Qt.LeftToRight)
