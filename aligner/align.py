@@ -54,7 +54,8 @@ class Weights:
             outlet=s.align_w_outlet, length=s.align_w_length,
         )
         if kind == "variant":  # same language: cosines run higher
-            base["bias"] = s.align_variant_bias
+            base.update(bias=s.align_variant_bias, cos=s.align_variant_w_cos,
+                        margin=s.align_variant_w_margin)
         return cls(**base)
 
     def logit(self, f: dict[str, float]) -> float:

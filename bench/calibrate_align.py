@@ -98,34 +98,54 @@ def demo_rows(embedder: EmbeddingSource, settings: Settings):
     return rows
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, w_row: np.ndarray, l2: float = 1e-2, iters: int = 50):
+def fit_logistic(X: np.ndarray, y: np.ndarray, w_row: np.ndarray, l2: float = 1.0, iters: int = 100,
+                 offset: np.ndarray | None = None):
     """Newton's method for weighted L2-regularised logistic regression.
-    X: (n, d) float64 with a leading column of ones; y: (n,) in {0,1}."""
+    X: (n, d) float64 with a leading column of ones; y: (n,) in {0,1};
+    offset: (n,) fixed logit part (or None). The bias is not penalised."""
+    offset = np.zeros(len(y)) if offset is None else offset
+    # fit on standardised columns so the penalty treats every cue alike
+    mu = np.r_[0.0, X[:, 1:].mean(axis=0)]
+    sd = np.r_[1.0, X[:, 1:].std(axis=0)]
+    sd[sd < 1e-9] = 1.0
+    X = (X - mu) / sd
+    X[:, 0] = 1.0
     w = np.zeros(X.shape[1])
     reg = np.full(X.shape[1], l2)
     reg[0] = 0.0
     for _ in range(iters):
-        p = 1 / (1 + np.exp(-np.clip(X @ w, -50, 50)))
+        p = 1 / (1 + np.exp(-np.clip(X @ w + offset, -50, 50)))
         g = X.T @ (w_row * (p - y)) + reg * w
         h = (X * (w_row * p * (1 - p))[:, None]).T @ X + np.diag(reg)
         step = np.linalg.solve(h, g)
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return w
+    raw = w / sd
+    raw[0] = w[0] - np.sum(w[1:] * mu[1:] / sd[1:])
+    return raw
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--un-lines", type=int, default=1500)
+    ap.add_argument("--l2", type=float, default=30.0, help="ridge penalty on the weights")
+    ap.add_argument("--rows-cache", default=None, help="JSON file to keep the feature rows in")
     args = ap.parse_args()
-    from aligner.embed import get_encoder
 
-    settings = Settings()
-    embedder = EmbeddingSource(get_encoder())
-    rows = un_rows(embedder, settings, args.un_lines) if UN.is_dir() else []
-    n_un = len(rows)
-    rows += demo_rows(embedder, settings)
+    if args.rows_cache and Path(args.rows_cache).exists():
+        cached = json.loads(Path(args.rows_cache).read_text())
+        rows, n_un = [tuple(r) for r in cached["rows"]], cached["n_un"]
+    else:
+        from aligner.embed import get_encoder
+
+        settings = Settings()
+        embedder = EmbeddingSource(get_encoder())
+        rows = un_rows(embedder, settings, args.un_lines) if UN.is_dir() else []
+        n_un = len(rows)
+        rows += demo_rows(embedder, settings)
+        if args.rows_cache:
+            Path(args.rows_cache).write_text(json.dumps({"rows": rows, "n_un": n_un}))
     kinds = np.array([r[0] for r in rows])
     X = np.array([[1.0, *r[1]] for r in rows])
     y = np.array([r[2] for r in rows], dtype=float)
@@ -135,22 +155,31 @@ def main() -> None:
     if n_un and n_demo:
         w_row[n_un:] = n_un / n_demo
     trans = kinds == "translation"
-    w = fit_logistic(X[trans], y[trans], w_row[trans])
-    # variants: same feature weights, own bias (same-language cosines run higher)
+    w = fit_logistic(X[trans], y[trans], w_row[trans], l2=args.l2)
+    # variants (our own data only): own bias, cosine and margin weights; the
+    # cue weights are shared with translations (same-language cosines run higher)
     var = kinds == "variant"
-    Xv = X[var]
-    off = Xv[:, 1:] @ w[1:]
-    bias = 0.0
-    for _ in range(100):
-        p = 1 / (1 + np.exp(-np.clip(bias + off, -50, 50)))
-        g = np.sum(p - y[var])
-        h = np.sum(p * (1 - p)) + 1e-9
-        bias -= g / h
-    print(f"rows: UN {n_un}, demo {n_demo} (positives {int(y.sum())})")
+    Xv, yv = X[var], y[var]
+    cue_cols = list(range(3, X.shape[1]))
+    off = Xv[:, cue_cols] @ w[cue_cols]
+    wv = fit_logistic(Xv[:, :3], yv, np.ones(len(yv)), l2=args.l2 / 10, offset=off)
+    print(f"rows: UN {n_un}, demo {n_demo} (positives {int(y.sum())}; variant rows {int(var.sum())}, "
+          f"positives {int(yv.sum())})")
     names = ["align_bias", *[f"align_w_{f}" for f in FEATURES]]
     for n, v in zip(names, w):
         print(f"    {n}: float = {v:.3f}")
-    print(f"    align_variant_bias: float = {bias:.3f}")
+    for n, v in zip(["align_variant_bias", "align_variant_w_cos", "align_variant_w_margin"], wv):
+        print(f"    {n}: float = {v:.3f}")
+    for label, mask, ww, cols in (("translation", trans, w, slice(None)), ("variant", var, None, None)):
+        if ww is None:
+            logit = Xv[:, :3] @ wv + off
+            yy = yv
+        else:
+            logit = X[mask] @ ww
+            yy = y[mask]
+        pred = logit > 0
+        tp = int((pred & (yy == 1)).sum()); fp = int((pred & (yy == 0)).sum()); fn = int((~pred & (yy == 1)).sum())
+        print(f"  in-sample {label}: P={tp / max(tp + fp, 1):.3f} R={tp / max(tp + fn, 1):.3f} (rows, score>=0.5)")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="queue row (1 = first) selected for --screenshot")
     ap.add_argument("--candidate", type=int, default=1, metavar="N",
                     help="candidate (1 = first) selected for --screenshot")
+    ap.add_argument("--tab", choices=["review", "names"], default="review", help="tab shown by --screenshot")
     ap.add_argument("--version", action="version", version=f"workbench {__version__}")
     return ap
 
@@ -150,8 +151,10 @@ def install_excepthook(window_getter) -> None:
     sys.excepthook = hook
 
 
-def take_screenshot(window, path: str, size: tuple[int, int], quote: int = 1, candidate: int = 1) -> bool:
+def take_screenshot(window, path: str, size: tuple[int, int], quote: int = 1, candidate: int = 1,
+                    tab: str = "review") -> bool:
     """Select a quote (1 = first) and one of its candidates, render the window to ``path``."""
+    from PySide6.QtCore import QDeadlineTimer
     from PySide6.QtWidgets import QApplication
 
     window.resize(*size)
@@ -166,6 +169,19 @@ def take_screenshot(window, path: str, size: tuple[int, int], quote: int = 1, ca
         window._on_current_quote(window.review.row)
         window._on_candidate_selected(window.review.cand_row)
         QApplication.processEvents()
+    names = window.names_view
+    if tab == "names" and hasattr(names, "load"):
+        window.tabs.setCurrentWidget(names)
+        names.load()
+        deadline = QDeadlineTimer(120_000)
+        while names.job is not None and not deadline.hasExpired():
+            QApplication.processEvents()
+            names.runner.wait(20)
+        QApplication.processEvents()
+        if names.model.rowCount():
+            names.select_cluster(0)
+        for _ in range(3):
+            QApplication.processEvents()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return window.grab().save(path, "PNG")
 
@@ -209,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         if window.project is None:
             print(f"workbench: cannot open {project!r} for the screenshot", file=sys.stderr)
             return 2
-        ok = take_screenshot(window, args.screenshot, parse_size(args.size), args.quote, args.candidate)
+        ok = take_screenshot(window, args.screenshot, parse_size(args.size), args.quote, args.candidate,
+                             args.tab)
         window.close()
         print(args.screenshot if ok else "workbench: the screenshot could not be written",
               file=sys.stdout if ok else sys.stderr)

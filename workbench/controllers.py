@@ -533,3 +533,188 @@ def open_project(path: str, *, create: bool = False, actor: str | None = None):
     from aligner.store import Project
 
     return Project.open(path, create=create, actor=actor)
+
+
+# ----------------------------------------------------------------------------- names
+
+
+class ConstraintFile:
+    """Where the reviewer's name decisions live.
+
+    The project store keeps them when it offers ``name_constraints()`` /
+    ``set_name_constraints(data, actor)``; otherwise a JSON file beside the
+    project (``<project>.names.json``, written atomically) holds them.
+    """
+
+    def __init__(self, project):
+        self.project = project
+
+    @property
+    def sidecar(self) -> Path:
+        p = Path(self.project.path)
+        return p.with_name(p.name + ".names.json")
+
+    def load(self):
+        from aligner.names.cluster import ReviewConstraints, constraints_from_json
+
+        getter = getattr(self.project, "name_constraints", None)
+        if callable(getter):
+            data = getter()
+            return constraints_from_json(data) if data else ReviewConstraints()
+        if not self.sidecar.exists():
+            return ReviewConstraints()
+        import json
+
+        try:
+            data = json.loads(self.sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            from aligner.errors import InputFileError
+
+            raise InputFileError(str(self.sidecar), f"cannot read the name decisions ({e})") from None
+        return constraints_from_json(data)
+
+    def save(self, constraints, actor: str) -> None:
+        from aligner.names.cluster import constraints_to_json
+
+        data = constraints_to_json(constraints)
+        setter = getattr(self.project, "set_name_constraints", None)
+        if callable(setter):
+            setter(data, actor)
+            return
+        import json
+
+        from aligner.io.atomic import atomic_write_text
+
+        atomic_write_text(self.sidecar, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def find_mentions(project, progress=None) -> list:
+    """Names in every current document of ``project`` (runs on a worker thread)."""
+    from aligner.names.mentions import extract_corpus
+
+    docs = [project.document(d.id) for d in project.documents()]
+    return extract_corpus(docs, progress=progress)
+
+
+class NamesController(QObject):
+    """Name clusters of a project and the reviewer's corrections to them.
+
+    Every correction is a constraint (must-link, cannot-link, canonical form)
+    saved at once; clusters are recomputed from the mentions and all the
+    constraints, so a correction survives re-running the extraction.
+    ``clusters_reset(list[NameCluster])``, ``history_changed(can_undo, can_redo)``.
+    """
+
+    clusters_reset = Signal(list)
+    history_changed = Signal(bool, bool)
+    message = Signal(str)
+
+    def __init__(self, project, reviewer: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.reviewer = reviewer or "reviewer"
+        self.store = ConstraintFile(project)
+        self.mentions: list = []
+        self.clusters: list = []
+        self.constraints = self.store.load()
+        self._undo: list = []
+        self._redo: list = []
+
+    # ------------------------------------------------------------------ data
+
+    def set_mentions(self, mentions) -> None:
+        self.mentions = list(mentions)
+        self.recluster()
+
+    def recluster(self) -> None:
+        from aligner.names.cluster import cluster_mentions
+
+        self.clusters = list(cluster_mentions(self.mentions, constraints=self.constraints))
+        self.clusters_reset.emit(list(self.clusters))
+
+    def index_of_form(self, form: str) -> int:
+        from aligner.names.normalize import form_key
+
+        key = form_key(form)
+        for i, c in enumerate(self.clusters):
+            if any(form_key(v.form) == key for v in c.variants):
+                return i
+        return -1
+
+    def mentions_of(self, variant) -> list:
+        """Mentions written exactly as ``variant`` (same form and language), in corpus order."""
+        from aligner.names.normalize import clean_form
+
+        return [m for m in self.mentions if clean_form(m.form) == variant.form and m.lang == variant.lang]
+
+    # ------------------------------------------------------------------ corrections
+
+    def _change(self, new, label: str) -> None:
+        from aligner.names.cluster import cluster_mentions
+
+        # fails with ConstraintConflict (an AlignerError) before anything is saved
+        clusters = list(cluster_mentions(self.mentions, constraints=new))
+        self.store.save(new, self.reviewer)
+        self._undo.append((self.constraints, label))
+        self._redo.clear()
+        self.constraints = new
+        self.clusters = clusters
+        self.clusters_reset.emit(list(clusters))
+        self.history_changed.emit(True, False)
+
+    def _with(self, **add):
+        from dataclasses import replace as dc_replace
+
+        c = self.constraints
+        return dc_replace(c, **{k: getattr(c, k) + tuple(v) for k, v in add.items()})
+
+    def merge(self, a: int, b: int) -> None:
+        """Clusters ``a`` and ``b`` name the same entity."""
+        if a == b:
+            return
+        forms = list(dict.fromkeys(v.form for i in (a, b) for v in self.clusters[i].variants))
+        # every spelling of both is linked to one anchor, so string evidence cannot pull one out again
+        self._change(self._with(must_link=[(forms[0], f) for f in forms[1:]]), N_("Merge"))
+
+    def split(self, index: int, forms: Sequence[str]) -> None:
+        """Move ``forms`` out of cluster ``index`` into a cluster of their own."""
+        c = self.clusters[index]
+        moved = list(dict.fromkeys(forms))
+        rest = [v.form for v in c.variants if v.form not in moved]
+        if not moved or not rest:
+            raise AlignerError(tr("Select some, but not all, of the spellings to split them off."))
+        must = [(moved[0], f) for f in moved[1:]]
+        cannot = [(m, r) for m in moved for r in rest]
+        self._change(self._with(must_link=must, cannot_link=cannot), N_("Split"))
+
+    def not_same(self, form_a: str, form_b: str) -> None:
+        """``form_a`` and ``form_b`` name different entities."""
+        if form_a == form_b:
+            return
+        self._change(self._with(cannot_link=[(form_a, form_b)]), N_("Not the same"))
+
+    def set_canonical(self, index: int, form: str) -> None:
+        c = self.clusters[index]
+        self._change(self._with(canonical=[(c.variants[0].form, form)]), N_("Set canonical name"))
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        previous, label = self._undo.pop()
+        self.store.save(previous, self.reviewer)
+        self._redo.append((self.constraints, label))
+        self.constraints = previous
+        self.recluster()
+        self.history_changed.emit(bool(self._undo), True)
+        return True
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        nxt, label = self._redo.pop()
+        self.store.save(nxt, self.reviewer)
+        self._undo.append((self.constraints, label))
+        self.constraints = nxt
+        self.recluster()
+        self.history_changed.emit(True, bool(self._redo))
+        return True

@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     pot_ids = {e.msgid for e in polib.pofile(str(POT_PATH))} if POT_PATH.exists() else set()
     if pot_ids != msgids:
-        print(f"workbench.pot is out of date: run python -m workbench.i18n update")
+        print("workbench.pot is out of date: run python -m workbench.i18n update")
         status = 1
     for lang in ("fr", "ar"):
         miss = missing_translations(lang, sorted(msgids))

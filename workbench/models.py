@@ -248,3 +248,57 @@ class CandidateModel(RowModel):
         elif role == StatusRole:
             return row.status
         return None
+
+
+TYPE_LABELS = {"person": N_("person"), "organization": N_("organisation"), "place": N_("place"),
+               "other": N_("other")}
+
+
+class NameClusterModel(RowModel):
+    """One row per name cluster (aligner.records.NameCluster)."""
+
+    COLUMNS = (N_("Name"), N_("Type"), N_("Spellings"), N_("Mentions"), N_("Languages"), N_("Reviewed"))
+    NAME, TYPE, SPELLINGS, MENTIONS, LANGS, REVIEWED = range(6)
+
+    def cell(self, c, row_no, column, role):
+        if role == Qt.DisplayRole:
+            if column == self.NAME:
+                return c.canonical
+            if column == self.TYPE:
+                return tr(TYPE_LABELS.get(c.type, c.type))
+            if column == self.SPELLINGS:
+                return str(len({v.form for v in c.variants}))
+            if column == self.MENTIONS:
+                return str(sum(v.count for v in c.variants))
+            if column == self.LANGS:
+                return " ".join(sorted({v.lang for v in c.variants}))
+            if column == self.REVIEWED:
+                return "✓" if getattr(c, "reviewed", False) else ""
+        elif role == Qt.ToolTipRole:
+            if column == self.NAME:
+                return "\n".join(f"{v.form} ({v.lang}, {v.count})" for v in c.variants)
+            if column == self.REVIEWED:
+                evidence = getattr(c, "evidence", ())
+                return "\n".join(evidence) or None
+        elif role == Qt.TextAlignmentRole and column in (self.SPELLINGS, self.MENTIONS, self.REVIEWED):
+            return int(Qt.AlignCenter)
+        elif role == IdRole:
+            return getattr(c, "id", "") or c.canonical
+        return None
+
+
+class VariantModel(RowModel):
+    """The spellings of one name cluster (aligner.records.NameVariant)."""
+
+    COLUMNS = (N_("Spelling"), N_("Language"), N_("Script"), N_("Mentions"))
+    FORM, LANG, SCRIPT, COUNT = range(4)
+
+    def cell(self, v, row_no, column, role):
+        if role == Qt.DisplayRole:
+            return (v.form, v.lang, v.script, str(v.count))[column]
+        if role == Qt.TextAlignmentRole:
+            if column == self.FORM and is_rtl(v.lang):
+                return int(Qt.AlignRight | Qt.AlignVCenter)
+            if column in (self.LANG, self.SCRIPT, self.COUNT):
+                return int(Qt.AlignCenter)
+        return None

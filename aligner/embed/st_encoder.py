@@ -229,18 +229,21 @@ class SentenceTransformerEncoder:
             with _quiet_loading():
                 from sentence_transformers import SentenceTransformer
 
+                torch_dtype = getattr(torch, _TORCH_DTYPES[choice.dtype])
                 try:
                     st = SentenceTransformer(
                         str(folder),
                         device=choice.device,
                         local_files_only=True,
                         trust_remote_code=False,
-                        model_kwargs={"use_safetensors": True},
+                        # load straight into the target dtype (lower peak memory)
+                        model_kwargs={"use_safetensors": True, _dtype_kwarg(): torch_dtype},
                     )
                 except (OSError, ValueError) as e:
                     raise ModelNotAvailable(f"cannot load model from {folder}: {e}") from None
-            if choice.dtype != "fp32":
-                st.to(getattr(torch, _TORCH_DTYPES[choice.dtype]))
+            first = next(st.parameters(), None)
+            if first is not None and first.dtype != torch_dtype:
+                st.to(torch_dtype)
             st.eval()
             limit = st.max_seq_length or self.max_seq_length
             st.max_seq_length = min(self.max_seq_length, limit)
@@ -325,6 +328,17 @@ def _fingerprint(folder: Path) -> str:
                 st = p.stat()
                 h.update(f"{p.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()[:12]
+
+
+def _dtype_kwarg() -> str:
+    """transformers >= 4.56 calls it ``dtype``; older versions ``torch_dtype``."""
+    import transformers
+
+    try:
+        major, minor = (int(v) for v in transformers.__version__.split(".")[:2])
+    except ValueError:
+        return "dtype"
+    return "dtype" if (major, minor) >= (4, 56) else "torch_dtype"
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

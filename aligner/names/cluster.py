@@ -66,7 +66,7 @@ class ClusterParams:
     """A single word attaches to a full name when its unit matches at least this well."""
     skeleton_bonus: float = 0.1
     """Added to a Latin unit ratio when the consonant skeletons agree."""
-    veto: float = 0.6
+    veto: float = 0.8
     """Two clusters do not merge if any same-script pair of full names across them scores below this."""
 
 
@@ -324,7 +324,9 @@ def _latin_sim(a: Unit, b: Unit, bonus: float) -> float:
     if a.kind == "initial":
         return 0.0
     r = ratio(a.key, b.key) / 100.0
-    if a.skel and a.skel == b.skel:
+    ea, eb = a.key[-1:], b.key[-1:]
+    final_vowels_differ = ea != eb and ea in "aiu" and eb in "aiu"  # Franco / Franca
+    if a.skel and a.skel == b.skel and not final_vowels_differ:
         r = min(1.0, r + bonus)
     return r
 
@@ -413,7 +415,7 @@ def _compare_persons(a: NameInfo, b: NameInfo, params: ClusterParams) -> Match:
             scores += [unit_sim(x, y, params) for x, y in zip(ua[1:-1], ub[1:-1], strict=True)]
         return Match(min(scores), True, "given+family")
     if len(ca) == 1 and len(cb) == 1:
-        return Match(unit_sim(ca[0], cb[0], params), False, "single word")
+        return Match(unit_sim(ca[0], cb[0], params), not a.short and not b.short, "single word")
     single, full = (ca[0], cb) if len(ca) == 1 else (cb[0], ca)
     s_fam = unit_sim(single, full[-1], params)
     s_giv = 0.95 * unit_sim(single, full[0], params)
@@ -711,9 +713,12 @@ def cluster_mentions(
     for n in rep_list:
         full_of_root[uf.find(n.idx)].append(n.idx)
 
-    def veto(ra: int, rb: int) -> bool:
+    def veto(ra: int, rb: int, pair: tuple[int, int]) -> bool:
+        """Complete-link guard: every other same-script pair across the two clusters must fit too."""
         for x in full_of_root[ra]:
             for y in full_of_root[rb]:
+                if {x, y} == set(pair):
+                    continue
                 a, b = nodes[x], nodes[y]
                 if a.info.script != b.info.script:
                     continue
@@ -733,7 +738,7 @@ def cluster_mentions(
             if not c:
                 continue
             why = f"spelling {mt.score:.2f} + {c}"
-        if veto(ra, rb):
+        if veto(ra, rb, (a, b)):
             continue
         r = union(ra, rb, f"{nodes[a].form} ~ {nodes[b].form}: {why}")
         o = rb if r == ra else ra
@@ -932,8 +937,11 @@ def cluster_forms(forms: Sequence[str], type: str = "person", *, params: Cluster
     """
     ms = [NameMention(doc="", lang=lang, form=f, start=i, end=i + 1, type=type) for i, f in enumerate(forms)]
     clusters = cluster_mentions(ms, params=params, singles_are_full=True)
-    out = []
-    for c in clusters:
-        out.append(sorted({v.form for v in c.variants}))
-    return sorted(out)
+    where = {v.form: i for i, c in enumerate(clusters) for v in c.variants}
+    groups: dict[int, set[str]] = defaultdict(set)
+    for f in forms:
+        i = where.get(clean_form(f))
+        if i is not None:
+            groups[i].add(f)
+    return sorted(sorted(g) for g in groups.values())
 

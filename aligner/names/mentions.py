@@ -775,9 +775,11 @@ def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
                 if any(t.used for t in toks[i:i + k]):
                     continue
                 words = [t.fold for t in toks[i:i + k]]
+                if len("".join(words)) < 3:
+                    continue  # "أ.ب" is matched above, with its dots, never as a bare word
                 a = _alias(" ".join(words))
                 clip = 0
-                if a is None and len(words[0]) > 2 and words[0][0] in _AR_CLITICS:
+                if a is None and len(words[0]) > 3 and words[0][0] in _AR_CLITICS:
                     a = _alias(" ".join([words[0][1:]] + words[1:]))
                     clip = 1
                     if a is None and words[0][0] == "ل":

@@ -6,8 +6,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
-from workbench.models import (HIGH, MEDIUM, CandidateModel, IdRole, QueueModel, ScoreRole, StatusRole,
-                              confidence_band, confidence_colors)
+from workbench.models import (
+    HIGH,
+    MEDIUM,
+    CandidateModel,
+    IdRole,
+    QueueModel,
+    ScoreRole,
+    StatusRole,
+    confidence_band,
+    confidence_colors,
+)
 
 pytestmark = pytest.mark.gui
 

@@ -13,14 +13,25 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
-                               QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from aligner.errors import AlignerError
 
 from .. import controllers
 from ..controllers import KIND_LABELS, ReviewController, doc_label
-from ..i18n import LANGUAGE_NAMES, N_, SUPPORTED, is_rtl, tr
+from ..i18n import LANGUAGE_NAMES, N_, SUPPORTED, tr
 from ..models import CandidateModel, QueueModel
 from ..services import CoreAlignmentService, CoreModelService, paths_from_urls
 from ..workers import Job, JobRunner
@@ -93,32 +104,32 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
-        A = self._action
-        A("new", tr("&New project…"), self.new_project, [QKeySequence.New])
-        A("open", tr("&Open project…"), self.choose_project, [QKeySequence.Open])
-        A("add", tr("&Add articles…"), self.choose_articles, ["Ctrl+Shift+A"],
+        add = self._action
+        add("new", tr("&New project…"), self.new_project, [QKeySequence.New])
+        add("open", tr("&Open project…"), self.choose_project, [QKeySequence.Open])
+        add("add", tr("&Add articles…"), self.choose_articles, ["Ctrl+Shift+A"],
           tr("Add article files and align them"))
-        A("add_folder", tr("Add a &folder of articles…"), self.choose_folder, [])
-        A("export", tr("&Export confirmed pairs…"), self.choose_export, ["Ctrl+E"])
-        A("quit", tr("&Quit"), self.close, [QKeySequence.Quit])
-        A("confirm", tr("Confirm"), self._r("confirm"), ["Y", "C"],
+        add("add_folder", tr("Add a &folder of articles…"), self.choose_folder, [])
+        add("export", tr("&Export confirmed pairs…"), self.choose_export, ["Ctrl+E"])
+        add("quit", tr("&Quit"), self.close, [QKeySequence.Quit])
+        add("confirm", tr("Confirm"), self._r("confirm"), ["Y", "C"],
           tr("Confirm the selected candidate"))
-        A("reject", tr("Reject"), self._r("reject"), ["N", "R"],
+        add("reject", tr("Reject"), self._r("reject"), ["N", "R"],
           tr("Reject the selected candidate"))
-        A("skip", tr("Skip"), self._r("skip"), ["S"], tr("Decide later"))
-        A("next", tr("Next quote"), self._r("next"), ["J"])
-        A("previous", tr("Previous quote"), self._r("previous"), ["K"])
-        A("next_pending", tr("Next pending quote"), self._r("next_pending"), ["P"])
-        A("link", tr("Link by hand…"), self.link_by_hand, ["L"],
+        add("skip", tr("Skip"), self._r("skip"), ["S"], tr("Decide later"))
+        add("next", tr("Next quote"), self._r("next"), ["J"])
+        add("previous", tr("Previous quote"), self._r("previous"), ["K"])
+        add("next_pending", tr("Next pending quote"), self._r("next_pending"), ["P"])
+        add("link", tr("Link by hand…"), self.link_by_hand, ["L"],
           tr("Link the quote to a sentence you choose"))
-        A("note", tr("Edit note…"), self.edit_note, ["E"])
-        A("undo", tr("Undo"), self._r("undo"), [QKeySequence.Undo])
-        A("redo", tr("Redo"), self._r("redo"), ["Ctrl+Shift+Z", "Ctrl+Y"])
-        A("find", tr("Search"), self.focus_search, [QKeySequence.Find])
-        A("refresh", tr("Refresh"), self.refresh, [QKeySequence.Refresh])
-        A("help", tr("Keyboard shortcuts"), self.toggle_help, [QKeySequence.HelpContents, "?"])
+        add("note", tr("Edit note…"), self.edit_note, ["E"])
+        add("undo", tr("Undo"), self._r("undo"), [QKeySequence.Undo])
+        add("redo", tr("Redo"), self._r("redo"), ["Ctrl+Shift+Z", "Ctrl+Y"])
+        add("find", tr("Search"), self.focus_search, [QKeySequence.Find])
+        add("refresh", tr("Refresh"), self.refresh, [QKeySequence.Refresh])
+        add("help", tr("Keyboard shortcuts"), self.toggle_help, [QKeySequence.HelpContents, "?"])
         for n in range(1, 10):
-            A(f"pick_{n}", tr("Pick candidate {n}").format(n=n), self._r("pick", n), [str(n)])
+            add(f"pick_{n}", tr("Pick candidate {n}").format(n=n), self._r("pick", n), [str(n)])
         for name in ("confirm", "reject", "skip", "link", "note"):
             a = self.actions_by_name[name]  # buttons show their key: "Confirm (Y)"
             key = a.shortcut().toString(QKeySequence.NativeText)
@@ -252,10 +263,9 @@ class MainWindow(QMainWindow):
         except ImportError:
             NamesView = None  # noqa: N806
         if NamesView is not None:
-            try:
-                return NamesView(self)
-            except ImportError:
-                pass
+            view = NamesView(self)
+            view.report_error = lambda title, message: self.dialogs.error(title, message)
+            return view
         w = QLabel(tr("Name variants will appear here once the project has names."))
         w.setAlignment(Qt.AlignCenter)
         w.setObjectName("names_placeholder")
@@ -383,10 +393,15 @@ class MainWindow(QMainWindow):
         self._on_history(False, False)
         self._update_enabled()
         if hasattr(self.names_view, "set_project"):
-            self._guard(self.names_view.set_project, project, self.prefs.effective_reviewer())
+            try:
+                self._guard(self.names_view.set_project, project, self.prefs.effective_reviewer())
+            except ImportError:  # a build without the names core: the tab stays empty
+                log.warning("aligner.names is not available; the Names tab is empty")
         return True
 
     def close_project(self) -> None:
+        if hasattr(self.names_view, "clear_project"):
+            self.names_view.clear_project()
         if self.review is not None:
             self.review.deleteLater()
             self.review = None
