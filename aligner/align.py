@@ -88,13 +88,22 @@ def _check(name: str, v: np.ndarray, n: int, dim: int | None) -> None:
         raise DimensionError(f"{name} has dimension {v.shape[1]}, expected {dim}")
 
 
+_MASKED = -9.0  # similarity of pairs that may not match (same article for variants)
+
+
 def _topk_mean(sims: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the k largest values per row. sims: (n, m) float32 -> (n,) float32."""
+    """Mean of the k largest unmasked values per row (rows with none give 0).
+
+    sims: (n, m) float32 -> (n,) float32.
+    """
     if sims.shape[1] == 0:
         return np.zeros(sims.shape[0], dtype=np.float32)
     k = max(1, min(k, sims.shape[1]))
     part = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
-    return part.mean(axis=1).astype(np.float32)
+    part = np.where(part <= _MASKED, np.nan, part)
+    with np.errstate(all="ignore"):
+        out = np.nanmean(part, axis=1) if part.size else np.zeros(sims.shape[0])
+    return np.nan_to_num(out, nan=0.0).astype(np.float32)
 
 
 def _overlaps(a: Quote, b: Quote) -> bool:
@@ -144,20 +153,20 @@ def align(
         src_doc = np.array([docs[q.doc] for q in sources])
         tgt_doc = np.array([docs[q.doc] for q in targets])
         same_doc = lambda b0, n: src_doc[b0:b0 + n, None] == tgt_doc[None, :]  # noqa: E731
-    tgt_top = np.full((len(targets), kk), -1.0, dtype=np.float32)
+    tgt_top = np.full((len(targets), kk), _MASKED, dtype=np.float32)
     for b0 in range(0, len(sources), block):
         sims = src_vecs[b0:b0 + block] @ tgt_vecs.T
         if same_doc is not None:
-            sims[same_doc(b0, sims.shape[0])] = -1.0
+            sims[same_doc(b0, sims.shape[0])] = _MASKED
         merged = np.concatenate([tgt_top, sims.T], axis=1)
         tgt_top = -np.sort(-merged, axis=1)[:, :kk]
-    tgt_nn = tgt_top.mean(axis=1)
+    tgt_nn = _topk_mean(tgt_top, kk)
 
     # Pass 2: score each source's nearest targets.
     for b0 in range(0, len(sources), block):
         sims = src_vecs[b0:b0 + block] @ tgt_vecs.T
         if same_doc is not None:
-            sims[same_doc(b0, sims.shape[0])] = -1.0
+            sims[same_doc(b0, sims.shape[0])] = _MASKED
         src_nn = _topk_mean(sims, k)
         order = np.argsort(-sims, axis=1)[:, : n_cand * 2]
         for r in range(sims.shape[0]):
@@ -169,7 +178,8 @@ def align(
                 if kind == "variant" and (tgt.doc == src.doc or tgt.key == src.key):
                     continue
                 cos = float(sims[r, j])
-                denom = (float(src_nn[r]) + float(tgt_nn[j])) / 2.0
+                sides = [x for x in (float(src_nn[r]), float(tgt_nn[j])) if x != 0.0]
+                denom = sum(sides) / len(sides) if sides else 0.0
                 margin = cos / denom if denom > 1e-6 else 0.0
                 ttext = target_text(tgt)
                 f = {

@@ -63,18 +63,18 @@ class Settings:
     # Logistic weights of the match score, fitted by bench/calibrate_align.py
     # --l2 100 on the first half of the UN dev set (BUCC-style, half the
     # originals removed) plus our demo corpus (seeds/); see bench/README.md.
-    align_bias: float = -113.215
-    align_w_cos: float = 16.065
-    align_w_margin: float = 97.329
-    align_w_speaker: float = 2.415
-    align_w_numbers: float = 1.353
-    align_w_names: float = 0.636
-    align_w_outlet: float = 1.305
-    align_w_length: float = 1.780
-    align_variant_bias: float = -45.485
+    align_bias: float = -119.955
+    align_w_cos: float = 14.765
+    align_w_margin: float = 105.123
+    align_w_speaker: float = 2.693
+    align_w_numbers: float = 1.399
+    align_w_names: float = 0.742
+    align_w_outlet: float = 1.414
+    align_w_length: float = 1.995
+    align_variant_bias: float = -50.94
     """English-English variants: own bias, cosine and margin weights."""
-    align_variant_w_cos: float = 19.380
-    align_variant_w_margin: float = 26.357
+    align_variant_w_cos: float = 20.632
+    align_variant_w_margin: float = 30.679
 
     # --- reading ---
     max_file_bytes: int = 20_000_000

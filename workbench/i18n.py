@@ -24,7 +24,23 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-I18N_DIR = PACKAGE_DIR.parent / "resources" / "i18n"
+
+
+def _find_i18n_dir() -> Path:
+    """``$WORKBENCH_I18N_DIR``, else the repository's ``resources/i18n`` (source
+    checkouts, editable installs), else ``workbench/resources/i18n`` (a wheel)."""
+    import os
+
+    env = os.environ.get("WORKBENCH_I18N_DIR")
+    if env:
+        return Path(env)
+    for d in (PACKAGE_DIR.parent / "resources" / "i18n", PACKAGE_DIR / "resources" / "i18n"):
+        if d.is_dir():
+            return d
+    return PACKAGE_DIR.parent / "resources" / "i18n"
+
+
+I18N_DIR = _find_i18n_dir()
 POT_PATH = I18N_DIR / "workbench.pot"
 MARKERS = ("tr", "N_")
 

@@ -534,6 +534,8 @@ def cluster_mentions(
     Raises :class:`ConstraintConflict` when must-links join a cannot-link pair.
     """
     constraints = constraints or ReviewConstraints()
+    # input order must not matter
+    mentions = sorted(mentions, key=lambda m: (m.doc, m.start, m.end, m.form, m.type, m.lang, m.role or ""))
     # ---- nodes
     nodes: list[_Node] = []
     index: dict[tuple, int] = {}
@@ -572,9 +574,11 @@ def cluster_mentions(
              for n in nodes for u in n.info.units if u.script == "Arab")
     uf = _UF(len(nodes))
     evidence: dict[int, list[str]] = defaultdict(list)
-    by_form: dict[str, list[int]] = defaultdict(list)
+    by_form: dict[str, list[int]] = defaultdict(list)      # form -> nodes (any type; for constraints)
+    by_form_type: dict[tuple, list[int]] = defaultdict(list)  # (form, type) -> nodes
     for n in nodes:
         by_form[n.fkey].append(n.idx)
+        by_form_type[(n.fkey, n.type)].append(n.idx)
     root_forms: dict[int, set[str]] = {n.idx: {n.fkey} for n in nodes}
     root_dict: dict[int, int | None] = {n.idx: dict_of_form.get(n.fkey) for n in nodes}
     cannot: dict[str, set[str]] = defaultdict(set)
@@ -816,7 +820,7 @@ def cluster_mentions(
 
     # ---- 4. one form, one cluster: the one holding most of its mentions
     assign = {n.idx: uf.find(n.idx) for n in nodes}
-    for _fk, idxs in sorted(by_form.items()):
+    for _fk, idxs in sorted(by_form_type.items()):
         weight: Counter = Counter()
         for i in idxs:
             weight[assign[i]] += max(1, len(nodes[i].mentions))

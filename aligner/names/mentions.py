@@ -653,7 +653,9 @@ def _latin_sentence(text: str, s: int, e: int, lang: str) -> list[_Spec]:
                 if t.start == sp.start:
                     t.used = True
     words = [t for t in toks if re.match(r"[^\W\d_]{3,}", t.text)]
-    headline = len(words) >= 4 and sum(t.text[0].isupper() for t in words) / len(words) > 0.75
+    # a title-case line (a headline: no final full stop) is read for known names only
+    headline = len(words) >= 4 and sum(t.text[0].isupper() for t in words) / len(words) > 0.75 \
+        and not text[s:e].rstrip().endswith((".", "!", "?", "”", "\"", ":"))
     for ch in _chunks(text, toks):
         specs += _analyse_latin_chunk(text, ch, lang, (s, e), headline)
     specs += _named_in_quotes(text, s, e)

@@ -51,7 +51,7 @@ def clean_form(text: str) -> str:
     text = _WS_RE.sub(" ", text)
     text = re.sub(r"\s*-\s*", "-", text) if re.search(r"\w\s+-\s*\w|\w\s*-\s+\w", text) else text
     out = text.strip(_EDGE_PUNCT)
-    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", out) and text.rstrip(_EDGE_PUNCT.replace(".", "")).endswith("."):
+    if re.fullmatch(r"(?:[A-Z]\.\s?)+[A-Z]", out) and text.rstrip(_EDGE_PUNCT.replace(".", "")).endswith("."):
         out += "."  # U.N. keeps its last dot
     return out
 

@@ -180,7 +180,7 @@ def test_help_panel_lists_the_shortcuts(qtbot, window):
     _key(qtbot, w, Qt.Key_F1)
     assert w.help_panel.isVisible()
     table = w.help_panel.table
-    rows = {table.item(i, 1).text(): table.item(i, 0).text() for i in range(table.rowCount())}
+    rows = {table.item(i, 1).text(): table.item(i, 0).text().strip("\u2066\u2069") for i in range(table.rowCount())}
     assert rows["Confirm"].startswith("Y") and "C" in rows["Confirm"]
     assert rows["Reject"].startswith("N")
     assert "Skip" in rows and "Undo" in rows and "Link by hand…" in rows
@@ -430,3 +430,12 @@ def test_add_articles_with_the_real_pipeline(qtbot, make_window, tmp_path, dialo
     assert any(i.n_candidates for i in w.review.items)
     # the unreadable file is reported, the rest went through
     assert any("broken.txt" in msg for _t, msg in dialogs.errors)
+
+
+def test_candidate_summary_follows_decisions_and_notes(window, dialogs):
+    w = window
+    assert "score" in w.cand_info.text()
+    dialogs.answers["note"] = "verified on video"
+    w.actions_by_name["note"].trigger()
+    assert "verified on video" in w.cand_info.text()
+    assert "tester" in w.cand_info.text()

@@ -24,7 +24,8 @@ def shortcut_rows(actions) -> list[tuple[str, str]]:
     for a in actions:
         keys = [s.toString(QKeySequence.NativeText) for s in a.shortcuts() if not s.isEmpty()]
         if keys:
-            rows.append((" / ".join(keys), a.text().replace("&", "")))
+            # isolated left-to-right, so "F1 / ?" keeps its order in an Arabic UI
+            rows.append(("\u2066" + " / ".join(keys) + "\u2069", a.text().replace("&", "")))
     return rows
 
 

@@ -108,20 +108,20 @@ class MainWindow(QMainWindow):
         add("new", tr("&New project…"), self.new_project, [QKeySequence.New])
         add("open", tr("&Open project…"), self.choose_project, [QKeySequence.Open])
         add("add", tr("&Add articles…"), self.choose_articles, ["Ctrl+Shift+A"],
-          tr("Add article files and align them"))
+            tr("Add article files and align them"))
         add("add_folder", tr("Add a &folder of articles…"), self.choose_folder, [])
         add("export", tr("&Export confirmed pairs…"), self.choose_export, ["Ctrl+E"])
         add("quit", tr("&Quit"), self.close, [QKeySequence.Quit])
         add("confirm", tr("Confirm"), self._r("confirm"), ["Y", "C"],
-          tr("Confirm the selected candidate"))
+            tr("Confirm the selected candidate"))
         add("reject", tr("Reject"), self._r("reject"), ["N", "R"],
-          tr("Reject the selected candidate"))
+            tr("Reject the selected candidate"))
         add("skip", tr("Skip"), self._r("skip"), ["S"], tr("Decide later"))
         add("next", tr("Next quote"), self._r("next"), ["J"])
         add("previous", tr("Previous quote"), self._r("previous"), ["K"])
         add("next_pending", tr("Next pending quote"), self._r("next_pending"), ["P"])
         add("link", tr("Link by hand…"), self.link_by_hand, ["L"],
-          tr("Link the quote to a sentence you choose"))
+            tr("Link the quote to a sentence you choose"))
         add("note", tr("Edit note…"), self.edit_note, ["E"])
         add("undo", tr("Undo"), self._r("undo"), [QKeySequence.Undo])
         add("redo", tr("Redo"), self._r("redo"), ["Ctrl+Shift+Z", "Ctrl+Y"])
@@ -383,6 +383,7 @@ class MainWindow(QMainWindow):
         r.current_changed.connect(self._on_current_quote)
         r.candidates_reset.connect(self.cand_model.set_rows)
         r.candidate_row_changed.connect(self.cand_model.update_row)
+        r.candidate_row_changed.connect(self._on_candidate_changed)
         r.candidate_selected.connect(self._on_candidate_selected)
         r.progress_changed.connect(self._set_progress)
         r.history_changed.connect(self._on_history)
@@ -499,6 +500,10 @@ class MainWindow(QMainWindow):
         self.target_title.setToolTip(t.doc)
         self.cand_info.setText(self._candidate_summary(cand))
         self._update_enabled()
+
+    def _on_candidate_changed(self, row: int, cand) -> None:
+        if self.review is not None and row == self.review.cand_row:
+            self.cand_info.setText(self._candidate_summary(cand))
 
     def _candidate_summary(self, cand) -> str:
         c = cand.candidate
@@ -741,8 +746,6 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not getattr(self, "_first_shown", False):
             self._first_shown = True
-            if not self._state_restored:  # first start: the help panel stays closed
-                self.help_panel.hide()
             self._restore_splitters()  # once the window has its size, or they drift
 
     def _restore_splitters(self) -> None:

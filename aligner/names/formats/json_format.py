@@ -108,5 +108,5 @@ class JsonFormat:
                 problems.append(Problem(path, line(c), "'preferred' must be an object {lang: form}"))
                 pref = {}
             raw.append(RawCluster(c.get("canonical"), c.get("type"), variants, c.get("id", ""), line(c),
-                                  c.get("reviewed", True), c.get("evidence", ()), pref))
+                                  True, c.get("evidence", ()), pref))
         return validate(raw, path, problems)

@@ -25,6 +25,23 @@ from .base import decode
 _VARIANT_RE = re.compile(r"^variant:\s*(\S+)\s+(\S+)\s+(\S+)\s+(.+)$")
 
 
+def _suggest_latin(c: NameCluster) -> str:
+    """A Latin spelling for a cluster known only in Arabic script (romanizer top 1), or ""."""
+    if any(v.script == "Latn" for v in c.variants):
+        return ""
+    arabic = [v for v in c.variants if v.script == "Arab"]
+    if not arabic or c.type not in ("person", "other"):
+        return ""
+    best = sorted(arabic, key=lambda v: (-len(v.form.split()), -v.count, v.form))[0]
+    try:
+        from ..translit import romanize
+
+        cands = romanize(best.form, top_k=1)
+    except Exception:  # the romanizer is optional here
+        return ""
+    return cands[0][0] if cands else ""
+
+
 class PoFormat:
     name = "po"
     extensions = ("po", "pot")
@@ -50,10 +67,17 @@ class PoFormat:
             comment += [f"preferred: {lg} {form}" for lg, form in c.preferred if lg != lang]
             if c.reviewed:
                 comment.append("reviewed: yes")
+            msgstr = preferred_form(c, lang)
+            flags = []
+            tcomment = [f"evidence: {e}" for e in c.evidence]
+            if not msgstr and lang != "ar":
+                suggestion = _suggest_latin(c)
+                if suggestion:
+                    msgstr, flags = suggestion, ["fuzzy"]
+                    tcomment.append("suggested by the Arabic romanizer: check it and remove the fuzzy flag")
             po.append(polib.POEntry(
-                msgctxt=c.id, msgid=c.canonical, msgstr=preferred_form(c, lang),
-                comment="\n".join(comment),
-                tcomment="\n".join(f"evidence: {e}" for e in c.evidence),
+                msgctxt=c.id, msgid=c.canonical, msgstr=msgstr, flags=flags,
+                comment="\n".join(comment), tcomment="\n".join(tcomment),
             ))
         return str(po).encode("utf-8")
 
@@ -99,10 +123,10 @@ class PoFormat:
             if typ is None:
                 problems.append(Problem(path, ln, f"entry {e.msgid!r} has no '#. type: ...' comment"))
             evidence = [t[9:].strip() for t in (e.tcomment or "").splitlines() if t.startswith("evidence:")]
-            if e.msgstr.strip() and lang:
+            if e.msgstr.strip() and lang and not e.fuzzy:  # a fuzzy msgstr is an unchecked suggestion
                 preferred[lang] = e.msgstr.strip()
                 if form_key(e.msgstr) not in {form_key(v.form) for v in variants if isinstance(v.form, str)}:
                     variants.append(RawVariant(e.msgstr.strip(), lang, script_of(e.msgstr), 0, ln))
-            raw.append(RawCluster(e.msgid, typ, variants, e.msgctxt or "", ln, reviewed or True, evidence,
+            raw.append(RawCluster(e.msgid, typ, variants, e.msgctxt or "", ln, True, evidence,
                                   preferred))
         return validate(raw, path, problems)

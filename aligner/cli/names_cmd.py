@@ -1,0 +1,221 @@
+"""``aligner names``: build a name-variant dictionary from articles.
+
+    aligner names PATH... [--project FILE] [--format json|csv|po|tbx] [-o OUT]
+                          [--lang fr|ar|en] [--dictionary REVIEWED_FILE]... [--constraints FILE]
+
+    aligner names-convert REVIEWED_FILE -o OUT [--format ...] [--lang ...]
+
+Behaviour:
+
+* Documents come from PATHs (files or folders of .txt/.html/.htm/.md) and/or
+  from a project (``--project``). Unreadable files are reported on stderr and
+  skipped; if no document at all can be read the command fails (exit 2).
+* A corpus with no names gives an empty dictionary (``{"clusters": []}``)
+  and a warning on stderr; the exit status is 0.
+* ``--dictionary``: reviewed dictionaries (JSON, CSV, PO or TBX, by
+  extension). They take precedence over clustering. A dictionary with any
+  bad entry is refused as a whole: every bad line is listed, nothing is
+  imported, nothing is written (exit 2).
+* ``--constraints``: reviewer decisions as JSON (see
+  ``aligner.names.constraints_to_json``). With ``--project``, decisions stored
+  in the project's ``meta`` under ``names_constraints`` are applied too. The
+  project store has no write API for such metadata yet, so this command never
+  writes to the project.
+* ``--lang``: the target language. PO needs it (msgstr = the spelling for that
+  language; one catalogue per language); JSON and TBX record the preferred
+  spelling for it; CSV ignores it.
+* Output: ``-o OUT`` (written atomically; format from ``--format`` or the
+  extension), else stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import typer
+
+from ..errors import AlignerError, ChoiceError, InputFileError
+from . import app
+from ._common import console_err, progress_bar
+
+LANGS = ("en", "fr", "ar")
+
+
+def _fallback_read(paths: list[str]):
+    """Tiny reader used only when aligner.text is not available: UTF-8 .txt/.md files."""
+    import hashlib
+
+    from ..records import Document
+
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".txt", ".md") and f.is_file())
+        elif p.exists():
+            files.append(p)
+        else:
+            raise InputFileError(str(p), "file not found")
+    docs = []
+    for f in files:
+        data = f.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputFileError(str(f), "is not valid UTF-8") from None
+        ar = len(re.findall("[\u0600-\u06ff]", text))
+        la = len(re.findall("[A-Za-z]", text))
+        fr = len(re.findall(r"\b(?:le|la|les|des|est|une|dans|que)\b", text))
+        en = len(re.findall(r"\b(?:the|of|and|is|was|that|said)\b", text))
+        lang = "ar" if ar > la else ("fr" if fr > en else "en")
+        docs.append(Document(str(f), text.replace("\r\n", "\n"), lang, "utf-8", hashlib.sha256(data).hexdigest()))
+    return docs
+
+
+def _read_documents(paths: list[str]):
+    try:
+        from ..text.reader import read_paths
+    except ImportError:
+        return _fallback_read(paths), []
+    return read_paths(paths)
+
+
+def _project_documents(project: str):
+    try:
+        from ..store import Project
+    except ImportError:
+        raise AlignerError("--project needs the project store (aligner.store), which is not installed") from None
+    p = Project.open(project)
+    try:
+        docs = [p.document(r.id) for r in p.documents()]
+        meta = {}
+        try:
+            meta = p.meta()
+        except Exception:  # an older store without meta(): no stored decisions
+            meta = {}
+    finally:
+        p.close()
+    return docs, meta
+
+
+def _load_constraints(path: str | None, meta: dict):
+    from ..names import ReviewConstraints, constraints_from_json
+
+    c = ReviewConstraints()
+    raw = meta.get("names_constraints") if meta else None
+    if raw:
+        try:
+            c = c.merged(constraints_from_json(json.loads(raw)))
+        except (ValueError, AlignerError) as e:
+            raise AlignerError(f"the project's stored name decisions are unreadable: {e}") from None
+    if path:
+        p = Path(path)
+        if not p.exists():
+            raise InputFileError(path, "file not found")
+        try:
+            data = json.loads(p.read_text(encoding="utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise InputFileError(path, f"not valid JSON ({e})") from None
+        try:
+            c = c.merged(constraints_from_json(data))
+        except AlignerError as e:
+            raise InputFileError(path, e.message) from None
+    return c
+
+
+def _check_lang(lang: str | None) -> str | None:
+    if lang is None:
+        return None
+    lang = lang.strip().lower()
+    if lang not in LANGS:
+        raise ChoiceError("language", lang, LANGS)
+    return lang
+
+
+def _output(clusters, fmt: str | None, out: Path | None, lang: str | None) -> str:
+    from ..names.formats import format_for_path, get_format, write_dictionary
+
+    f = get_format(fmt) if fmt else (format_for_path(out) if out else get_format("json"))
+    if f.name == "po" and not lang:
+        raise AlignerError("--format po needs --lang (fr, ar or en): one PO catalogue is written per target "
+                           "language")
+    if out is not None:
+        write_dictionary(clusters, out, f.name, lang=lang)
+        return str(out)
+    data = f.dumps(list(clusters), lang=lang)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    return "stdout"
+
+
+@app.command("names")
+def names(
+    paths: list[str] = typer.Argument(None, help="Article files or folders (.txt, .html, .htm, .md)."),
+    project: str | None = typer.Option(None, "--project", help="Read the documents from this project too."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="json (default), csv, po or tbx."),
+    out: Path | None = typer.Option(None, "-o", "--output", help="Output file (default: stdout)."),
+    lang: str | None = typer.Option(None, "--lang", help="Target language: fr, ar or en (PO needs it)."),
+    dictionary: list[str] = typer.Option(None, "--dictionary", help="Reviewed dictionary to apply (repeatable)."),
+    constraints: str | None = typer.Option(None, "--constraints", help="Reviewer decisions (JSON)."),
+) -> None:
+    """Find people, organisations and places and group their spellings across languages."""
+    from ..names import cluster_mentions, extract_corpus
+    from ..names.dictionary import merge_dictionaries
+    from ..names.formats import get_format, read_dictionary
+
+    lang = _check_lang(lang)
+    if fmt:
+        get_format(fmt)  # fail early on an unknown format
+    paths = list(paths or [])
+    if not paths and not project:
+        raise AlignerError("give article files or folders, or --project FILE")
+    # reviewed dictionaries first: a bad one stops everything before any work
+    dicts = merge_dictionaries(read_dictionary(d) for d in (dictionary or []))
+    docs = []
+    meta: dict = {}
+    if project:
+        pdocs, meta = _project_documents(project)
+        docs += pdocs
+    if paths:
+        read, errors = _read_documents(paths)
+        for e in errors:
+            console_err.print(f"[yellow]warning:[/] {e}", highlight=False)
+        docs += read
+        if not read and not docs:
+            if errors:
+                raise InputFileError(paths[0] if len(paths) == 1 else ", ".join(paths),
+                                     f"no readable documents ({len(errors)} file(s) could not be read)")
+            raise InputFileError(", ".join(paths), "no documents found")
+    rc = _load_constraints(constraints, meta)
+    with progress_bar("Finding names", total=2 * max(len(docs), 1)) as update:
+        mentions = extract_corpus(docs, progress=update)
+    with progress_bar("Grouping spellings") as update:
+        clusters = cluster_mentions(mentions, constraints=rc, dictionary=dicts, progress=update)
+    if not clusters:
+        console_err.print("[yellow]warning:[/] no names found in the documents; the dictionary is empty",
+                          highlight=False)
+    where = _output(clusters, fmt, out, lang)
+    if where != "stdout" or not sys.stdout.isatty():
+        console_err.print(f"{len(docs)} documents, {len(mentions)} name mentions, {len(clusters)} clusters"
+                          f" -> {where}", highlight=False)
+
+
+@app.command("names-convert")
+def names_convert(
+    source: str = typer.Argument(..., help="A reviewed dictionary (JSON, CSV, PO or TBX)."),
+    out: Path | None = typer.Option(None, "-o", "--output", help="Output file (default: stdout)."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="json, csv, po or tbx (default: from -o, else json)."),
+    lang: str | None = typer.Option(None, "--lang", help="Target language: fr, ar or en (PO needs it)."),
+) -> None:
+    """Check a reviewed dictionary (every bad line is reported) and convert it to another format."""
+    from ..names.formats import get_format, read_dictionary
+
+    lang = _check_lang(lang)
+    if fmt:
+        get_format(fmt)
+    clusters = read_dictionary(source)
+    where = _output(clusters, fmt, out, lang)
+    console_err.print(f"{source}: {len(clusters)} clusters, "
+                      f"{sum(len(c.variants) for c in clusters)} variants -> {where}", highlight=False)
