@@ -52,6 +52,10 @@ class Settings:
     """Sides with fewer sentences are not centred (their mean is too noisy)."""
     mine_mode: str = "intersect"
     """Mining candidates: intersect (mutual best) | max (union, 1-1 greedy) | fwd | bwd."""
+    mine_self_align: bool = True
+    """Rotate the source space onto the target space (Procrustes on the input's own mutual best pairs)."""
+    mine_self_align_min_pairs: int = 20
+    """Fewer mutual best pairs than this: no rotation."""
 
     # --- quote alignment (aligner/align.py) ---
     align_candidates: int = 20
@@ -93,6 +97,18 @@ class Settings:
     """Lingua confidence needed before a sentence/quote overrides its paragraph language."""
     arabic_semicolon_ends_sentence: bool = False
     """Split Arabic sentences at the Arabic semicolon as well as at . ! ? and the Arabic question mark."""
+
+    # --- name variants (aligner.names; tuned on the seeds and the netranslit train split, see bench/names.py) ---
+    names_merge: float = 0.85
+    """Full-name spelling match that merges two clusters on its own."""
+    names_context: float = 0.75
+    """Full-name spelling match that merges when context agrees (same role, aligned quotes, shared names)."""
+    names_attach: float = 0.85
+    """Single word (surname, given name, acronym) match needed to attach it to a full name."""
+    names_skeleton_bonus: float = 0.1
+    """Added to a Latin spelling ratio when the consonant skeletons agree."""
+    names_veto: float = 0.8
+    """Clusters do not merge if another same-script pair of full names across them scores below this."""
 
     @classmethod
     def from_env(cls, base: "Settings | None" = None) -> "Settings":

@@ -85,10 +85,26 @@ def quote_links(pairs: Iterable[tuple[Quote, Quote]], mentions: Sequence[NameMen
     return out
 
 
+def mentions_by_cluster(clusters: Sequence[NameCluster], mentions: Iterable[NameMention]
+                        ) -> dict[str, list[NameMention]]:
+    """The mentions behind each cluster (by cluster id), in document/text order: a mention
+    belongs to the cluster listing its form (case-insensitive) for its type. For the review view."""
+    where: dict[tuple[str, str], str] = {}
+    for c in clusters:
+        for v in c.variants:
+            where.setdefault((form_key(v.form), c.type), c.id)
+    out: dict[str, list[NameMention]] = {c.id: [] for c in clusters}
+    for m in sorted(mentions, key=lambda m: (m.doc, m.start, m.end)):
+        cid = where.get((form_key(m.form), m.type))
+        if cid is not None:
+            out[cid].append(m)
+    return out
+
+
 __all__ = [
     "ClusterParams", "ConstraintConflict", "DictionaryImportError", "Problem", "ReviewConstraints",
     "analyse", "build_dictionary", "choose_canonical", "clean_form", "cluster_forms", "cluster_id",
     "cluster_mentions", "compare", "constraints_from_json", "constraints_to_json", "extract_corpus",
-    "extract_mentions", "form_key", "name_key", "name_units", "preferred_form", "quote_links", "role_key",
+    "extract_mentions", "form_key", "mentions_by_cluster", "name_key", "name_units", "preferred_form", "quote_links", "role_key",
     "romanize", "script_of",
 ]

@@ -70,6 +70,16 @@ class ClusterParams:
     """Two clusters do not merge if any same-script pair of full names across them scores below this."""
 
 
+    @classmethod
+    def from_settings(cls, settings=None) -> "ClusterParams":
+        """The thresholds declared in :mod:`aligner.settings` (``ALIGNER_NAMES_*`` overrides)."""
+        from ..settings import Settings
+
+        st = settings or Settings.from_env()
+        return cls(merge=st.names_merge, context=st.names_context, attach=st.names_attach,
+                   skeleton_bonus=st.names_skeleton_bonus, veto=st.names_veto)
+
+
 DEFAULT_PARAMS = ClusterParams()
 
 
@@ -175,7 +185,8 @@ _ROLE_WORDS = {
     "general": "GENERAL", "général": "GENERAL", "العماد": "GENERAL", "الجنرال": "GENERAL",
     "envoy's": "ENVOY", "member": "MEMBER", "membre": "MEMBER", "عضو": "MEMBER",
 }
-_ROLE_PHRASES = (("رئيس مجلس الوزراء", {"PRIME", "MINISTER"}), ("رئيس الوزراء", {"PRIME", "MINISTER"}), ("رئيس الحكومة", {"PRIME", "MINISTER"}),
+_ROLE_PHRASES = (("رئيس مجلس الوزراء", {"PRIME", "MINISTER"}), ("رئيس الوزراء", {"PRIME", "MINISTER"}),
+                 ("رئيس الحكومة", {"PRIME", "MINISTER"}),
                  ("premier ministre", {"PRIME", "MINISTER"}), ("affaires étrangères", {"FOREIGN"}))
 _ROLE_TITLES = frozenset(_ROLE_WORDS.values())
 
@@ -518,7 +529,7 @@ def cluster_mentions(
     constraints: ReviewConstraints | None = None,
     dictionary: Sequence[NameCluster] = (),
     quote_links: Iterable[tuple[NameMention, NameMention]] = (),
-    params: ClusterParams = DEFAULT_PARAMS,
+    params: ClusterParams | None = None,
     singles_are_full: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[NameCluster]:
@@ -534,6 +545,7 @@ def cluster_mentions(
     Raises :class:`ConstraintConflict` when must-links join a cannot-link pair.
     """
     constraints = constraints or ReviewConstraints()
+    params = params or ClusterParams.from_settings()
     # input order must not matter
     mentions = sorted(mentions, key=lambda m: (m.doc, m.start, m.end, m.form, m.type, m.lang, m.role or ""))
     # ---- nodes
@@ -933,7 +945,7 @@ def _build(members: list[_Node], evidence: list[str], dictionary: Sequence[NameC
     )
 
 
-def cluster_forms(forms: Sequence[str], type: str = "person", *, params: ClusterParams = DEFAULT_PARAMS,
+def cluster_forms(forms: Sequence[str], type: str = "person", *, params: ClusterParams | None = None,
                   lang: str = "en") -> list[list[str]]:
     """Cluster bare spellings (no documents): every form counts as a full name.
 

@@ -1026,7 +1026,7 @@ def extract_mentions(doc: Document, *, known: KnownUnits | None = None,
             out.append(replace(m, type="organization"))
         elif sp.cue in ("title", "speech") and ks:
             out.append(m)
-        elif sp.cue == "single" and re.search(r"\b(?:par|by)\s*$", m.context[:0] + doc.text[max(0, m.start - 6):m.start]):
+        elif sp.cue == "single" and re.search(r"\b(?:par|by)\s*$", doc.text[max(0, m.start - 6):m.start]):
             out.append(m)
     out += _single_words(doc, pu, ou, {(m.start, m.end) for m in out} | {(m.start, m.end) for m, _ in shorts},
                          out)

@@ -50,10 +50,32 @@ def clean_form(text: str) -> str:
     text = text.translate(_APOSTROPHES).translate(_HYPHENS)
     text = _WS_RE.sub(" ", text)
     text = re.sub(r"\s*-\s*", "-", text) if re.search(r"\w\s+-\s*\w|\w\s*-\s+\w", text) else text
-    out = text.strip(_EDGE_PUNCT)
+    out = _strip_edges(text)
     if re.fullmatch(r"(?:[A-Z]\.\s?)+[A-Z]", out) and text.rstrip(_EDGE_PUNCT.replace(".", "")).endswith("."):
         out += "."  # U.N. keeps its last dot
     return out
+
+
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+_EDGE_NO_BRACKETS = "".join(c for c in _EDGE_PUNCT if c not in "()[]{}")
+
+
+def _strip_edges(text: str) -> str:
+    """Strip punctuation at both ends; a bracket stays when it closes/opens one inside the form."""
+    while True:
+        out = text.strip(_EDGE_NO_BRACKETS)
+        if out and out[-1] in _PAIRS and out.count(_PAIRS[out[-1]]) < out.count(out[-1]):
+            out = out[:-1]
+        if len(out) > 1 and out[0] in "([{" and out[-1] == {v: k for k, v in _PAIRS.items()}[out[0]] \
+                and out[0] not in out[1:-1]:
+            out = out[1:-1]  # "(SOHR)"
+        if out and out[0] in "([{":
+            close = {v: k for k, v in _PAIRS.items()}[out[0]]
+            if out.count(close) < out.count(out[0]):
+                out = out[1:]
+        if out == text:
+            return out
+        text = out
 
 
 def script_of(text: str) -> str:
@@ -403,9 +425,27 @@ def arabic_units(form: str) -> tuple[Unit, ...]:
     return tuple(units)
 
 
+@lru_cache(maxsize=65536)
 def name_units(form: str) -> tuple[Unit, ...]:
-    """Units of a name in either script (see :class:`Unit`)."""
-    return arabic_units(form) if script_of(form) == "Arab" else latin_units(form)
+    """Units of a name in either script (see :class:`Unit`); a form mixing scripts
+    ("Wael الحلقي") is split into runs, each read in its own script."""
+    has_ar = bool(ARABIC_LETTER_RE.search(form))
+    has_la = bool(LATIN_LETTER_RE.search(form))
+    if has_ar and has_la:
+        units: list[Unit] = []
+        run: list[str] = []
+        run_script = None
+        for tok in clean_form(form).split():
+            sc = script_of(tok)
+            if run and sc != run_script:
+                units += arabic_units(" ".join(run)) if run_script == "Arab" else latin_units(" ".join(run))
+                run = []
+            run.append(tok)
+            run_script = sc
+        if run:
+            units += arabic_units(" ".join(run)) if run_script == "Arab" else latin_units(" ".join(run))
+        return tuple(units)
+    return arabic_units(form) if has_ar else latin_units(form)
 
 
 def name_key(form: str) -> str:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from .lexicon import STOP_AR, STOP_CAPS, TITLES_AR, WESTERN_GIVEN, DESCRIPTORS_AR
+from .lexicon import DESCRIPTORS_AR, STOP_AR, TITLES_AR, WESTERN_GIVEN
 from .normalize import (
     Unit,
     arabic_key,

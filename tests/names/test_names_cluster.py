@@ -122,7 +122,8 @@ def test_quote_links_from_aligned_quotes():
 def test_constraints_must_cannot_canonical_and_type():
     ms = [M("Bassma Kodmani", doc="a"), M("Basmah Qadamani", doc="b"), M("B. K.", doc="c"),
           M("Ali Ayyoub", doc="d")]
-    rc = ReviewConstraints(must_link=(("B. K.", "Bassma Kodmani"),), cannot_link=(("Basmah Qadamani", "Bassma Kodmani"),),
+    rc = ReviewConstraints(must_link=(("B. K.", "Bassma Kodmani"),),
+                           cannot_link=(("Basmah Qadamani", "Bassma Kodmani"),),
                            canonical=(("Bassma Kodmani", "Bassma KODMANI"),), types=(("Ali Ayyoub", "other"),))
     cs = cluster_mentions(ms, constraints=rc)
     assert together(cs, "Bassma Kodmani", "B. K.")
@@ -188,3 +189,24 @@ def test_cluster_forms_groups_bare_spellings():
 def test_empty_input():
     assert cluster_mentions([]) == []
     assert cluster_forms([]) == []
+
+
+def test_mixed_scripts_diacritics_and_zero_width_give_a_clean_result():
+    ms = [M("Wael al-Halqi", doc="a"), M("W\u200bael al-Hal\u200cqi", doc="b"), M("Wâël al-Hálqi", doc="c"),
+          M("Wael الحلقي", doc="d"), M("\u200b", doc="e"), M("وائل الحلقـــي", doc="f", lang="ar")]
+    cs = cluster_mentions(ms)
+    forms = {v.form for c in cs for v in c.variants}
+    assert not any("\u200b" in f or "\u200c" in f or "ـ" in f for f in forms)
+    assert "" not in forms
+    assert together(cs, "Wael al-Halqi", "Wâël al-Hálqi", "وائل الحلقي")
+    assert sum(v.count for c in cs for v in c.variants) == 5  # the empty form is dropped
+
+
+def test_mentions_by_cluster_maps_every_clustered_mention():
+    from aligner.names import mentions_by_cluster
+    ms = [M("Sergei Lavrov", doc="a"), M("Lavrov", doc="a", start=40), M("Aleppo", doc="a", typ="place", start=60)]
+    cs = cluster_mentions(ms)
+    by = mentions_by_cluster(cs, ms)
+    lav = next(c for c in cs if c.canonical == "Sergei Lavrov")
+    assert [m.form for m in by[lav.id]] == ["Sergei Lavrov", "Lavrov"]
+    assert sum(len(v) for v in by.values()) == 3

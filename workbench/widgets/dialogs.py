@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..controllers import EXPORT_FORMATS, KIND_LABELS, doc_label
-from ..i18n import is_rtl, tr
+from ..i18n import tr
+from .candidate_table import TextDelegate
 from .text_view import ArticleView, Highlight
 
 
@@ -108,6 +109,12 @@ class Dialogs:
         return dlg.choice() if dlg.exec() == QDialog.Accepted else None
 
 
+def pad_buttons(box: QDialogButtonBox) -> None:
+    """Room for Arabic labels, whose fallback font is wider than the metrics Qt sizes with."""
+    for b in box.buttons():
+        b.setMinimumWidth(b.sizeHint().width() + 24)
+
+
 class NoteDialog(QDialog):
     def __init__(self, current: str, parent=None):
         super().__init__(parent)
@@ -120,6 +127,7 @@ class NoteDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        pad_buttons(buttons)
         lay.addWidget(buttons)
         self.resize(420, 200)
 
@@ -157,6 +165,7 @@ class ManualLinkDialog(QDialog):
         split = QSplitter(Qt.Vertical)
         self.results = QListWidget(objectName="link_results")
         self.results.setUniformItemSizes(True)
+        self.results.setItemDelegate(TextDelegate(self.results))  # each result in its own direction
         self.preview = ArticleView()
         split.addWidget(self.results)
         split.addWidget(self.preview)
@@ -176,6 +185,7 @@ class ManualLinkDialog(QDialog):
         self.buttons.button(QDialogButtonBox.Ok).setText(tr("Link"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        pad_buttons(self.buttons)
         lay.addWidget(self.buttons)
 
         self._timer = QTimer(self, singleShot=True, interval=200)
@@ -192,9 +202,8 @@ class ManualLinkDialog(QDialog):
         for r in self._rows:
             q = r.quote
             text = " ".join((q.text if q.is_quote else q.sentence).split())
-            it = QListWidgetItem(f"[{q.lang}] {doc_label(q.doc)} — {text}")
-            if is_rtl(q.lang):
-                it.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            it = QListWidgetItem(f"{text} — {doc_label(q.doc)} ({q.lang})")
+            it.setToolTip(q.doc)
             self.results.addItem(it)
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self._rows))
         if self._rows:

@@ -69,6 +69,7 @@ class FilterBar(QWidget):
             w.setSizeAdjustPolicy(QComboBox.AdjustToContents)
             self.bar.addWidget(w)
         self.min_score.setPrefix("≥ ")
+        self.min_score.setLayoutDirection(Qt.LeftToRight)  # "≥ 0.50" reads as maths in an Arabic UI too
         self.min_score.setAccessibleName(tr("Min. score"))
         self.min_score.setMinimumWidth(self.min_score.fontMetrics().horizontalAdvance("≥ 0.000") + 48)
         self.bar.addWidget(self.min_score)

@@ -67,7 +67,8 @@ class JsonFormat:
         try:
             doc = _Decoder().decode(text)
         except json.JSONDecodeError as e:
-            raise DictionaryImportError(path, [Problem(path, e.lineno, f"not valid JSON: {e.msg} (column {e.colno})")]) from None
+            problem = Problem(path, e.lineno, f"not valid JSON: {e.msg} (column {e.colno})")
+            raise DictionaryImportError(path, [problem]) from None
 
         def line(o) -> int | None:
             return text.count("\n", 0, o.pos) + 1 if isinstance(o, _PosDict) else None

@@ -1,0 +1,286 @@
+"""Cross-lingual pair scoring: margin criteria and the preparation of the two spaces.
+
+Margin scoring (Artetxe & Schwenk 2019, "Margin-based parallel corpus
+mining with multilingual sentence embeddings") compares the cosine of a
+pair with the average cosine of each side to its k nearest neighbours in
+the other language, which removes most of the "hubness" of plain cosine::
+
+    ratio(x, y)    = cos(x, y) / ( sum_{z in NN_k(x)} cos(x, z) / 2k
+                                 + sum_{z in NN_k(y)} cos(y, z) / 2k )
+    distance(x, y) = cos(x, y) - ( same denominator )       (CSLS / 2)
+    cosine(x, y)   = cos(x, y)
+
+NN_k(x) are x's k nearest neighbours among the *targets*, NN_k(y) y's
+among the *sources*; with fewer than k sentences on a side, all are used.
+
+Before scoring, the two spaces can be prepared (both measured on the UN
+dev set, see bench/README.md):
+
+* :func:`center` subtracts each side's mean vector and re-normalises. The
+  mean of a set of sentences in one language is largely a "language
+  direction"; removing it makes translations closer than same-topic
+  sentences of the other language.
+* :func:`self_align` fits an orthogonal map (Procrustes) from the source
+  space to the target space on the mutual best pairs of the input itself,
+  then maps the sources with it. No labels, no model training: the input's
+  own most confident pairs tell which rotation lines the languages up.
+
+Arrays in, arrays out; no IO.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ChoiceError
+from .search import build_index, check_matrix, knn
+from .settings import SETTINGS, Settings
+
+__all__ = [
+    "MARGINS", "Candidates", "center", "cosine", "distance", "get_margin", "margin_matrix",
+    "mutual_best", "neighbour_means", "ratio", "score_candidates", "self_align",
+]
+
+MarginFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+_EPS = 1e-6
+
+
+# ---------------------------------------------------------------- the criteria
+
+def ratio(cos: np.ndarray, src_mean: np.ndarray, tgt_mean: np.ndarray) -> np.ndarray:
+    """Ratio margin: ``cos / ((src_mean + tgt_mean) / 2)``.
+
+    cos, src_mean, tgt_mean: float arrays broadcastable to one shape, where
+    ``src_mean``/``tgt_mean`` are each side's mean cosine to its k nearest
+    neighbours in the other language. A non-positive denominator (possible
+    only for unusual, e.g. centred, spaces with no close neighbours) is
+    clamped to a small epsilon, which keeps the score's sign and order.
+    """
+    denom = (np.asarray(src_mean) + np.asarray(tgt_mean)) / 2
+    return np.asarray(cos / np.maximum(denom, _EPS), dtype=np.float32)
+
+
+def distance(cos: np.ndarray, src_mean: np.ndarray, tgt_mean: np.ndarray) -> np.ndarray:
+    """Distance margin: ``cos - (src_mean + tgt_mean) / 2`` (half of CSLS)."""
+    return np.asarray(cos - (np.asarray(src_mean) + np.asarray(tgt_mean)) / 2, dtype=np.float32)
+
+
+def cosine(cos: np.ndarray, src_mean: np.ndarray, tgt_mean: np.ndarray) -> np.ndarray:
+    """Plain cosine; the neighbour means are ignored."""
+    return np.asarray(np.broadcast_to(cos, np.broadcast_shapes(
+        np.shape(cos), np.shape(src_mean), np.shape(tgt_mean))), dtype=np.float32)
+
+
+MARGINS: dict[str, MarginFn] = {"ratio": ratio, "distance": distance, "cosine": cosine}
+"""Scoring criteria by name: ``fn(cos, src_mean, tgt_mean) -> scores``."""
+
+
+def get_margin(name: str) -> MarginFn:
+    """The criterion called ``name``; :class:`ChoiceError` lists the valid names."""
+    try:
+        return MARGINS[name]
+    except (KeyError, TypeError):
+        raise ChoiceError("margin", name, list(MARGINS)) from None
+
+
+def neighbour_means(sims: np.ndarray) -> np.ndarray:
+    """Mean of each row of ``sims`` (n, k), ignoring missing (-inf) slots.
+
+    Returns (n,) float32; a row with no valid slot (k == 0) gives 0.
+    """
+    sims = np.asarray(sims, dtype=np.float32)
+    if sims.ndim != 2:
+        raise ValueError(f"sims: expected a 2-D array (n, k), got shape {sims.shape}")
+    valid = np.isfinite(sims)
+    count = valid.sum(axis=1)
+    total = np.where(valid, sims, 0.0).sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), 0.0).astype(np.float32)
+
+
+def margin_matrix(src: np.ndarray, tgt: np.ndarray, *, k: int | None = None,
+                  margin: str = "ratio") -> np.ndarray:
+    """Dense margin scores of every source against every target (small sets).
+
+    src: (n_src, dim) float32, tgt: (n_tgt, dim) float32, rows L2-normalised.
+    Returns (n_src, n_tgt) float32. ``k`` defaults to ``settings.mine_k`` and
+    is clipped to the size of the other side.
+    """
+    fn = get_margin(margin)
+    check_matrix("src", src)
+    check_matrix("tgt", tgt, src.shape[1], other="src")
+    k = SETTINGS.mine_k if k is None else k
+    if k < 1:
+        raise ChoiceError("k", k, ["an integer >= 1"])
+    cos = src @ tgt.T
+    if cos.size == 0:
+        return cos.astype(np.float32)
+    kx, ky = min(k, cos.shape[1]), min(k, cos.shape[0])
+    src_mean = -np.sort(-cos, axis=1)[:, :kx].mean(axis=1)
+    tgt_mean = -np.sort(-cos, axis=0)[:ky, :].mean(axis=0)
+    return fn(cos, src_mean[:, None], tgt_mean[None, :])
+
+
+# ------------------------------------------------------- preparing the spaces
+
+def center(vecs: np.ndarray, *, min_n: int = 1, mean: np.ndarray | None = None) -> np.ndarray:
+    """Subtract the mean vector and re-normalise the rows.
+
+    vecs: (n, dim) float32. ``mean``: (dim,) to subtract (default: the mean
+    of ``vecs``). Sets smaller than ``min_n`` come back unchanged (a copy),
+    since the mean of a handful of sentences is mostly their topic.
+    Returns (n, dim) float32, C-contiguous, rows L2-normalised.
+    """
+    check_matrix("vecs", vecs)
+    if len(vecs) < max(1, min_n) and mean is None:
+        return vecs.copy()
+    mu = vecs.mean(axis=0, dtype=np.float64) if mean is None else np.asarray(mean, np.float64)
+    if mu.shape != (vecs.shape[1],):
+        raise ValueError(f"mean: expected shape ({vecs.shape[1]},), got {mu.shape}")
+    out = vecs.astype(np.float64) - mu
+    return _normalise(out)
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    x = x / np.where(norms > 0, norms, 1.0)
+    return np.ascontiguousarray(x, dtype=np.float32)
+
+
+def mutual_best(fwd: "Candidates", bwd: "Candidates") -> np.ndarray:
+    """Pairs that are each other's best: (m, 2) int64 rows ``(src, tgt)``."""
+    if fwd.ids.shape[1] == 0 or bwd.ids.shape[1] == 0:
+        return np.zeros((0, 2), np.int64)
+    f_best = fwd.best_ids()
+    b_best = bwd.best_ids()
+    src = np.flatnonzero((f_best >= 0) & (b_best[np.maximum(f_best, 0)] == np.arange(len(f_best))))
+    return np.stack([src, f_best[src]], axis=1).astype(np.int64)
+
+
+def self_align(src: np.ndarray, tgt: np.ndarray, pairs: np.ndarray, *, min_pairs: int = 20) -> np.ndarray:
+    """Rotate ``src`` onto ``tgt`` with the orthogonal map that best fits ``pairs``.
+
+    src: (n_src, dim) float32, tgt: (n_tgt, dim) float32; pairs: (m, 2)
+    int64 ``(src_index, tgt_index)``, normally :func:`mutual_best`. Solves
+    ``min_W ||src[p] W - tgt[q]||`` over orthogonal W (Procrustes: W = U V^T
+    from the SVD of ``src[p]^T tgt[q]``). Fewer than ``min_pairs`` pairs:
+    ``src`` is returned unchanged (a copy). Returns (n_src, dim) float32,
+    rows L2-normalised (a rotation keeps unit norms; re-normalised anyway).
+    """
+    check_matrix("src", src)
+    check_matrix("tgt", tgt, src.shape[1], other="src")
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if len(pairs) < max(1, min_pairs):
+        return src.copy()
+    m = src[pairs[:, 0]].astype(np.float64).T @ tgt[pairs[:, 1]].astype(np.float64)
+    u, _, vt = np.linalg.svd(m)
+    return _normalise(src.astype(np.float64) @ (u @ vt))
+
+
+# ------------------------------------------------- candidate scoring with FAISS
+
+@dataclass(frozen=True)
+class Candidates:
+    """The nearest keys of each query, scored.
+
+    ids: (n_q, c) int64 key rows, nearest first by cosine (-1: no hit);
+    cos: (n_q, c) float32 cosines; score: (n_q, c) float32 margin scores
+    (-inf where ids is -1).
+    """
+
+    ids: np.ndarray
+    cos: np.ndarray
+    score: np.ndarray
+
+    def best(self) -> np.ndarray:
+        """(n_q,) int64 column of the best score per query (0 if no candidate)."""
+        if self.score.shape[1] == 0:
+            return np.zeros(len(self.score), np.int64)
+        return np.argmax(self.score, axis=1).astype(np.int64)
+
+    def best_ids(self) -> np.ndarray:
+        """(n_q,) int64 key row with the best score per query (-1 if none)."""
+        if self.ids.shape[1] == 0:
+            return np.full(len(self.ids), -1, np.int64)
+        return np.take_along_axis(self.ids, self.best()[:, None], axis=1)[:, 0]
+
+    def best_scores(self) -> np.ndarray:
+        """(n_q,) float32 best score per query (-inf if none)."""
+        if self.score.shape[1] == 0:
+            return np.full(len(self.score), -np.inf, np.float32)
+        return np.take_along_axis(self.score, self.best()[:, None], axis=1)[:, 0]
+
+
+def score_both_ways(src: np.ndarray, tgt: np.ndarray, *, k: int, margin: str = "ratio",
+                    candidates: int = 16, settings: Settings | None = None
+                    ) -> tuple[Candidates, Candidates]:
+    """Margin-score the nearest targets of each source, and vice versa.
+
+    src: (n_src, dim) float32, tgt: (n_tgt, dim) float32, rows L2-normalised.
+    The ``candidates`` nearest by cosine are scored with the criterion
+    ``margin`` using ``k`` neighbours per side. Returns (forward, backward):
+    forward.ids index tgt rows, backward.ids index src rows.
+    """
+    fn = get_margin(margin)
+    check_matrix("src", src)
+    check_matrix("tgt", tgt, src.shape[1], other="src")
+    if k < 1:
+        raise ChoiceError("k", k, ["an integer >= 1"])
+    if candidates < 1:
+        raise ChoiceError("candidates", candidates, ["an integer >= 1"])
+    depth = max(k, candidates)
+    tgt_index = build_index(tgt, settings=settings)
+    src_index = build_index(src, settings=settings)
+    f_sims, f_ids = knn(tgt_index, src, depth, settings=settings)
+    b_sims, b_ids = knn(src_index, tgt, depth, settings=settings)
+    src_mean = neighbour_means(f_sims[:, :k])
+    tgt_mean = neighbour_means(b_sims[:, :k])
+    fwd = _scored(f_sims, f_ids, src_mean, tgt_mean, fn, candidates)
+    bwd = _scored(b_sims, b_ids, tgt_mean, src_mean, fn, candidates)
+    return fwd, bwd
+
+
+def _scored(sims, ids, q_mean, key_mean, fn, candidates) -> Candidates:
+    sims, ids = sims[:, :candidates], ids[:, :candidates]
+    valid = ids >= 0
+    key_m = np.where(valid, key_mean[np.maximum(ids, 0)] if len(key_mean) else 0.0, 0.0)
+    score = fn(sims, q_mean[:, None], key_m)
+    score = np.where(valid, score, -np.inf).astype(np.float32)
+    return Candidates(np.ascontiguousarray(ids), np.ascontiguousarray(sims, dtype=np.float32),
+                      np.ascontiguousarray(score))
+
+
+def score_candidates(src: np.ndarray, tgt: np.ndarray, *, k: int | None = None,
+                     margin: str | None = None, candidates: int | None = None,
+                     prepare: bool = True, settings: Settings | None = None
+                     ) -> tuple[Candidates, Candidates]:
+    """The product's scoring: prepare both spaces, then margin-score both ways.
+
+    src: (n_src, dim) float32, tgt: (n_tgt, dim) float32, rows L2-normalised.
+    With ``prepare`` (default), each side is centred (``settings.mine_center``,
+    sides of at least ``settings.mine_center_min`` sentences) and, when
+    ``settings.mine_self_align``, the sources are rotated onto the targets
+    with :func:`self_align` fitted on the mutual best pairs of a first pass.
+    Defaults come from ``settings`` (mine_k, mine_margin, mine_candidates).
+    Returns (forward, backward) :class:`Candidates`.
+    """
+    s = settings or SETTINGS
+    k = s.mine_k if k is None else k
+    margin = margin or s.mine_margin
+    candidates = s.mine_candidates if candidates is None else candidates
+    get_margin(margin)
+    check_matrix("src", src)
+    check_matrix("tgt", tgt, src.shape[1], other="src")
+    if prepare and s.mine_center:
+        src = center(src, min_n=s.mine_center_min)
+        tgt = center(tgt, min_n=s.mine_center_min)
+    fwd, bwd = score_both_ways(src, tgt, k=k, margin=margin, candidates=candidates, settings=s)
+    if prepare and s.mine_self_align:
+        pairs = mutual_best(fwd, bwd)
+        if len(pairs) >= s.mine_self_align_min_pairs:
+            src = self_align(src, tgt, pairs, min_pairs=s.mine_self_align_min_pairs)
+            fwd, bwd = score_both_ways(src, tgt, k=k, margin=margin, candidates=candidates, settings=s)
+    return fwd, bwd
