@@ -702,6 +702,8 @@ def _arabic_after_verb(t: str, v: re.Match, base: int, outlet: str | None) -> At
     for i, tok in enumerate(tokens):
         if tok in AR_TITLE_WORDS or tok in AR_GENERIC or tok.startswith("ال") or tok in ("في", "من", "عن", "باسم"):
             continue
+        if re.match(r"^(?:لل|[وفبك]ال)", tok):
+            continue  # "للمفاوضات" (li + al-): a definite noun, not a name
         if tok.startswith("ل") and i + 1 < len(tokens) and tokens[i + 1].startswith("ال"):
             continue  # "لحقوق الإنسان"
         start = i
