@@ -67,18 +67,18 @@ class Settings:
     # Logistic weights of the match score, fitted by bench/calibrate_align.py
     # --l2 100 on the first half of the UN dev set (BUCC-style, half the
     # originals removed) plus our demo corpus (seeds/); see bench/README.md.
-    align_bias: float = -119.955
-    align_w_cos: float = 14.765
-    align_w_margin: float = 105.123
-    align_w_speaker: float = 2.693
-    align_w_numbers: float = 1.399
-    align_w_names: float = 0.742
-    align_w_outlet: float = 1.414
-    align_w_length: float = 1.995
-    align_variant_bias: float = -50.94
+    align_bias: float = -121.83
+    align_w_cos: float = 18.73
+    align_w_margin: float = 103.552
+    align_w_speaker: float = 2.146
+    align_w_numbers: float = 1.373
+    align_w_names: float = 0.736
+    align_w_outlet: float = 1.585
+    align_w_length: float = 2.008
+    align_variant_bias: float = -48.321
     """English-English variants: own bias, cosine and margin weights."""
-    align_variant_w_cos: float = 20.632
-    align_variant_w_margin: float = 30.679
+    align_variant_w_cos: float = 19.294
+    align_variant_w_margin: float = 29.412
 
     # --- reading ---
     max_file_bytes: int = 20_000_000

@@ -130,6 +130,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--un-lines", type=int, default=1500)
     ap.add_argument("--l2", type=float, default=30.0, help="ridge penalty on the weights")
+    ap.add_argument("--un-only", action="store_true",
+                    help="fit translations on the UN rows alone (to measure the demo corpus held out)")
     ap.add_argument("--rows-cache", default=None, help="JSON file to keep the feature rows in")
     args = ap.parse_args()
 
@@ -155,6 +157,8 @@ def main() -> None:
     if n_un and n_demo:
         w_row[n_un:] = n_un / n_demo
     trans = kinds == "translation"
+    if args.un_only:
+        trans = trans & (np.arange(len(rows)) < n_un)
     w = fit_logistic(X[trans], y[trans], w_row[trans], l2=args.l2)
     # variants (our own data only): own bias, cosine and margin weights; the
     # cue weights are shared with translations (same-language cosines run higher)

@@ -20,6 +20,7 @@ romanizer resources):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ..records import Document, NameCluster, NameMention, Quote
 from .cluster import (
@@ -40,6 +41,14 @@ from .dictionary import DictionaryImportError, Problem, preferred_form
 from .mentions import extract_corpus, extract_mentions
 from .normalize import clean_form, form_key, name_key, name_units, script_of
 from .translit import romanize
+
+
+@lru_cache(maxsize=65536)
+def name_similarity(a: str, b: str) -> float:
+    """Similarity in [0, 1] of two person names across spellings and scripts
+    (Bassma Kodmani ~ Basmah Qadamani ~ بسمة قضماني; a surname alone matches
+    the full name). Used by the quote aligner's speaker cue."""
+    return float(compare(analyse(a, "person"), analyse(b, "person")).score)
 
 
 def build_dictionary(

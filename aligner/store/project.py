@@ -323,6 +323,20 @@ class Project:
         with self._read() as c:
             return dict(c.execute("SELECT key, value FROM meta"))
 
+    def name_constraints(self) -> dict | None:
+        """The reviewers' name-cluster decisions (JSON data of
+        :func:`aligner.names.constraints_to_json`), or None if there are none."""
+        raw = self.meta().get("names_constraints")
+        return loads(raw, None) if raw else None
+
+    def set_name_constraints(self, data: dict, actor: str | None = None) -> None:
+        """Replace the stored name decisions (kept when clustering re-runs); audited."""
+        text = dumps(data)
+        with self._write() as c:
+            c.execute("INSERT INTO meta(key, value) VALUES ('names_constraints', ?) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (text,))
+            self._audit(c, "names.constraints", {"size": len(text)}, actor)
+
     # ------------------------------------------------------------------ transactions
 
     def _error(self, e: sqlite3.Error) -> ProjectError:

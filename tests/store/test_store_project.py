@@ -594,3 +594,16 @@ def test_index_use_for_hot_queries(project, corpus):
     assert "INDEX" in plan('SELECT id FROM spans WHERE doc_id = ? AND start = ? AND "end" = ?', 1, 2, 3)
     assert "INDEX" in plan("SELECT * FROM candidates WHERE status = 'confirmed'")
     assert "PRIMARY KEY" in plan("SELECT vec FROM embeddings WHERE model = ? AND text_sha1 = ?", "m", "x")
+
+
+def test_name_constraints_round_trip_and_audit(tmp_path):
+    from aligner.store import Project
+
+    path = tmp_path / "names.aligner"
+    with Project.open(path, create=True) as p:
+        assert p.name_constraints() is None
+        data = {"must_link": [["Bassma Kodmani", "بسمة قضماني"]], "cannot_link": [["Rami Abdulrahman", "Abu Ali Abdel-Wahab"]]}
+        p.set_name_constraints(data, "reviewer")
+        assert p.audit_log(limit=1)[0]["action"] == "names.constraints"
+    with Project.open(path) as p:
+        assert p.name_constraints() == data

@@ -1,0 +1,175 @@
+"""Mining and retrieval over embedding arrays (fake lexical encoder, no model)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from aligner.errors import ChoiceError, DimensionError
+from aligner.margin import score_candidates
+from aligner.mine import MODES, mine, parse_threshold
+from aligner.records import MinedPair
+from aligner.settings import SETTINGS
+
+from fakes import FakeEncoder
+
+def vocabulary(n: int = 400) -> list[str]:
+    rng = np.random.default_rng(99)
+    letters = list("abcdefghijklmnopqrstuvwxyz")
+    return sorted({"".join(rng.choice(letters, 7)) for _ in range(n)})
+
+
+WORDS = vocabulary()
+
+
+def corpus(n: int, seed: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    return [" ".join(rng.choice(WORDS, 8, replace=False)) for _ in range(n)]
+
+
+def noisy_copy(text: str, rng: np.random.Generator) -> str:
+    """A 'translation' for the lexical fake encoder: same words, one dropped, shuffled."""
+    words = text.split()
+    words.pop(int(rng.integers(len(words))))
+    rng.shuffle(words)
+    return " ".join(words)
+
+
+@pytest.fixture
+def task():
+    """30 sources; targets = noisy copies of sources 0..19 (shuffled) + 10 unrelated lines."""
+    rng = np.random.default_rng(0)
+    src = corpus(30, 1)
+    translated = list(range(20))
+    tgt = [noisy_copy(src[i], rng) for i in translated] + corpus(10, 2)
+    order = rng.permutation(len(tgt))
+    tgt = [tgt[i] for i in order]
+    gold = {int(translated[old]): int(new) for new, old in enumerate(order) if old < 20}
+    enc = FakeEncoder(dim=256)
+    return enc.encode(src), enc.encode(tgt), src, tgt, gold
+
+
+def test_retrieval_mode_one_line_per_source_in_order(task):
+    sv, tv, st, tt, gold = task
+    pairs = mine(sv, tv, st, tt, threshold=None)
+    assert [p.src_index for p in pairs] == list(range(30))
+    assert all(isinstance(p, MinedPair) for p in pairs)
+    for p in pairs:
+        assert p.src_text == st[p.src_index] and p.tgt_text == tt[p.tgt_index]
+        if p.src_index in gold:
+            assert p.tgt_index == gold[p.src_index]
+
+
+def test_mining_mode_keeps_the_translations_and_sorts_by_score(task):
+    sv, tv, st, tt, gold = task
+    retrieved = mine(sv, tv, st, tt, threshold=None)
+    gold_scores = [p.score for p in retrieved if p.src_index in gold]
+    other_scores = [p.score for p in retrieved if p.src_index not in gold]
+    assert min(gold_scores) > max(other_scores)  # the fake task is separable
+    cut = (min(gold_scores) + max(other_scores)) / 2
+    pairs = mine(sv, tv, st, tt, threshold=cut)
+    assert {(p.src_index, p.tgt_index) for p in pairs} == set(gold.items())
+    scores = [p.score for p in pairs]
+    assert scores == sorted(scores, reverse=True)
+    assert all(s >= cut for s in scores)
+    assert mine(sv, tv, st, tt, threshold=max(gold_scores) + 1) == []
+
+
+def test_auto_threshold_is_the_setting(task):
+    sv, tv, st, tt, _ = task
+    s = replace(SETTINGS, mine_threshold=-1e9)
+    # with a threshold below every score, intersect mode returns all mutual best pairs
+    fwd, bwd = score_candidates(sv, tv, settings=s)
+    f, b = fwd.best_ids(), bwd.best_ids()
+    mutual = {(i, int(j)) for i, j in enumerate(f) if b[j] == i}
+    assert {(p.src_index, p.tgt_index) for p in mine(sv, tv, st, tt, threshold="auto", settings=s)} == mutual
+    assert parse_threshold("auto", s) == -1e9
+    assert parse_threshold("AUTO") == SETTINGS.mine_threshold
+
+
+def hand_candidates():
+    """3 sources x 3 targets, cosines chosen so the modes disagree.
+
+    forward best:  s0 -> t0, s1 -> t0, s2 -> t1
+    backward best: t0 -> s0, t1 -> s0, t2 -> s2
+    """
+    return 0.5 * np.array([
+        [0.9, 0.8, 0.0],
+        [0.85, 0.1, 0.0],
+        [0.0, 0.7, 0.2],
+    ])
+
+
+def vectors_from_cosines(cos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors whose cross cosines are ``cos`` (sources on axes, targets built from them)."""
+    n_src, n_tgt = cos.shape
+    dim = n_src + n_tgt
+    src = np.eye(n_src, dim, dtype=np.float64)
+    tgt = np.zeros((n_tgt, dim))
+    tgt[:, :n_src] = cos.T
+    rest = 1 - (cos.T ** 2).sum(1)
+    assert (rest >= 0).all()
+    tgt[np.arange(n_tgt), n_src + np.arange(n_tgt)] = np.sqrt(rest)
+    return np.ascontiguousarray(src, np.float32), np.ascontiguousarray(tgt, np.float32)
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("fwd", {(0, 0), (1, 0), (2, 1)}),
+    ("bwd", {(0, 0), (0, 1), (2, 2)}),
+    ("intersect", {(0, 0)}),
+    # pooled, best first: (s0,t0) .45, (s1,t0) .425 t0 taken, (s0,t1) .4 s0 taken,
+    # (s2,t1) .35 kept, (s2,t2) .1 s2 taken
+    ("max", {(0, 0), (2, 1)}),
+])
+def test_modes_on_hand_made_cosines(mode, expected):
+    src, tgt = vectors_from_cosines(hand_candidates())
+    s = replace(SETTINGS, mine_center=False, mine_self_align=False)
+    texts_s, texts_t = ["a", "b", "c"], ["x", "y", "z"]
+    got = mine(src, tgt, texts_s, texts_t, threshold=-1e9, mode=mode, margin="cosine", settings=s)
+    assert {(p.src_index, p.tgt_index) for p in got} == expected
+    if mode == "max":  # each sentence used at most once
+        assert len({p.src_index for p in got}) == len(got) == len({p.tgt_index for p in got})
+
+
+def test_empty_sides_give_no_pairs():
+    empty = np.zeros((0, 8), np.float32)
+    one = np.ascontiguousarray(np.eye(1, 8, dtype=np.float32))
+    assert mine(empty, one, [], ["x"]) == []
+    assert mine(one, empty, ["x"], [], threshold=None) == []
+
+
+def test_fewer_sentences_than_k(task):
+    sv, tv, st, tt, gold = task
+    pairs = mine(sv[:2], tv[:1], st[:2], tt[:1], threshold=None, k=8)
+    assert [p.tgt_index for p in pairs] == [0, 0]
+
+
+def test_bad_inputs():
+    v = np.ascontiguousarray(np.eye(2, 8, dtype=np.float32))
+    with pytest.raises(DimensionError, match="src_texts: 1 texts for 2 vectors"):
+        mine(v, v, ["a"], ["a", "b"])
+    with pytest.raises(DimensionError, match="tgt_vecs: dimension 4 does not match src_vecs dimension 8"):
+        mine(v, np.zeros((2, 4), np.float32), ["a", "b"], ["a", "b"])
+    with pytest.raises(DimensionError, match="expected dtype float32, got float64"):
+        mine(v.astype(np.float64), v, ["a", "b"], ["a", "b"])
+    with pytest.raises(ChoiceError, match="valid choices: intersect, max, fwd, bwd"):
+        mine(v, v, ["a", "b"], ["a", "b"], threshold=1.0, mode="both")
+    with pytest.raises(ChoiceError, match="valid choices: ratio, distance, cosine"):
+        mine(v, v, ["a", "b"], ["a", "b"], margin="csls")
+    assert set(MODES) == {"intersect", "max", "fwd", "bwd"}
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, None), ("none", None), ("None", None), ("1.05", 1.05), (" 0.9 ", 0.9), (1, 1.0), ("-2e-1", -0.2),
+])
+def test_parse_threshold(value, expected):
+    assert parse_threshold(value) == expected
+
+
+@pytest.mark.parametrize("value", ["high", "", "nan", "inf", True, "1,05"])
+def test_parse_threshold_rejects(value):
+    with pytest.raises(ChoiceError) as e:
+        parse_threshold(value)
+    assert "valid choices: auto, none, a number such as 1.05" in e.value.message
