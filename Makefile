@@ -20,6 +20,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/aligner model install
+	mkdir -p out
 	$(VENV)/bin/aligner align seeds/en seeds/fr seeds/ar --project out/demo.aligner --format table
 
 test: $(STAMP)
