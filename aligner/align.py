@@ -101,8 +101,9 @@ def _topk_mean(sims: np.ndarray, k: int) -> np.ndarray:
     k = max(1, min(k, sims.shape[1]))
     part = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
     part = np.where(part <= _MASKED, np.nan, part)
-    with np.errstate(all="ignore"):
-        out = np.nanmean(part, axis=1) if part.size else np.zeros(sims.shape[0])
+    valid = ~np.isnan(part)
+    n_valid = valid.sum(axis=1)
+    out = np.where(n_valid > 0, np.where(valid, part, 0.0).sum(axis=1) / np.maximum(n_valid, 1), 0.0)
     return np.nan_to_num(out, nan=0.0).astype(np.float32)
 
 

@@ -36,7 +36,9 @@ def _register() -> None:
 def main(argv: list[str] | None = None) -> int:
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        rv = app(args=argv, standalone_mode=False)
+        if isinstance(rv, int) and rv:  # typer.Exit(code) comes back as a return value
+            return rv
     except AlignerError as e:
         console_err.print(f"[bold red]error:[/] {e}", highlight=False)
         return 2

@@ -135,8 +135,9 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
+            spaces = sum(1 for c in text[:4096] if c.isspace())
             if _control_ratio(text) < 0.01 and (enc == guess or plausibility(text) >= _MIN_PLAUSIBILITY) \
-                    and any(c.isalpha() for c in text):
+                    and any(c.isalpha() for c in text) and spaces * 40 >= min(len(text), 4096):
                 return text, enc
         raise _fail(path, "looks like a binary file, not text")
     try:
