@@ -11,18 +11,25 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 console = Console()
 console_err = Console(stderr=True, soft_wrap=True)
 
+STAGE_LABELS = {"read": "Reading articles", "extract": "Finding quotes", "embed": "Embedding",
+                "align": "Aligning", "save": "Saving project"}
 
-@contextlib.contextmanager
-def progress_bar(description: str, total: int | None = None) -> Iterator:
-    """Yield ``update(done, total)`` that drives a rich progress bar on stderr."""
-    with Progress(
+
+def _progress() -> Progress:
+    return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=console_err,
         transient=True,
-    ) as prog:
+    )
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, total: int | None = None) -> Iterator:
+    """Yield ``update(done, total)`` that drives a rich progress bar on stderr."""
+    with _progress() as prog:
         task = prog.add_task(description, total=total)
 
         def update(done: int, total_: int | None = None) -> None:
@@ -34,21 +41,12 @@ def progress_bar(description: str, total: int | None = None) -> Iterator:
 @contextlib.contextmanager
 def stage_progress() -> Iterator:
     """Yield ``progress(stage, done, total)`` that shows one bar per stage."""
-    labels = {"read": "Reading articles", "extract": "Finding quotes", "embed": "Embedding",
-              "align": "Aligning", "save": "Saving project"}
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console_err,
-        transient=True,
-    ) as prog:
+    with _progress() as prog:
         tasks: dict[str, int] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = prog.add_task(labels.get(stage, stage), total=total)
+                tasks[stage] = prog.add_task(STAGE_LABELS.get(stage, stage), total=total)
             prog.update(tasks[stage], completed=done, total=total)
 
         yield progress
