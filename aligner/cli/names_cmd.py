@@ -18,9 +18,9 @@ Behaviour:
   imported, nothing is written (exit 2).
 * ``--constraints``: reviewer decisions as JSON (see
   ``aligner.names.constraints_to_json``). With ``--project``, decisions stored
-  in the project's ``meta`` under ``names_constraints`` are applied too. The
-  project store has no write API for such metadata yet, so this command never
-  writes to the project.
+  in the project (by the workbench's names view) are applied too, and the
+  project's aligned quotes count as evidence that their speakers are one
+  person. This command never writes to the project.
 * ``--lang``: the target language. PO needs it (msgstr = the spelling for that
   language; one catalogue per language); JSON and TBX record the preferred
   spelling for it; CSV ignores it.
@@ -31,7 +31,6 @@ Behaviour:
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -44,60 +43,33 @@ from ._common import console_err, progress_bar
 LANGS = ("en", "fr", "ar")
 
 
-def _fallback_read(paths: list[str]):
-    """Tiny reader used only when aligner.text is not available: UTF-8 .txt/.md files."""
-    import hashlib
-
-    from ..records import Document
-
-    files: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".txt", ".md") and f.is_file())
-        elif p.exists():
-            files.append(p)
-        else:
-            raise InputFileError(str(p), "file not found")
-    docs = []
-    for f in files:
-        data = f.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputFileError(str(f), "is not valid UTF-8") from None
-        ar = len(re.findall("[\u0600-\u06ff]", text))
-        la = len(re.findall("[A-Za-z]", text))
-        fr = len(re.findall(r"\b(?:le|la|les|des|est|une|dans|que)\b", text))
-        en = len(re.findall(r"\b(?:the|of|and|is|was|that|said)\b", text))
-        lang = "ar" if ar > la else ("fr" if fr > en else "en")
-        docs.append(Document(str(f), text.replace("\r\n", "\n"), lang, "utf-8", hashlib.sha256(data).hexdigest()))
-    return docs
-
-
 def _read_documents(paths: list[str]):
-    try:
-        from ..text.reader import read_paths
-    except ImportError:
-        return _fallback_read(paths), []
+    from ..text.reader import read_paths
+
     return read_paths(paths)
 
 
 def _project_documents(project: str):
-    try:
-        from ..store import Project
-    except ImportError:
-        raise AlignerError("--project needs the project store (aligner.store), which is not installed") from None
+    """Documents, stored name decisions and aligned quote pairs of a project.
+
+    Aligned pairs (confirmed by a reviewer, or proposed at rank 1 above the
+    default threshold and not rejected) are evidence that their speakers are
+    the same person, whatever the spelling.
+    """
+    from ..settings import SETTINGS
+    from ..store import Project
+
     p = Project.open(project)
     try:
         docs = [p.document(r.id) for r in p.documents()]
-        meta = {}
-        try:
-            meta = p.meta()
-        except Exception:  # an older store without meta(): no stored decisions
-            meta = {}
+        meta = p.meta()
+        pairs = [(r.candidate.source, r.candidate.target) for r in p.candidates()
+                 if r.status == "confirmed"
+                 or (r.status != "rejected" and r.candidate.rank == 1
+                     and r.candidate.score >= SETTINGS.align_threshold)]
     finally:
         p.close()
-    return docs, meta
+    return docs, meta, pairs
 
 
 def _load_constraints(path: str | None, meta: dict):
@@ -161,7 +133,7 @@ def names(
     constraints: str | None = typer.Option(None, "--constraints", help="Reviewer decisions (JSON)."),
 ) -> None:
     """Find people, organisations and places and group their spellings across languages."""
-    from ..names import cluster_mentions, extract_corpus
+    from ..names import cluster_mentions, extract_corpus, quote_links
     from ..names.dictionary import merge_dictionaries
     from ..names.formats import get_format, read_dictionary
 
@@ -175,8 +147,9 @@ def names(
     dicts = merge_dictionaries(read_dictionary(d) for d in (dictionary or []))
     docs = []
     meta: dict = {}
+    pairs: list = []
     if project:
-        pdocs, meta = _project_documents(project)
+        pdocs, meta, pairs = _project_documents(project)
         docs += pdocs
     if paths:
         read, errors = _read_documents(paths)
@@ -191,8 +164,10 @@ def names(
     rc = _load_constraints(constraints, meta)
     with progress_bar("Finding names", total=2 * max(len(docs), 1)) as update:
         mentions = extract_corpus(docs, progress=update)
+    links = quote_links(pairs, mentions) if pairs else []
     with progress_bar("Grouping spellings") as update:
-        clusters = cluster_mentions(mentions, constraints=rc, dictionary=dicts, progress=update)
+        clusters = cluster_mentions(mentions, constraints=rc, dictionary=dicts, quote_links=links,
+                                    progress=update)
     if not clusters:
         console_err.print("[yellow]warning:[/] no names found in the documents; the dictionary is empty",
                           highlight=False)
