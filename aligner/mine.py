@@ -9,7 +9,11 @@ Two uses of the same scores (see :mod:`aligner.margin`):
   candidates; ``mode`` decides which are kept (``intersect``: pairs that
   are each other's best; ``max``: both lists pooled, best first, each
   sentence used once; ``fwd``/``bwd``: one direction), then pairs scoring
-  below ``threshold`` are dropped. Sorted by score, best first.
+  below ``threshold`` are dropped. Sorted by score, best first. The score
+  of a mined pair is ``cos - lambda * neighbourhood`` on the centred
+  spaces (``settings.mine_score``/``mine_score_lambda``): the margin is
+  best at *choosing* a partner, but deciding whether a pair is a
+  translation at all also needs the absolute similarity (UN dev).
 
 Arrays and texts in, :class:`aligner.records.MinedPair` out; no IO.
 """
@@ -26,10 +30,13 @@ from .records import MinedPair
 from .search import check_matrix
 from .settings import SETTINGS, Settings
 
-__all__ = ["MODES", "mine", "parse_threshold"]
+__all__ = ["MINING_SCORES", "MODES", "mine", "parse_threshold"]
 
 
-def _intersect(fwd: Candidates, bwd: Candidates) -> list[tuple[float, int, int]]:
+Triple = tuple[float, int, int]  # (score, src row, tgt row)
+
+
+def _intersect(fwd: Candidates, bwd: Candidates) -> list[Triple]:
     f_best, f_score = fwd.best_ids(), fwd.best_scores()
     b_best = bwd.best_ids()
     out = []
@@ -39,17 +46,17 @@ def _intersect(fwd: Candidates, bwd: Candidates) -> list[tuple[float, int, int]]
     return out
 
 
-def _forward(fwd: Candidates, bwd: Candidates) -> list[tuple[float, int, int]]:
+def _forward(fwd: Candidates, bwd: Candidates) -> list[Triple]:
     f_best, f_score = fwd.best_ids(), fwd.best_scores()
     return [(float(f_score[i]), i, j) for i, j in enumerate(f_best.tolist()) if j >= 0]
 
 
-def _backward(fwd: Candidates, bwd: Candidates) -> list[tuple[float, int, int]]:
+def _backward(fwd: Candidates, bwd: Candidates) -> list[Triple]:
     b_best, b_score = bwd.best_ids(), bwd.best_scores()
     return [(float(b_score[j]), i, j) for j, i in enumerate(b_best.tolist()) if i >= 0]
 
 
-def _max(fwd: Candidates, bwd: Candidates) -> list[tuple[float, int, int]]:
+def _max(fwd: Candidates, bwd: Candidates) -> list[Triple]:
     pooled = sorted(set(_forward(fwd, bwd)) | set(_backward(fwd, bwd)),
                     key=lambda t: (-t[0], t[1], t[2]))
     used_src: set[int] = set()
@@ -68,6 +75,24 @@ MODES: dict[str, Callable[[Candidates, Candidates], list[tuple[float, int, int]]
     "intersect": _intersect, "max": _max, "fwd": _forward, "bwd": _backward,
 }
 """Candidate selection of mining mode, by name."""
+
+MINING_SCORES = ("blend", "margin")
+"""What mining mode reports and thresholds: ``blend`` = cos - lambda * neighbourhood
+(:meth:`Candidates.confidence`), ``margin`` = the ranking criterion's own score."""
+
+
+def _pair_scores(fwd: Candidates, bwd: Candidates, lam: float) -> dict[tuple[int, int], float]:
+    """Mining score (:meth:`Candidates.confidence`) of every best pair, both directions."""
+    out: dict[tuple[int, int], float] = {}
+    f_ids, f_conf = fwd.best_ids(), fwd.at_best(fwd.confidence(lam))
+    for i, j in enumerate(f_ids.tolist()):
+        if j >= 0:
+            out[(i, j)] = float(f_conf[i])
+    b_ids, b_conf = bwd.best_ids(), bwd.at_best(bwd.confidence(lam))
+    for j, i in enumerate(b_ids.tolist()):
+        if i >= 0:
+            out.setdefault((i, j), float(b_conf[j]))
+    return out
 
 
 def parse_threshold(value: str | float | None, settings: Settings | None = None) -> float | None:
@@ -90,7 +115,7 @@ def parse_threshold(value: str | float | None, settings: Settings | None = None)
         except ValueError:
             f = float("nan")
     if not np.isfinite(f):
-        raise ChoiceError("threshold", value, ["auto", "none", "a number such as 1.05"])
+        raise ChoiceError("threshold", value, ["auto", "none", "a number such as 0.2"])
     return f
 
 
@@ -121,16 +146,28 @@ def mine(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str],
         raise ChoiceError("mining mode", mode, list(MODES))
     margin = margin or s.mine_margin
     get_margin(margin)
+    if s.mine_score not in MINING_SCORES:
+        raise ChoiceError("mining score", s.mine_score, MINING_SCORES)
     threshold = parse_threshold(threshold, s)
     if len(src_vecs) == 0 or len(tgt_vecs) == 0:
         return []
-    fwd, bwd = score_candidates(src_vecs, tgt_vecs, k=k, margin=margin,
-                                candidates=candidates, settings=s)
+    retrieval = threshold is None
+    # Retrieval mode whitens and self-aligns the spaces; mining only centres them
+    # (see margin.prepare_spaces). The number cross-check helps mining but not
+    # retrieval (UN dev, bench/README.md).
+    fwd, bwd = score_candidates(src_vecs, tgt_vecs, retrieval=retrieval, k=k, margin=margin,
+                                candidates=candidates, src_texts=None if retrieval else src_texts,
+                                tgt_texts=None if retrieval else tgt_texts, settings=s)
     if threshold is None:
         triples = _forward(fwd, bwd)
         triples.sort(key=lambda t: t[1])
     else:
-        triples = [t for t in MODES[mode](fwd, bwd) if t[0] >= threshold]
+        # chosen by margin, reported and thresholded by the mining score
+        triples = MODES[mode](fwd, bwd)
+        if s.mine_score == "blend":
+            conf = _pair_scores(fwd, bwd, s.mine_score_lambda)
+            triples = [(conf[(i, j)], i, j) for _, i, j in triples]
+        triples = [t for t in triples if t[0] >= threshold]
         triples.sort(key=lambda t: (-t[0], t[1], t[2]))
     return [MinedPair(score=score, src_index=i, tgt_index=j,
                       src_text=src_texts[i], tgt_text=tgt_texts[j])

@@ -33,8 +33,9 @@ class Settings:
     ivf_threshold: int = 50_000
     """Above this many target vectors an IVF index replaces exact search."""
     ivf_nprobe: int = 16
-    mine_threshold: float = 1.06
-    """Ratio-margin threshold of `aligner mine --threshold auto` (tuned on UN dev)."""
+    mine_threshold: float = 0.14
+    """Mining-score threshold of `aligner mine --threshold auto` (the score is
+    cos - mine_score_lambda * neighbourhood; tuned on UN dev documents of one half, see bench/README.md)."""
     # (aligner/search.py, margin.py, mine.py; tuned in bench/, see bench/README.md)
     index_kind: str = "ivf"
     """Approximate index used above ivf_threshold: ivf | hnsw."""
@@ -48,14 +49,28 @@ class Settings:
     """Nearest targets (by cosine) scored per sentence before picking the best."""
     mine_center: bool = True
     """Subtract each side's mean vector and re-normalise before scoring."""
-    mine_center_min: int = 50
-    """Sides with fewer sentences are not centred (their mean is too noisy)."""
+    mine_center_min: int = 3
+    """Sides with fewer sentences are not centred / whitened (their mean is meaningless)."""
     mine_mode: str = "intersect"
     """Mining candidates: intersect (mutual best) | max (union, 1-1 greedy) | fwd | bwd."""
-    mine_self_align: bool = True
-    """Rotate the source space onto the target space (Procrustes on the input's own mutual best pairs)."""
-    mine_self_align_min_pairs: int = 20
+    retrieval_whiten: float = 3.0
+    """Retrieval mode (--threshold none): whiten each side with this covariance shrinkage
+    (times the mean eigenvalue) instead of only centring; 0 = centring only."""
+    retrieval_self_align: bool = True
+    """Retrieval mode: rotate the source space onto the target space (Procrustes on the
+    input's own mutual best pairs). Never used when mining."""
+    self_align_min_pairs: int = 20
     """Fewer mutual best pairs than this: no rotation."""
+    self_align_min_score: float = float("-inf")
+    """Only mutual best pairs scoring at least this (margin) fit the rotation."""
+    mine_score: str = "blend"
+    """What mining mode reports and thresholds: blend (cos - mine_score_lambda * neighbourhood) | margin."""
+    mine_score_lambda: float = 0.75
+    """Mining mode reports and thresholds cos - lambda * (mean neighbour cosine of both sides);
+    1 = distance margin, 0 = cosine. The best candidates are still chosen by mine_margin."""
+    mine_number_weight: float = 0.05
+    """Mining mode: score penalty when both sentences hold numbers and they disagree
+    (1 - Jaccard), see aligner/rerank.py. Not used in retrieval mode (it did not help there)."""
 
     # --- quote alignment (aligner/align.py) ---
     align_candidates: int = 20

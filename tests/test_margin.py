@@ -9,8 +9,8 @@ import pytest
 
 from aligner.errors import ChoiceError, DimensionError
 from aligner.margin import (
-    MARGINS, center, get_margin, margin_matrix, mutual_best, neighbour_means, score_both_ways,
-    score_candidates, self_align,
+    MARGINS, center, get_margin, margin_matrix, mutual_best, neighbour_means, prepare_spaces,
+    score_both_ways, score_candidates, self_align, whiten,
 )
 from aligner.settings import SETTINGS
 
@@ -178,8 +178,41 @@ def test_score_candidates_finds_rotated_translations():
         s = replace(SETTINGS, **changes)
         return (score_candidates(src, tgt, settings=s)[0].best_ids() == gold).mean()
 
-    plain = accuracy(mine_center=False, mine_self_align=False)
-    centred = accuracy(mine_center=True, mine_self_align=False)
-    aligned = accuracy(mine_center=True, mine_self_align=True)
+    plain = accuracy(mine_center=False, retrieval_whiten=0.0, retrieval_self_align=False)
+    centred = accuracy(mine_center=True, retrieval_whiten=0.0, retrieval_self_align=False)
+    aligned = accuracy(mine_center=True, retrieval_whiten=0.0, retrieval_self_align=True)
     assert plain < 0.5 < centred < aligned
     assert aligned >= 0.99
+
+
+def test_whiten_shapes_norms_and_limits():
+    rng = np.random.default_rng(4)
+    # anisotropic cloud: one dominant direction
+    x = rng.standard_normal((200, 6)) * np.array([10, 1, 1, 1, 1, 1]) + 5
+    x = unit_rows(*x)
+    w = whiten(x, 3.0)
+    assert w.shape == x.shape and w.dtype == np.float32 and w.flags.c_contiguous
+    np.testing.assert_allclose(np.linalg.norm(w, axis=1), 1.0, rtol=1e-5)
+    # huge shrinkage = plain centring
+    np.testing.assert_allclose(whiten(x, 1e9), center(x), atol=1e-5)
+    # the dominant direction loses weight: variance spread more evenly
+    def spread(v):
+        ev = np.linalg.eigvalsh(np.cov((v - v.mean(0)).T))
+        return ev.max() / ev.sum()
+    assert spread(whiten(x, 0.1)) < spread(whiten(x, 3.0)) < spread(center(x))
+    np.testing.assert_array_equal(whiten(x[:2], 3.0, min_n=3), x[:2])  # too few: unchanged
+
+
+def test_prepare_spaces_modes():
+    rng = np.random.default_rng(5)
+    src = unit_rows(*rng.standard_normal((60, 8)) + 1)
+    tgt = unit_rows(*rng.standard_normal((60, 8)) - 1)
+    s = replace(SETTINGS, retrieval_whiten=0.0, retrieval_self_align=False)
+    a, b = prepare_spaces(src, tgt, retrieval=False, settings=SETTINGS)
+    np.testing.assert_allclose(a, center(src), atol=1e-6)  # mining: centring only
+    np.testing.assert_allclose(b, center(tgt), atol=1e-6)
+    a, b = prepare_spaces(src, tgt, retrieval=True, settings=s)
+    np.testing.assert_allclose(a, center(src), atol=1e-6)
+    a, b = prepare_spaces(src, tgt, retrieval=True, settings=replace(s, retrieval_whiten=3.0))
+    np.testing.assert_allclose(a, whiten(src, 3.0), atol=1e-6)
+    np.testing.assert_allclose(b, whiten(tgt, 3.0), atol=1e-6)

@@ -64,29 +64,44 @@ def test_retrieval_mode_one_line_per_source_in_order(task):
 
 def test_mining_mode_keeps_the_translations_and_sorts_by_score(task):
     sv, tv, st, tt, gold = task
-    retrieved = mine(sv, tv, st, tt, threshold=None)
-    gold_scores = [p.score for p in retrieved if p.src_index in gold]
-    other_scores = [p.score for p in retrieved if p.src_index not in gold]
-    assert min(gold_scores) > max(other_scores)  # the fake task is separable
+    everything = mine(sv, tv, st, tt, threshold=-1e9)  # all mutual best pairs
+    gold_scores = [p.score for p in everything if gold.get(p.src_index) == p.tgt_index]
+    other_scores = [p.score for p in everything if gold.get(p.src_index) != p.tgt_index]
+    assert len(gold_scores) == len(gold)
+    assert other_scores and min(gold_scores) > max(other_scores)  # the fake task is separable
     cut = (min(gold_scores) + max(other_scores)) / 2
     pairs = mine(sv, tv, st, tt, threshold=cut)
     assert {(p.src_index, p.tgt_index) for p in pairs} == set(gold.items())
     scores = [p.score for p in pairs]
     assert scores == sorted(scores, reverse=True)
     assert all(s >= cut for s in scores)
-    assert mine(sv, tv, st, tt, threshold=max(gold_scores) + 1) == []
+    assert mine(sv, tv, st, tt, threshold=max(gold_scores) + 1e-3) == []
 
 
-def test_auto_threshold_is_the_setting(task):
+def test_mining_score_is_cos_minus_lambda_neighbourhood(task):
     sv, tv, st, tt, _ = task
-    s = replace(SETTINGS, mine_threshold=-1e9)
-    # with a threshold below every score, intersect mode returns all mutual best pairs
-    fwd, bwd = score_candidates(sv, tv, settings=s)
-    f, b = fwd.best_ids(), bwd.best_ids()
-    mutual = {(i, int(j)) for i, j in enumerate(f) if b[j] == i}
-    assert {(p.src_index, p.tgt_index) for p in mine(sv, tv, st, tt, threshold="auto", settings=s)} == mutual
-    assert parse_threshold("auto", s) == -1e9
-    assert parse_threshold("AUTO") == SETTINGS.mine_threshold
+    s = replace(SETTINGS, mine_number_weight=0.0)
+    fwd, bwd = score_candidates(sv, tv, retrieval=False, settings=s)
+    for lam in (0.0, 0.75, 1.0):
+        pairs = mine(sv, tv, st, tt, threshold=-1e9, settings=replace(s, mine_score_lambda=lam))
+        for p in pairs:
+            col = list(fwd.ids[p.src_index]).index(p.tgt_index)
+            expected = fwd.cos[p.src_index, col] - lam * fwd.hub[p.src_index, col]
+            assert p.score == pytest.approx(float(expected), abs=1e-6)
+
+
+def test_retrieval_self_alignment_is_off_when_mining(task, monkeypatch):
+    import aligner.margin as margin_mod
+
+    calls = []
+    real = margin_mod.self_align
+    monkeypatch.setattr(margin_mod, "self_align", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    sv, tv, st, tt, _ = task
+    s = replace(SETTINGS, self_align_min_pairs=5)
+    mine(sv, tv, st, tt, threshold=-1e9, settings=s)
+    assert calls == []
+    mine(sv, tv, st, tt, threshold=None, settings=s)
+    assert calls == [1]
 
 
 def hand_candidates():
@@ -125,7 +140,7 @@ def vectors_from_cosines(cos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 ])
 def test_modes_on_hand_made_cosines(mode, expected):
     src, tgt = vectors_from_cosines(hand_candidates())
-    s = replace(SETTINGS, mine_center=False, mine_self_align=False)
+    s = replace(SETTINGS, mine_center=False, retrieval_whiten=0.0, retrieval_self_align=False)
     texts_s, texts_t = ["a", "b", "c"], ["x", "y", "z"]
     got = mine(src, tgt, texts_s, texts_t, threshold=-1e9, mode=mode, margin="cosine", settings=s)
     assert {(p.src_index, p.tgt_index) for p in got} == expected
@@ -172,4 +187,4 @@ def test_parse_threshold(value, expected):
 def test_parse_threshold_rejects(value):
     with pytest.raises(ChoiceError) as e:
         parse_threshold(value)
-    assert "valid choices: auto, none, a number such as 1.05" in e.value.message
+    assert "valid choices: auto, none, a number such as 0.2" in e.value.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -48,7 +49,7 @@ def mine_cmd(
     src: Path = typer.Argument(..., help="Source sentences, one per line (UTF-8)."),
     tgt: Path = typer.Argument(..., help="Target sentences, one per line (UTF-8), any language."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the TSV to this file (atomically) instead of stdout."),
-    threshold: str = typer.Option("auto", "--threshold", "-t", help="auto (the tuned margin threshold), none (retrieval: every source line gets its best target), or a number such as 1.05."),
+    threshold: str = typer.Option("auto", "--threshold", "-t", help="auto (the threshold tuned on UN dev), none (retrieval: every source line gets its best target), or a number such as 0.2 (higher = fewer, surer pairs)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Sentence-transformers model name or local path (default: the bundled multilingual-e5-small)."),
     k: Optional[int] = typer.Option(None, "--k", min=1, help="Neighbours per side in the margin score (default: the tuned value)."),
     mode: Optional[str] = typer.Option(None, "--mode", help=MODE_HELP),
@@ -83,10 +84,9 @@ def mine_cmd(
     encoder = make_encoder(model)
     src_vecs = _embed(encoder, src_texts, src.name)
     tgt_vecs = _embed(encoder, tgt_texts, tgt.name)
-    pairs = mine(src_vecs, tgt_vecs, src_texts, tgt_texts, k=k, threshold=thr, mode=mode,
-                 settings=settings)
-    from dataclasses import replace
-
+    with progress_bar("Scoring pairs"):
+        pairs = mine(src_vecs, tgt_vecs, src_texts, tgt_texts, k=k, threshold=thr, mode=mode,
+                     settings=settings)
     pairs = [replace(p, src_index=src_rows[p.src_index], tgt_index=tgt_rows[p.tgt_index])
              for p in pairs]
     text = format_pairs(pairs)

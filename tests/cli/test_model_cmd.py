@@ -41,11 +41,11 @@ def fake_cli_encoder(monkeypatch):
 
 
 def _error_line(capsys) -> str:
-    """The error message, unwrapped (rich wraps long lines at the console width)."""
+    """The error message: exactly one line on stderr, no traceback."""
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "Traceback" not in err, err
-    assert err.count("error:") == 1, err
-    return " ".join(err.split())
+    assert "\n" not in err, f"expected one line, got: {err!r}"
+    return err
 
 
 @pytest.mark.parametrize("content,problem", [
