@@ -34,6 +34,7 @@ from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
+from ..settings import SETTINGS
 from ..errors import AlignerError
 from ..records import NameCluster, NameMention, NameVariant
 from .lexicon import ORG_ALIASES, ORG_CONCEPTS, ORG_HEADS, ORG_STOP, PLACE_ALIASES, alias_key
@@ -56,17 +57,19 @@ TYPES = ("person", "organization", "place", "other")
 
 @dataclass(frozen=True)
 class ClusterParams:
-    """Thresholds of the clustering (tuned on the netranslit train split and the seeds; see bench/names.py)."""
+    """Thresholds of the clustering (tuned on the netranslit train split and the seeds; see bench/names.py).
 
-    merge: float = 0.85
+    Defaults are the ``names_*`` fields declared in :mod:`aligner.settings`."""
+
+    merge: float = SETTINGS.names_merge
     """A full-name match at least this good merges on string evidence alone."""
-    context: float = 0.75
+    context: float = SETTINGS.names_context
     """A full-name match at least this good merges when context agrees (role, quotes, co-occurring names)."""
-    attach: float = 0.85
+    attach: float = SETTINGS.names_attach
     """A single word attaches to a full name when its unit matches at least this well."""
-    skeleton_bonus: float = 0.1
+    skeleton_bonus: float = SETTINGS.names_skeleton_bonus
     """Added to a Latin unit ratio when the consonant skeletons agree."""
-    veto: float = 0.8
+    veto: float = SETTINGS.names_veto
     """Two clusters do not merge if any same-script pair of full names across them scores below this."""
 
 
