@@ -173,6 +173,7 @@ def align(
         for r in range(sims.shape[0]):
             i = b0 + r
             src = sources[i]
+            qtext = query_text(src, settings.align_short_quote_words)
             scored: list[tuple[float, int, dict]] = []
             for j in order[r]:
                 tgt = targets[j]
@@ -187,13 +188,12 @@ def align(
                     "cos": cos,
                     "margin": margin,
                     "speaker": cues.speaker_cue(src.speaker, tgt.speaker),
-                    "numbers": cues.number_agreement(src.text if len(src.text.split()) > 3 else src.sentence, ttext),
+                    "numbers": cues.number_agreement(qtext, ttext),
                     "names": cues.entity_agreement(src.sentence, tgt.sentence),
                     "outlet": cues.outlet_cue(outlet_langs[i], tgt.lang),
-                    "length": cues.length_cue(query_text(src, settings.align_short_quote_words),
-                                              ttext, tgt.lang, src.lang),
+                    "length": cues.length_cue(qtext, ttext, tgt.lang, src.lang),
                 }
-                p = 1.0 / (1.0 + math.exp(-weights.logit(f)))
+                p = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, weights.logit(f)))))
                 scored.append((p, int(j), f))
                 if len(scored) >= n_cand:
                     break
