@@ -23,12 +23,6 @@ def fold_arabic(text: str) -> str:
 
 # ------------------------------------------------------------------ titles
 # Lower-cased; multi-word titles are matched word by word from the right.
-TITLES_EN = frozenset("""
-president prime minister premier foreign secretary general director envoy ambassador ayatollah leader supreme
-sheikh shaikh commander chief head spokesman spokeswoman spokesperson adviser advisor mr mrs ms dr king prince
-emir colonel lieutenant brigadier major-general lt col gen brig representative mediator chairman chairwoman
-mufti imam deputy vice senator governor mayor official coordinator negotiator founder member
-""".split())
 # words that, before a capitalised name, make it a title rather than a name
 TITLE_HEADS_EN = frozenset("""
 president minister premier secretary general director envoy ambassador ayatollah leader sheikh shaikh commander

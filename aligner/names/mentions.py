@@ -707,10 +707,6 @@ def _strip_clitic(f: str, known) -> str | None:
     return None
 
 
-def _ar_alias(f: str) -> tuple[str, str] | None:
-    return _alias(f)
-
-
 _AR_PLACE_NOUNS = frozenset(fold_arabic(w) for w in """
 حي بلدة مدينة قرية منطقة مخيم محافظة ريف جبل وادي سهل مطار ساحة شارع معبر بلدات قرى أحياء
 """.split())

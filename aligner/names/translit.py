@@ -268,8 +268,3 @@ def arabic_name_units() -> frozenset[str]:
             out.add(f)
             out.add(arabic_key(f))
     return frozenset(out - {fold_arabic(w) for w in STOP_AR})
-
-
-def arabic_name_key(token: str) -> str:
-    """The key used to look an Arabic token up in :func:`arabic_given_names`."""
-    return arabic_key(token)

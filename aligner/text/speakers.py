@@ -167,12 +167,6 @@ alors ainsi par sur en au aux interrogé interrogée d
 CONNECTORS = frozenset("al el bin ibn bint ben de di du da del della van von der den la le of for des d' y ould bou".split())
 PREPOSITIONS = frozenset("in of from at for to with near on by into across against over under toward towards "
                          "de du des à au aux en dans chez vers pour sur avec".split())
-AUX_WORDS = frozenset("""
-is are was were be been being has have had will would can could should may might must did does do also
-further then later again reportedly previously earlier recently had already once still however meanwhile
-a ont avait avaient aurait est sont été
-""".split())
-
 EN_PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "o"}
 FR_PRONOUNS = {"il": "m", "elle": "f", "ils": "p", "elles": "p"}
 
