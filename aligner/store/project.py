@@ -367,12 +367,12 @@ class Project:
         return self._conn
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT), rolled back on any error."""
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        """``begin`` ... COMMIT on the project's connection, rolled back on any error."""
         with self._lock:
             conn = self._connection()
             with self._translated():
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(begin)
             try:
                 yield conn
                 conn.execute("COMMIT")
@@ -384,23 +384,13 @@ class Project:
                     raise self._error(e) from e
                 raise
 
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _write(self):
+        """One write transaction (BEGIN IMMEDIATE: takes the write lock up front)."""
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def _read(self):
         """One read transaction: every query inside sees the same snapshot."""
-        with self._lock:
-            conn = self._connection()
-            with self._translated():
-                conn.execute("BEGIN")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException as e:
-                with contextlib.suppress(sqlite3.Error):
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                if isinstance(e, sqlite3.Error):
-                    raise self._error(e) from e
-                raise
+        return self._transaction("BEGIN")
 
     def _audit(self, c: sqlite3.Connection, action: str, details: dict, actor: str | None = None,
                time: str | None = None) -> None:
