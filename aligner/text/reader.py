@@ -18,6 +18,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..io.lines import read_file_bytes
 from ..errors import InputFileError
 from ..records import Document
 from ..settings import SETTINGS
@@ -381,23 +382,8 @@ def read_document(path: str | os.PathLike, *, max_bytes: int | None = None) -> D
     (missing, a folder, empty, too large, binary, undecodable, no text)."""
     limit = SETTINGS.max_file_bytes if max_bytes is None else max_bytes
     name = str(path)
-    p = Path(path)
-    try:
-        if not p.exists():
-            raise _fail(name, "file not found")
-        if p.is_dir():
-            raise _fail(name, "is a folder, not a file")
-        size = p.stat().st_size
-        if size == 0:
-            raise _fail(name, "file is empty")
-        if size > limit:
-            raise _fail(name, f"file is too large ({size:,} bytes; the limit is {limit:,})")
-        data = p.read_bytes()
-    except PermissionError:
-        raise _fail(name, "cannot be read (permission denied)") from None
-    except OSError as e:
-        raise _fail(name, f"cannot be read ({e.strerror or e})") from None
-    return document_from_bytes(data, name, suffix=p.suffix.lower())
+    data = read_file_bytes(path, max_bytes=limit)
+    return document_from_bytes(data, name, suffix=Path(path).suffix.lower())
 
 
 def document_from_bytes(data: bytes, path: str, *, suffix: str | None = None) -> Document:
