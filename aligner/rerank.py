@@ -7,8 +7,12 @@ contain numbers and the sets disagree, the pair's score is lowered::
     score' = score - weight * (1 - |N(x) & N(y)| / |N(x) | N(y)|)
 
 N(.) is the set of numbers written with digits (Western or Arabic-Indic;
-thousands and decimal separators ignored, "100 000" read as one number). Sentences without digits are
-never penalised (a figure may be spelt out in words in the other language).
+thousands and decimal separators ignored, "100 000" read as one number, a
+time "10:15" read like "10.15"). Arabic text written left-to-right digit
+groups in reverse order ("000 819 5" for 5,819,000, as UN Arabic does), so in
+a sentence with Arabic letters space-separated groups are read back to front.
+Sentences without digits are never penalised (a figure may be spelt out in
+words in the other language).
 The weight (``settings.mine_number_weight``) is tuned on the UN dev set.
 Texts in, arrays out; no IO.
 """
@@ -32,14 +36,27 @@ _NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)"
                      r"|\d+(?:[.,'\u00a0\u202f\u2009\u066b\u066c]\d+)*")
 
 
+_ARABIC_LETTER = re.compile("[\u0620-\u064a]")
+# "000 819 5": groups of three digits, then the leading group last
+_REVERSED_GROUPS = re.compile(r"(?<![\d.,])\d{3}(?:[ \u00a0\u202f\u2009]\d{3})*[ \u00a0\u202f\u2009]\d{1,3}(?!\d)")
+_TIME = re.compile(r"(?<=\d):(?=\d\d(?!\d))")
+
+
 def numbers(text: str) -> frozenset[str]:
     """The numbers written with digits in ``text``, separators removed.
 
-    >>> sorted(numbers("On 3 May 2013, 1,500.5 tonnes"))
-    ['15005', '2013', '3']
+    >>> sorted(numbers("On 3 May 2013, 1,500.5 tonnes at 10:15"))
+    ['1015', '15005', '2013', '3']
+    >>> sorted(numbers("مبلغ 000 819 5 دولار"))
+    ['5819000']
     """
-    t = text.translate(_DIGITS)
+    t = _TIME.sub(".", text.translate(_DIGITS))
     out = set()
+    if _ARABIC_LETTER.search(t):
+        def reversed_groups(m: re.Match) -> str:
+            out.add("".join(reversed(re.split(r"\D", m.group(0)))).lstrip("0") or "0")
+            return " "
+        t = _REVERSED_GROUPS.sub(reversed_groups, t)
     for m in _NUMBER.findall(t):
         digits = re.sub(r"\D", "", m).lstrip("0") or "0"
         out.add(digits)

@@ -26,6 +26,9 @@ class Settings:
     """Tokens per sentence seen by the model; longer input is truncated."""
     embed_cache: bool = True
     """Cache embeddings on disk by (model, text hash)."""
+    embed_strip_diacritics: bool = True
+    """Remove Arabic vowel marks, shadda and tatweel from the text the model sees
+    (the tokenizer cuts a marked word at every mark); stored text is unchanged."""
 
     # --- search / margin ---
     margin_k: int = 4

@@ -20,9 +20,23 @@ from aligner.rerank import apply_number_check, number_mismatch, numbers
     ("في 3 أيار/مايو ٢٠١٣", {"3", "2013"}),  # Arabic-Indic digits
     ("no digits at all", set()),
     ("3.5 million, 3,5 millions", {"35"}),
+    # UN Arabic writes digit groups left to right in reverse order
+    ("بمبلغ 000 819 5 دولار", {"5819000"}),
+    ("عددهم 918 483 شخصا", {"483918"}),
+    ("في عام 2015 و 2016", {"2015", "2016"}),  # 4-digit numbers are not groups
+    ("483 918 people", {"483918"}),  # no Arabic letters: read as written
+    ("at 10:15 a.m.", {"1015"}),
+    ("الساعة 10:15", {"1015"}),
 ])
 def test_numbers(text, expected):
     assert numbers(text) == frozenset(expected)
+
+
+def test_arabic_and_english_figures_agree():
+    en = "The Committee approved 5,819,000 dollars on 18 February 2015 at 10.15 a.m."
+    ar = "وافقت اللجنة على 000 819 5 دولار في 18 شباط/فبراير 2015، الساعة 10:15"
+    assert number_mismatch(numbers(en), numbers(ar)) == 0.0
+    assert number_mismatch(numbers(en), numbers(ar.replace("10:15", "10:00"))) > 0
 
 
 def test_number_mismatch():

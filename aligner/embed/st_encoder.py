@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import ModelNotAvailable
 from ..settings import DEFAULT_MODEL, SETTINGS, Settings
+from ..text.arabic import strip_diacritics
 from .protocol import ProgressFn
 
 _LOAD_LOCK = threading.Lock()
@@ -263,8 +264,11 @@ class SentenceTransformerEncoder:
     def encode(self, texts: Sequence[str], *, progress: ProgressFn | None = None) -> np.ndarray:
         """Embed ``texts`` -> (len(texts), dim) float32, C-contiguous, rows L2-normalised.
 
-        Duplicates are embedded once; texts are sorted by length into
-        batches of ``batch_size`` and the original order is restored.
+        The model sees each text with its Arabic diacritics and tatweel
+        removed (``settings.embed_strip_diacritics``, see
+        :mod:`aligner.text.arabic`). Duplicates are embedded once; texts are
+        sorted by length into batches of ``batch_size`` and the original
+        order is restored.
         ``progress(done, total)`` is called after each batch (counts texts).
         """
         if isinstance(texts, str):
@@ -276,6 +280,8 @@ class SentenceTransformerEncoder:
         n = len(texts)
         if n == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._settings.embed_strip_diacritics:
+            texts = [strip_diacritics(t) for t in texts]
         uniq = list(dict.fromkeys(texts))
         index = {t: i for i, t in enumerate(uniq)}
         todo = list(range(len(uniq)))

@@ -27,6 +27,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..text.arabic import TASHKEEL_RE as _TASHKEEL_RE
+
 # ---------------------------------------------------------------- cleaning
 
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u061c\u00ad]")
@@ -38,8 +40,6 @@ _EDGE_PUNCT = " \t\n\"'«»“”„‚‹›()[]{}<>,.;:!?،؛؟*_/\\|-"
 
 ARABIC_LETTER_RE = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]")
 LATIN_LETTER_RE = re.compile("[A-Za-z\u00c0-\u024f]")
-# Harakat, Quranic marks, superscript alef, small high marks
-_TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 
 
 def clean_form(text: str) -> str:

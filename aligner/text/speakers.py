@@ -29,6 +29,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 from .outlets import find_outlet, is_known_outlet, looks_like_outlet, outlet_language  # noqa: F401 (re-export)
+from .arabic import strip_diacritics
 
 MASK = "\ue000"  # stands for the words of another quote in a masked text
 
@@ -663,7 +664,7 @@ def _arabic_after_verb(t: str, v: re.Match, base: int, outlet: str | None) -> At
     """VSO: the subject follows the verb (``وقال رئيس الوزراء وائل الحلقي لـ"…": …``)."""
     verb_pos = base + v.start()
     rest = t[v.end():]
-    vbare = re.sub(r"[\u064B-\u0652\u0640]", "", v.group(0).strip()).split()[0]
+    vbare = strip_diacritics(v.group(0).strip()).split()[0]
     if vbare not in AR_VERBS and vbare[1:] in AR_VERBS:
         vbare = vbare[1:]  # و/ف conjunction
     according = vbare in AR_ACCORDING
@@ -672,7 +673,7 @@ def _arabic_after_verb(t: str, v: re.Match, base: int, outlet: str | None) -> At
         tok = m.group(0)
         if tok in (":", "،", ",", ".", '"', "“", "”", "«", "»", "؟", "!") or MASK in tok:
             break
-        bare = re.sub(r"[\u064B-\u0652\u0640]", "", tok)
+        bare = strip_diacritics(tok)
         if according and not tokens and bare.startswith("ل") and len(bare) > 2:
             bare = "ال" + bare[2:] if bare.startswith("لل") else bare[1:]  # "وفقا للوزير X"
             tokens.append(bare)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from aligner.embed import Encoder, get_encoder
 from aligner.embed.cache import EmbeddingCache, cache_root, text_key
 from aligner.embed.st_encoder import SentenceTransformerEncoder, resolve_model
 from aligner.errors import ChoiceError, ModelNotAvailable
+from aligner.settings import SETTINGS
 from fakes import FakeEncoder
 
 
@@ -188,6 +190,18 @@ def test_real_encoder_restores_order_across_batches(real_encoder):
     np.testing.assert_array_equal(x[len(TEXTS):], x[:2])  # duplicates
     assert calls[0] == (0, len(TEXTS)) and calls[-1] == (len(TEXTS), len(TEXTS))
     assert len(calls) == 1 + 4  # 7 unique texts in batches of 2
+
+
+@pytest.mark.model
+def test_real_encoder_ignores_arabic_diacritics(real_encoder):
+    marked, bare = "إنّ الشّرطة هنا.", "إن الشرطة هنا."
+    x = real_encoder.encode([marked, bare])
+    np.testing.assert_array_equal(x[0], x[1])
+    raw = SentenceTransformerEncoder(cache=False, dtype=real_encoder.dtype,
+                                     settings=replace(SETTINGS, embed_strip_diacritics=False))
+    y = raw.encode([marked, bare])
+    assert float(y[0] @ y[1]) < 0.999  # the marks do change what the model sees
+    assert float(x[1] @ y[1]) > 0.999
 
 
 @pytest.mark.model
