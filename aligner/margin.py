@@ -204,8 +204,30 @@ def self_align(src: np.ndarray, tgt: np.ndarray, pairs: np.ndarray, *, min_pairs
     if len(pairs) < max(1, min_pairs):
         return src.copy()
     m = src[pairs[:, 0]].astype(np.float64).T @ tgt[pairs[:, 1]].astype(np.float64)
-    u, _, vt = np.linalg.svd(m)
-    return _normalise(src.astype(np.float64) @ (u @ vt))
+    rotation = _procrustes(m)
+    if rotation is None:
+        return src.copy()
+    return _normalise(src.astype(np.float64) @ rotation)
+
+
+def _procrustes(m: np.ndarray) -> np.ndarray | None:
+    """U V^T from the SVD of ``m`` (dim, dim) float64, or None if no SVD converges.
+
+    LAPACK's default divide-and-conquer SVD (gesdd) can fail to converge on
+    a rank-deficient ``m`` (fewer pairs than dimensions); the slower QR
+    iteration (gesvd) is then tried.
+    """
+    if not np.isfinite(m).all():
+        return None
+    try:
+        u, _, vt = np.linalg.svd(m)
+    except np.linalg.LinAlgError:
+        try:
+            from scipy.linalg import svd
+            u, _, vt = svd(m, lapack_driver="gesvd")
+        except (ImportError, np.linalg.LinAlgError, ValueError):
+            return None
+    return u @ vt
 
 
 # ------------------------------------------------- candidate scoring with FAISS
@@ -377,3 +399,77 @@ def _prepare_and_score(src, tgt, *, retrieval=True, k=None, margin=None, candida
             src = self_align(src, tgt, pairs, min_pairs=s.self_align_min_pairs)
             fwd, bwd = scored(src)
     return src, tgt, fwd, bwd
+
+
+# ------------------------------------------------- Sinkhorn hubness correction
+
+def sinkhorn_potentials(src: np.ndarray, tgt: np.ndarray, *, temperature: float,
+                        iters: int, block: int = 1024) -> np.ndarray:
+    """Column potentials of a soft one-to-one matching of ``src`` and ``tgt``.
+
+    src: (n_src, dim), tgt: (n_tgt, dim) float32, rows L2-normalised. With
+    K = (src @ tgt.T) / temperature, alternately normalises the rows and the
+    columns of exp(K) in the log domain (Sinkhorn-Knopp), ``iters`` times,
+    and returns the column potentials v: (n_tgt,) float64 such that
+    exp(K_ij - u_i - v_j) is (nearly) doubly stochastic. A large v_j marks a
+    target that many sources are close to (a hub). The cosine matrix is
+    computed in row blocks and never held whole. Temperature > 0, iters >= 1.
+    """
+    check_matrix("src", src)
+    check_matrix("tgt", tgt, src.shape[1], other="src")
+    if not temperature > 0:
+        raise ChoiceError("Sinkhorn temperature", temperature, ["a number > 0"])
+    if iters < 1:
+        raise ChoiceError("Sinkhorn iterations", iters, ["an integer >= 1"])
+    n_src, n_tgt = len(src), len(tgt)
+    v = np.zeros(n_tgt, np.float64)
+    if n_src == 0 or n_tgt == 0:
+        return v
+    inv_t = 1.0 / temperature
+    for _ in range(iters):
+        u = np.empty(n_src, np.float64)
+        for a in range(0, n_src, block):  # rows: u_i = logsumexp_j(K_ij - v_j)
+            k = (src[a:a + block] @ tgt.T).astype(np.float64) * inv_t - v
+            top = k.max(axis=1)
+            u[a:a + block] = top + np.log(np.exp(k - top[:, None]).sum(axis=1))
+        top = np.full(n_tgt, -np.inf)
+        acc = np.zeros(n_tgt, np.float64)
+        for a in range(0, n_src, block):  # columns: v_j = logsumexp_i(K_ij - u_i), streamed
+            k = (src[a:a + block] @ tgt.T).astype(np.float64) * inv_t - u[a:a + block, None]
+            new_top = np.maximum(top, k.max(axis=0))
+            acc = acc * np.exp(top - new_top) + np.exp(k - new_top).sum(axis=0)
+            top = new_top
+        v = top + np.log(acc)
+    return v
+
+
+def sinkhorn_best(src: np.ndarray, tgt: np.ndarray, potentials: np.ndarray, *,
+                  temperature: float, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Each source's best target by ``cos - temperature * potentials``.
+
+    src: (n_src, dim), tgt: (n_tgt, dim) float32; potentials: (n_tgt,) from
+    :func:`sinkhorn_potentials`. Returns (ids (n_src,) int64, cos (n_src,)
+    float32: the cosine of each chosen pair).
+    """
+    n_src = len(src)
+    ids = np.zeros(n_src, np.int64)
+    cos = np.zeros(n_src, np.float32)
+    if n_src == 0 or len(tgt) == 0:
+        return np.full(n_src, -1, np.int64), np.full(n_src, -np.inf, np.float32)
+    penalty = temperature * np.asarray(potentials, np.float64)
+    for a in range(0, n_src, block):
+        sims = src[a:a + block] @ tgt.T
+        best = np.argmax(sims.astype(np.float64) - penalty, axis=1)
+        ids[a:a + block] = best
+        cos[a:a + block] = sims[np.arange(len(best)), best]
+    return ids, cos
+
+
+def sinkhorn_applies(n_src: int, n_tgt: int, settings: Settings | None = None) -> bool:
+    """Whether retrieval uses the Sinkhorn correction for sides of these sizes."""
+    s = settings or SETTINGS
+    if s.retrieval_sinkhorn <= 0 or min(n_src, n_tgt) < max(2, s.mine_center_min):
+        return False
+    if n_src * n_tgt > s.retrieval_sinkhorn_max_pairs:
+        return False
+    return min(n_src, n_tgt) >= s.retrieval_sinkhorn_min_ratio * max(n_src, n_tgt)

@@ -25,7 +25,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .errors import ChoiceError, DimensionError
-from .margin import Candidates, get_margin, score_candidates
+from .margin import (Candidates, _prepare_and_score, get_margin, neighbour_means, score_candidates,
+                     sinkhorn_applies, sinkhorn_best, sinkhorn_potentials)
 from .records import MinedPair
 from .search import check_matrix
 from .settings import SETTINGS, Settings
@@ -95,6 +96,30 @@ def _pair_scores(fwd: Candidates, bwd: Candidates, lam: float) -> dict[tuple[int
     return out
 
 
+def _retrieve(src: np.ndarray, tgt: np.ndarray, *, k: int | None, margin: str,
+              candidates: int | None, settings: Settings) -> list[Triple]:
+    """Retrieval mode: one (score, src, tgt) per source, in source order.
+
+    The best target is the margin's best, or, when the Sinkhorn correction
+    applies (:func:`aligner.margin.sinkhorn_applies`), the best by
+    ``cos - temperature * potential`` on the same prepared spaces. The
+    score is the margin score of the chosen pair either way.
+    """
+    s = settings
+    x, y, fwd, bwd = _prepare_and_score(src, tgt, retrieval=True, k=k, margin=margin,
+                                        candidates=candidates, settings=s)
+    if not sinkhorn_applies(len(x), len(y), s):
+        return sorted(_forward(fwd, bwd), key=lambda t: t[1])
+    potentials = sinkhorn_potentials(x, y, temperature=s.retrieval_sinkhorn,
+                                     iters=s.retrieval_sinkhorn_iters)
+    ids, cos = sinkhorn_best(x, y, potentials, temperature=s.retrieval_sinkhorn)
+    k = s.mine_k if k is None else k
+    src_mean = neighbour_means(fwd.cos[:, :k])
+    tgt_mean = neighbour_means(bwd.cos[:, :k])
+    scores = get_margin(margin)(cos, src_mean, tgt_mean[ids])
+    return [(float(scores[i]), i, int(ids[i])) for i in range(len(x))]
+
+
 def parse_threshold(value: str | float | None, settings: Settings | None = None) -> float | None:
     """``"auto"`` -> ``settings.mine_threshold``; ``"none"``/None -> None
     (retrieval mode); a number -> itself. Anything else: :class:`ChoiceError`.
@@ -151,17 +176,15 @@ def mine(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str],
     threshold = parse_threshold(threshold, s)
     if len(src_vecs) == 0 or len(tgt_vecs) == 0:
         return []
-    retrieval = threshold is None
     # Retrieval mode whitens and self-aligns the spaces; mining only centres them
     # (see margin.prepare_spaces). The number cross-check helps mining but not
     # retrieval (UN dev, bench/README.md).
-    fwd, bwd = score_candidates(src_vecs, tgt_vecs, retrieval=retrieval, k=k, margin=margin,
-                                candidates=candidates, src_texts=None if retrieval else src_texts,
-                                tgt_texts=None if retrieval else tgt_texts, settings=s)
     if threshold is None:
-        triples = _forward(fwd, bwd)
-        triples.sort(key=lambda t: t[1])
+        triples = _retrieve(src_vecs, tgt_vecs, k=k, margin=margin, candidates=candidates, settings=s)
     else:
+        fwd, bwd = score_candidates(src_vecs, tgt_vecs, retrieval=False, k=k, margin=margin,
+                                    candidates=candidates, src_texts=src_texts,
+                                    tgt_texts=tgt_texts, settings=s)
         # chosen by margin, reported and thresholded by the mining score
         triples = MODES[mode](fwd, bwd)
         if s.mine_score == "blend":

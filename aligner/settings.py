@@ -62,6 +62,18 @@ class Settings:
     retrieval_self_align: bool = True
     """Retrieval mode: rotate the source space onto the target space (Procrustes on the
     input's own mutual best pairs). Never used when mining."""
+    retrieval_sinkhorn: float = 0.05
+    """Retrieval mode: temperature of the Sinkhorn hubness correction (0 = off). Each
+    target gets a popularity potential from a soft one-to-one matching of the whole
+    input, and every source takes its best target by cos - temperature * potential."""
+    retrieval_sinkhorn_iters: int = 10
+    """Sinkhorn iterations (row and column normalisations) for the potentials."""
+    retrieval_sinkhorn_min_ratio: float = 0.5
+    """The correction assumes most sentences have a partner: it is only used when the
+    smaller side has at least this fraction of the larger side's sentences."""
+    retrieval_sinkhorn_max_pairs: int = 50_000_000
+    """Above this many source x target pairs the correction is skipped (its cost is
+    2 x iterations dense passes); retrieval then uses the margin alone."""
     self_align_min_pairs: int = 20
     """Fewer mutual best pairs than this: no rotation."""
     self_align_min_score: float = float("-inf")

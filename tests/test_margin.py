@@ -10,7 +10,8 @@ import pytest
 from aligner.errors import ChoiceError, DimensionError
 from aligner.margin import (
     MARGINS, center, get_margin, margin_matrix, mutual_best, neighbour_means, prepare_spaces,
-    score_both_ways, score_candidates, self_align, whiten,
+    score_both_ways, score_candidates, self_align, sinkhorn_applies, sinkhorn_best,
+    sinkhorn_potentials, whiten,
 )
 from aligner.settings import SETTINGS
 
@@ -150,6 +151,91 @@ def test_self_align_recovers_a_rotation():
     back = self_align(src, tgt, pairs)
     np.testing.assert_allclose(back, tgt, atol=1e-4)
     np.testing.assert_array_equal(self_align(src, tgt, pairs[:5], min_pairs=20), src)
+
+
+def test_self_align_falls_back_when_the_default_svd_does_not_converge(monkeypatch):
+    rng = np.random.default_rng(2)
+    tgt = unit_rows(*rng.standard_normal((60, 12)))
+    q, _ = np.linalg.qr(rng.standard_normal((12, 12)))
+    src = np.ascontiguousarray(tgt @ q.T, dtype=np.float32)
+    pairs = np.stack([np.arange(30), np.arange(30)], 1)
+
+    def no_convergence(*a, **k):
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+    monkeypatch.setattr(np.linalg, "svd", no_convergence)
+    np.testing.assert_allclose(self_align(src, tgt, pairs), tgt, atol=1e-4)  # via gesvd
+
+
+def test_self_align_leaves_non_finite_input_unchanged():
+    src = unit_rows(*np.eye(4)).copy()
+    src[0, 0] = np.nan
+    tgt = unit_rows(*np.eye(4))
+    out = self_align(src, tgt, np.stack([np.arange(4), np.arange(4)], 1), min_pairs=2)
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(src))
+
+
+def _dense_sinkhorn_potentials(src, tgt, t, iters):
+    from scipy.special import logsumexp
+
+    k = (src @ tgt.T).astype(np.float64) / t
+    v = np.zeros(len(tgt))
+    for _ in range(iters):
+        u = logsumexp(k - v, axis=1)
+        v = logsumexp(k - u[:, None], axis=0)
+    return k, u, v
+
+
+def test_sinkhorn_potentials_match_a_dense_reference_in_blocks():
+    rng = np.random.default_rng(5)
+    src = unit_rows(*rng.standard_normal((23, 8)))
+    tgt = unit_rows(*rng.standard_normal((17, 8)))
+    k, u, v = _dense_sinkhorn_potentials(src, tgt, 0.05, 7)
+    got = sinkhorn_potentials(src, tgt, temperature=0.05, iters=7, block=4)
+    np.testing.assert_allclose(got, v, rtol=1e-5, atol=1e-5)  # float32 products, blocked
+    # after the last column step every column of exp(K - u - v) sums to 1
+    np.testing.assert_allclose(np.exp(k - u[:, None] - v).sum(axis=0), 1.0, atol=1e-9)
+
+
+def test_sinkhorn_corrects_a_hub():
+    # 40 noisy translation pairs; every source also leans towards one direction c,
+    # and target 0 lies on c: a hub that is near every source
+    rng = np.random.default_rng(0)
+    tgt = rng.standard_normal((40, 16))
+    c = rng.standard_normal(16)
+    c *= 4 / np.linalg.norm(c)
+    src = tgt + 0.8 * rng.standard_normal((40, 16)) + 0.8 * c
+    tgt[0] = c
+    src, tgt = unit_rows(*src), unit_rows(*tgt)
+    plain = np.argmax(src @ tgt.T, axis=1)
+    v = sinkhorn_potentials(src, tgt, temperature=0.05, iters=10)
+    ids, cos = sinkhorn_best(src, tgt, v, temperature=0.05, block=7)
+    truth = np.arange(40)
+    assert (plain == 0).sum() > 3  # the hub attracts several sources...
+    assert v[0] == v.max()  # ... gets the largest potential ...
+    assert (ids == truth).sum() > (plain == truth).sum()  # ... and loses them
+    np.testing.assert_allclose(cos, (src @ tgt.T)[truth, ids], rtol=1e-6)
+
+
+def test_sinkhorn_rejects_bad_parameters_and_handles_empty_sides():
+    x = unit_rows([1, 0], [0, 1])
+    with pytest.raises(ChoiceError, match="temperature"):
+        sinkhorn_potentials(x, x, temperature=0, iters=3)
+    with pytest.raises(ChoiceError, match="iterations"):
+        sinkhorn_potentials(x, x, temperature=0.1, iters=0)
+    empty = np.zeros((0, 2), np.float32)
+    assert sinkhorn_potentials(empty, x, temperature=0.1, iters=2).tolist() == [0.0, 0.0]
+    ids, cos = sinkhorn_best(x, empty, np.zeros(0), temperature=0.1)
+    assert ids.tolist() == [-1, -1] and np.isneginf(cos).all()
+
+
+def test_sinkhorn_applies_only_to_comparable_sides():
+    s = SETTINGS
+    assert sinkhorn_applies(1000, 1000, s)
+    assert sinkhorn_applies(600, 1000, s) and not sinkhorn_applies(400, 1000, s)
+    assert not sinkhorn_applies(2, 2, s)  # too few sentences for potentials
+    assert not sinkhorn_applies(1000, 1000, replace(s, retrieval_sinkhorn=0.0))
+    assert not sinkhorn_applies(8000, 8000, replace(s, retrieval_sinkhorn_max_pairs=10**7))
 
 
 def test_mutual_best_pairs():

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from aligner.errors import ChoiceError, DimensionError
-from aligner.margin import score_candidates
+from aligner.margin import (prepare_spaces, score_candidates, sinkhorn_best,
+                            sinkhorn_potentials)
 from aligner.mine import MODES, mine, parse_threshold
 from aligner.records import MinedPair
 from aligner.settings import SETTINGS
@@ -60,6 +61,33 @@ def test_retrieval_mode_one_line_per_source_in_order(task):
         assert p.src_text == st[p.src_index] and p.tgt_text == tt[p.tgt_index]
         if p.src_index in gold:
             assert p.tgt_index == gold[p.src_index]
+
+
+def test_retrieval_takes_the_sinkhorn_choice_and_reports_its_margin(task):
+    sv, tv, st, tt, gold = task
+    s = SETTINGS
+    x, y = prepare_spaces(sv, tv, settings=s)
+    v = sinkhorn_potentials(x, y, temperature=s.retrieval_sinkhorn, iters=s.retrieval_sinkhorn_iters)
+    expected, cos = sinkhorn_best(x, y, v, temperature=s.retrieval_sinkhorn)
+    pairs = mine(sv, tv, st, tt, threshold=None)
+    assert [p.tgt_index for p in pairs] == expected.tolist()
+    # the score is the ratio margin of the chosen pair, as without the correction
+    plain = mine(sv, tv, st, tt, threshold=None, settings=replace(s, retrieval_sinkhorn=0.0))
+    for a, b in zip(pairs, plain):
+        if a.tgt_index == b.tgt_index:
+            assert a.score == pytest.approx(b.score, rel=1e-5)
+
+
+def test_retrieval_skips_sinkhorn_for_a_few_sources_against_many(task, monkeypatch):
+    sv, tv, st, tt, _ = task
+    import aligner.mine as mine_module
+
+    def fail(*a, **k):
+        raise AssertionError("Sinkhorn used with 5 sources against 30 targets")
+
+    monkeypatch.setattr(mine_module, "sinkhorn_potentials", fail)
+    pairs = mine(sv[:5], tv, st[:5], tt, threshold=None)
+    assert len(pairs) == 5
 
 
 def test_mining_mode_keeps_the_translations_and_sorts_by_score(task):
