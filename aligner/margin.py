@@ -452,10 +452,10 @@ def sinkhorn_best(src: np.ndarray, tgt: np.ndarray, potentials: np.ndarray, *,
     float32: the cosine of each chosen pair).
     """
     n_src = len(src)
-    ids = np.zeros(n_src, np.int64)
-    cos = np.zeros(n_src, np.float32)
     if n_src == 0 or len(tgt) == 0:
         return np.full(n_src, -1, np.int64), np.full(n_src, -np.inf, np.float32)
+    ids = np.zeros(n_src, np.int64)
+    cos = np.zeros(n_src, np.float32)
     penalty = temperature * np.asarray(potentials, np.float64)
     for a in range(0, n_src, block):
         sims = src[a:a + block] @ tgt.T
