@@ -26,6 +26,7 @@ from dataclasses import replace
 import numpy as np
 
 from .margin import Candidates
+from .text.arabic import ARABIC_LETTER_RE
 
 __all__ = ["apply_number_check", "number_mismatch", "numbers"]
 
@@ -36,7 +37,6 @@ _NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)"
                      r"|\d+(?:[.,'\u00a0\u202f\u2009\u066b\u066c]\d+)*")
 
 
-_ARABIC_LETTER = re.compile("[\u0620-\u064a]")
 # "000 819 5": groups of three digits, then the leading group last
 _REVERSED_GROUPS = re.compile(r"(?<![\d.,])\d{3}(?:[ \u00a0\u202f\u2009]\d{3})*[ \u00a0\u202f\u2009]\d{1,3}(?!\d)")
 _TIME = re.compile(r"(?<=\d):(?=\d\d(?!\d))")
@@ -52,7 +52,7 @@ def numbers(text: str) -> frozenset[str]:
     """
     t = _TIME.sub(".", text.translate(_DIGITS))
     out = set()
-    if _ARABIC_LETTER.search(t):
+    if ARABIC_LETTER_RE.search(t):
         def reversed_groups(m: re.Match) -> str:
             out.add("".join(reversed(re.split(r"\D", m.group(0)))).lstrip("0") or "0")
             return " "

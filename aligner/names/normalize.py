@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..text.arabic import ARABIC_LETTER_RE
 from ..text.arabic import TASHKEEL_RE as _TASHKEEL_RE
 
 # ---------------------------------------------------------------- cleaning
@@ -38,7 +39,6 @@ _HYPHENS = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"
 _WS_RE = re.compile(r"\s+")
 _EDGE_PUNCT = " \t\n\"'«»“”„‚‹›()[]{}<>,.;:!?،؛؟*_/\\|-"
 
-ARABIC_LETTER_RE = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]")
 LATIN_LETTER_RE = re.compile("[A-Za-z\u00c0-\u024f]")
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["TASHKEEL_RE", "strip_diacritics"]
+__all__ = ["ARABIC_LETTER_RE", "TASHKEEL_RE", "strip_diacritics"]
+
+ARABIC_LETTER_RE = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]")
+"""A letter of the Arabic script (Arabic, Persian and Urdu letters, supplement block)."""
 
 TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 """Harakat, shadda, sukun, tanween, superscript alef, Quranic and small high marks."""
