@@ -12,9 +12,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .text.arabic import DIGITS_TO_WESTERN
+
 # --- numbers ---------------------------------------------------------------
 
-_DIGIT_TRANS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUM_RE = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f ]\d{3})*(?:[.,\u066b]\d+)?")
 
 _WORD_NUMBERS = {
@@ -42,7 +43,7 @@ def extract_numbers(text: str) -> frozenset[float]:
 
     "25,000", "25 000" and "25.000" all give 25000.0; "1.1" and "1,1" give 1.1.
     """
-    t = text.translate(_DIGIT_TRANS)
+    t = text.translate(DIGITS_TO_WESTERN)
     out: set[float] = set()
     for m in _NUM_RE.finditer(t):
         raw = m.group(0)

@@ -7,10 +7,13 @@ contain numbers and the sets disagree, the pair's score is lowered::
     score' = score - weight * (1 - |N(x) & N(y)| / |N(x) | N(y)|)
 
 N(.) is the set of numbers written with digits (Western or Arabic-Indic;
-thousands and decimal separators ignored, "100 000" read as one number, a
-time "10:15" read like "10.15"). Arabic text written left-to-right digit
-groups in reverse order ("000 819 5" for 5,819,000, as UN Arabic does), so in
-a sentence with Arabic letters space-separated groups are read back to front.
+thousands and decimal separators ignored, "100 000" read as one number) and
+of clock times, read on a 24-hour clock whatever way they are written:
+"3 p.m.", "3.00 pm", "15:00", "15 heures", "15 h" and "15h00" are all the
+time 15:00. Arabic text written left-to-right digit groups in reverse order
+("000 819 5" for 5,819,000, as UN Arabic does), so in a sentence with Arabic
+letters space-separated groups are read back to front, and "00:11" after
+"الساعة" (at ... o'clock) is 11:00.
 Sentences without digits are never penalised (a figure may be spelt out in
 words in the other language).
 The weight (``settings.mine_number_weight``) is tuned on the UN dev set.
@@ -26,11 +29,10 @@ from dataclasses import replace
 import numpy as np
 
 from .margin import Candidates
-from .text.arabic import ARABIC_LETTER_RE
+from .text.arabic import ARABIC_LETTER_RE, DIGITS_TO_WESTERN
 
 __all__ = ["apply_number_check", "number_mismatch", "numbers"]
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # "100 000" (French thousands with spaces: groups of exactly 3 digits), else
 # digit groups joined by , . ' thin/no-break spaces or the Arabic separators
 _NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)"
@@ -39,20 +41,55 @@ _NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)"
 
 # "000 819 5": groups of three digits, then the leading group last
 _REVERSED_GROUPS = re.compile(r"(?<![\d.,])\d{3}(?:[ \u00a0\u202f\u2009]\d{3})*[ \u00a0\u202f\u2009]\d{1,3}(?!\d)")
-_TIME = re.compile(r"(?<=\d):(?=\d\d(?!\d))")
+# clock times: "3 p.m.", "10.15 a.m." (12-hour); "15:00" (24-hour); "15 heures",
+# "10 h 15", "15h30" (French)
+_TIME_12H = re.compile(r"(?<![\d.,:])(\d{1,2})(?:[.:](\d{2}))?\s?([ap])\.?\s?m(?:\.|\b)", re.I)
+_TIME_24H = re.compile(r"(?<![\d.,:])(\d{1,2}):(\d{2})(?![\d:])")
+_TIME_FR = re.compile(r"(?<![\d.,:])(\d{1,2})\s?(?:h|heures?)(?:\s?(\d{2}))?(?![\w\d])", re.I)
+# UN Arabic also reverses hour and minutes: "الساعة 00:11" is 11:00
+_TIME_AR_REVERSED = re.compile(r"(?<![\d.,:])00:([01]\d|2[0-3])(?![\d:])")
+
+
+def _clock(hour: int, minute: int, half: str = "") -> str | None:
+    """Canonical "H:MM" on a 24-hour clock, or None if not a valid time."""
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.lower() == "p" else 0)
+    if hour > 24 or minute > 59:
+        return None
+    return f"{hour}:{minute:02d}"
+
+
+def _take_times(text: str, out: set[str], arabic: bool) -> str:
+    """Add the clock times of ``text`` to ``out``; return the text without them."""
+    def take(m: re.Match, hour: int, minute: int, half: str = "") -> str:
+        clock = _clock(hour, minute, half)
+        if clock is None:
+            return m.group(0)
+        out.add(clock)
+        return " "
+
+    if arabic:
+        text = _TIME_AR_REVERSED.sub(lambda m: take(m, int(m.group(1)), 0), text)
+    text = _TIME_12H.sub(lambda m: take(m, int(m.group(1)), int(m.group(2) or 0), m.group(3)), text)
+    text = _TIME_24H.sub(lambda m: take(m, int(m.group(1)), int(m.group(2))), text)
+    return _TIME_FR.sub(lambda m: take(m, int(m.group(1)), int(m.group(2) or 0)), text)
 
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers written with digits in ``text``, separators removed.
 
-    >>> sorted(numbers("On 3 May 2013, 1,500.5 tonnes at 10:15"))
-    ['1015', '15005', '2013', '3']
+    >>> sorted(numbers("On 3 May 2013, 1,500.5 tonnes at 3.15 p.m."))
+    ['15005', '15:15', '2013', '3']
     >>> sorted(numbers("مبلغ 000 819 5 دولار"))
     ['5819000']
     """
-    t = _TIME.sub(".", text.translate(_DIGITS))
-    out = set()
-    if ARABIC_LETTER_RE.search(t):
+    t = text.translate(DIGITS_TO_WESTERN)
+    out: set[str] = set()
+    arabic = bool(ARABIC_LETTER_RE.search(t))
+    t = _take_times(t, out, arabic)
+    if arabic:
         def reversed_groups(m: re.Match) -> str:
             out.add("".join(reversed(re.split(r"\D", m.group(0)))).lstrip("0") or "0")
             return " "

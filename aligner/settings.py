@@ -29,6 +29,9 @@ class Settings:
     embed_strip_diacritics: bool = True
     """Remove Arabic vowel marks, shadda and tatweel from the text the model sees
     (the tokenizer cuts a marked word at every mark); stored text is unchanged."""
+    embed_western_digits: bool = True
+    """Write Arabic-Indic digits (٠١٢…) as 0 1 2 … in the text the model sees, so
+    figures share tokens across scripts; stored text is unchanged."""
 
     # --- search / margin ---
     margin_k: int = 4

@@ -16,7 +16,7 @@ from aligner.rerank import apply_number_check, number_mismatch, numbers
     ("211 pour 100 000 naissances", {"211", "100000"}),
     ("en 2015 100 pays", {"2015", "100"}),  # a 4-digit year is not a thousands group
     ("1 234 567 personnes", {"1234567"}),
-    ("le 3 mai 2013 à 10 h 15", {"3", "2013", "10", "15"}),
+    ("le 3 mai 2013 à 10 h 15", {"3", "2013", "10:15"}),
     ("في 3 أيار/مايو ٢٠١٣", {"3", "2013"}),  # Arabic-Indic digits
     ("no digits at all", set()),
     ("3.5 million, 3,5 millions", {"35"}),
@@ -25,8 +25,22 @@ from aligner.rerank import apply_number_check, number_mismatch, numbers
     ("عددهم 918 483 شخصا", {"483918"}),
     ("في عام 2015 و 2016", {"2015", "2016"}),  # 4-digit numbers are not groups
     ("483 918 people", {"483918"}),  # no Arabic letters: read as written
-    ("at 10:15 a.m.", {"1015"}),
-    ("الساعة 10:15", {"1015"}),
+    # clock times, on a 24-hour clock whatever way they are written
+    ("at 10:15 a.m.", {"10:15"}),
+    ("at 10.15 a.m.", {"10:15"}),
+    ("at 3 p.m.", {"15:00"}),
+    ("at 3pm", {"15:00"}),
+    ("at 12.23 p.m.", {"12:23"}),
+    ("at 12 a.m.", {"0:00"}),
+    ("à 15 heures", {"15:00"}),
+    ("à 15h30", {"15:30"}),
+    ("الساعة 10:15", {"10:15"}),
+    ("الساعة 15:00", {"15:00"}),
+    ("الساعة 00:11", {"11:00"}),  # UN Arabic: hour and minutes reversed
+    ("at 00:11 UTC", {"0:11"}),  # not reversed outside Arabic text
+    ("13 p.m. is not a time", {"13"}),
+    ("2 hours", {"2"}),
+    ("a score of 2:1", {"2", "1"}),  # minutes need two digits
 ])
 def test_numbers(text, expected):
     assert numbers(text) == frozenset(expected)
@@ -37,6 +51,17 @@ def test_arabic_and_english_figures_agree():
     ar = "وافقت اللجنة على 000 819 5 دولار في 18 شباط/فبراير 2015، الساعة 10:15"
     assert number_mismatch(numbers(en), numbers(ar)) == 0.0
     assert number_mismatch(numbers(en), numbers(ar.replace("10:15", "10:00"))) > 0
+
+
+def test_meeting_times_agree_across_languages():
+    en = "To be held on Tuesday, 17 February 2015, at 3 p.m."
+    fr = "Qui se tiendra le mardi 17 février 2015, à 15 heures"
+    ar = "المقرر عقدها يوم الثلاثاء 17 شباط/فبراير 2015، الساعة 15:00"
+    ar_11 = "المقرر عقدها يوم الأربعاء 17 شباط/فبراير 2015، الساعة 00:11"
+    assert number_mismatch(numbers(en), numbers(fr)) == 0.0
+    assert number_mismatch(numbers(en), numbers(ar)) == 0.0
+    assert number_mismatch(numbers(en), numbers(ar_11)) > 0
+    assert number_mismatch(numbers(en.replace("3 p.m.", "11 a.m.")), numbers(ar_11)) == 0.0
 
 
 def test_number_mismatch():

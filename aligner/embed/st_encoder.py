@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ModelNotAvailable
 from ..settings import DEFAULT_MODEL, SETTINGS, Settings
-from ..text.arabic import strip_diacritics
+from ..text.arabic import strip_diacritics, western_digits
 from .protocol import ProgressFn
 
 _LOAD_LOCK = threading.Lock()
@@ -265,8 +265,9 @@ class SentenceTransformerEncoder:
         """Embed ``texts`` -> (len(texts), dim) float32, C-contiguous, rows L2-normalised.
 
         The model sees each text with its Arabic diacritics and tatweel
-        removed (``settings.embed_strip_diacritics``, see
-        :mod:`aligner.text.arabic`). Duplicates are embedded once; texts are
+        removed (``settings.embed_strip_diacritics``) and Arabic-Indic
+        digits written 0-9 (``settings.embed_western_digits``); see
+        :mod:`aligner.text.arabic`. Duplicates are embedded once; texts are
         sorted by length into batches of ``batch_size`` and the original
         order is restored.
         ``progress(done, total)`` is called after each batch (counts texts).
@@ -282,6 +283,8 @@ class SentenceTransformerEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self._settings.embed_strip_diacritics:
             texts = [strip_diacritics(t) for t in texts]
+        if self._settings.embed_western_digits:
+            texts = [western_digits(t) for t in texts]
         uniq = list(dict.fromkeys(texts))
         index = {t: i for i, t in enumerate(uniq)}
         todo = list(range(len(uniq)))

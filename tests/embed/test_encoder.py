@@ -205,6 +205,17 @@ def test_real_encoder_ignores_arabic_diacritics(real_encoder):
 
 
 @pytest.mark.model
+def test_real_encoder_reads_arabic_indic_digits_as_digits(real_encoder):
+    eastern, western = "٢٥ - يقرر المجلس تمديد الولاية حتى عام ٢٠١٦", "25 - يقرر المجلس تمديد الولاية حتى عام 2016"
+    x = real_encoder.encode([eastern, western])
+    np.testing.assert_array_equal(x[0], x[1])
+    raw = SentenceTransformerEncoder(cache=False, dtype=real_encoder.dtype,
+                                     settings=replace(SETTINGS, embed_western_digits=False))
+    y = raw.encode([eastern, western])
+    assert float(y[0] @ y[1]) < 0.999  # the tokenizer gives the two digit sets other pieces
+
+
+@pytest.mark.model
 def test_bf16_is_close_to_fp32(real_encoder):
     fp32 = SentenceTransformerEncoder(dtype="fp32", cache=False)
     bf16 = SentenceTransformerEncoder(dtype="bf16", cache=False)

@@ -1,4 +1,4 @@
-"""Arabic diacritics removal (aligner/text/arabic.py)."""
+"""Arabic diacritics removal and digits (aligner/text/arabic.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from aligner.text.arabic import TASHKEEL_RE, strip_diacritics
+from aligner.text.arabic import TASHKEEL_RE, strip_diacritics, western_digits
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -33,3 +33,17 @@ def test_unmarked_text_is_returned_as_is():
 
 def test_names_use_the_same_mark_set():
     assert TASHKEEL_RE.sub("", "بَسْمَة") == "بسمة"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("٢٥ - يقرر", "25 - يقرر"),
+    ("عام ۱۴۰۲", "عام 1402"),  # Persian digits
+    ("في 3 أيار/مايو ٢٠١٣", "في 3 أيار/مايو 2013"),
+])
+def test_western_digits(text, expected):
+    assert western_digits(text) == expected
+
+
+def test_text_without_eastern_digits_is_returned_as_is():
+    text = "Resolution 2216 (2015)"
+    assert western_digits(text) is text
