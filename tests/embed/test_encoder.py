@@ -14,7 +14,7 @@ import pytest
 
 from aligner.embed import Encoder, get_encoder
 from aligner.embed.cache import EmbeddingCache, cache_root, text_key
-from aligner.embed.st_encoder import SentenceTransformerEncoder, resolve_model
+from aligner.embed.st_encoder import SentenceTransformerEncoder, _token_lengths, resolve_model
 from aligner.errors import ChoiceError, ModelNotAvailable
 from aligner.settings import SETTINGS
 from fakes import FakeEncoder
@@ -147,6 +147,41 @@ def test_embedding_cache_survives_unwritable_folder(tmp_path):
     assert c.get(["a"])[1] == [0]
 
 
+def test_batches_are_sorted_by_token_count_not_characters():
+    class WordTokenizer:  # one token per word, whatever the word's length
+        def __call__(self, texts, **kwargs):
+            return {"input_ids": [t.split() for t in texts]}
+
+    class Model:
+        tokenizer = WordTokenizer()
+
+    texts = ["antidisestablishmentarianism", "a b c d", "x y"]
+    assert _token_lengths(Model(), texts) == [1, 4, 2]
+
+    class NoTokenizer:
+        pass
+
+    assert _token_lengths(NoTokenizer(), texts) == [len(t) for t in texts]
+
+    class RecordingModel(Model):  # stands in for the loaded SentenceTransformer
+        batches: list[list[str]] = []
+
+        def get_sentence_embedding_dimension(self):
+            return 2
+
+        def encode(self, batch, **kwargs):
+            self.batches.append(list(batch))
+            return np.array([[len(t.split()), 1.0] for t in batch], np.float32)
+
+    enc = SentenceTransformerEncoder(cache=False, batch_size=2)
+    enc._st = model = RecordingModel()
+    out = enc.encode(texts)
+    # the longest in tokens first: the one-word text goes with the two-word one
+    assert model.batches == [["a b c d", "x y"], ["antidisestablishmentarianism"]]
+    norm = np.array([[1, 1], [4, 1], [2, 1]], np.float32)
+    np.testing.assert_allclose(out, norm / np.linalg.norm(norm, axis=1, keepdims=True), rtol=1e-6)
+
+
 def test_text_key_is_sha1_of_utf8():
     import hashlib
 
@@ -193,26 +228,21 @@ def test_real_encoder_restores_order_across_batches(real_encoder):
 
 
 @pytest.mark.model
-def test_real_encoder_ignores_arabic_diacritics(real_encoder):
-    marked, bare = "إنّ الشّرطة هنا.", "إن الشرطة هنا."
-    x = real_encoder.encode([marked, bare])
+@pytest.mark.parametrize("setting, written, plain", [
+    # a marked word is cut at every mark by the tokenizer
+    ("embed_strip_diacritics", "إنّ الشّرطة هنا.", "إن الشرطة هنا."),
+    # the tokenizer gives Arabic-Indic digits other pieces than 0-9
+    ("embed_western_digits", "٢٥ - يقرر المجلس تمديد الولاية حتى عام ٢٠١٦",
+     "25 - يقرر المجلس تمديد الولاية حتى عام 2016"),
+])
+def test_real_encoder_normalises_arabic_text(real_encoder, setting, written, plain):
+    x = real_encoder.encode([written, plain])
     np.testing.assert_array_equal(x[0], x[1])
     raw = SentenceTransformerEncoder(cache=False, dtype=real_encoder.dtype,
-                                     settings=replace(SETTINGS, embed_strip_diacritics=False))
-    y = raw.encode([marked, bare])
-    assert float(y[0] @ y[1]) < 0.999  # the marks do change what the model sees
+                                     settings=replace(SETTINGS, **{setting: False}))
+    y = raw.encode([written, plain])
+    assert float(y[0] @ y[1]) < 0.999  # without the setting the model sees a different text
     assert float(x[1] @ y[1]) > 0.999
-
-
-@pytest.mark.model
-def test_real_encoder_reads_arabic_indic_digits_as_digits(real_encoder):
-    eastern, western = "٢٥ - يقرر المجلس تمديد الولاية حتى عام ٢٠١٦", "25 - يقرر المجلس تمديد الولاية حتى عام 2016"
-    x = real_encoder.encode([eastern, western])
-    np.testing.assert_array_equal(x[0], x[1])
-    raw = SentenceTransformerEncoder(cache=False, dtype=real_encoder.dtype,
-                                     settings=replace(SETTINGS, embed_western_digits=False))
-    y = raw.encode([eastern, western])
-    assert float(y[0] @ y[1]) < 0.999  # the tokenizer gives the two digit sets other pieces
 
 
 @pytest.mark.model
