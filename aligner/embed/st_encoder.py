@@ -146,6 +146,16 @@ class SentenceTransformerEncoder:
         return self._name
 
     @property
+    def embedding_key(self) -> str:
+        """Key of this encoder's vectors in a project file: the model id plus the
+        text normalisations the model sees (:mod:`aligner.text.arabic`), so that
+        vectors made before a normalisation changed are embedded again, not reused."""
+        s = self._settings
+        steps = [name for name, on in (("strip-marks", s.embed_strip_diacritics),
+                                       ("western-digits", s.embed_western_digits)) if on]
+        return f"{self.name}|input:{','.join(steps) or 'as-is'}"
+
+    @property
     def path(self) -> Path:
         """Model folder (the default model is converted on first use)."""
         self._ensure_folder()

@@ -672,9 +672,14 @@ class Project:
 
     def embeddings_for(self, encoder, texts: Sequence[str], *,
                        progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """(len(texts), encoder.dim) float32: cached rows, the rest encoded now and cached."""
+        """(len(texts), encoder.dim) float32: cached rows, the rest encoded now and cached.
+
+        Rows are keyed by ``encoder.embedding_key`` where the encoder has one
+        (model id plus the text normalisations it applies), else ``encoder.name``.
+        """
         texts = list(texts)
-        lookup = self.get_embeddings(encoder.name, texts, dim=encoder.dim)
+        key = getattr(encoder, "embedding_key", encoder.name)
+        lookup = self.get_embeddings(key, texts, dim=encoder.dim)
         vectors, missing = lookup
         if missing:
             todo = list(dict.fromkeys(texts[i] for i in missing))
@@ -682,7 +687,7 @@ class Project:
             if new.shape != (len(todo), encoder.dim):
                 raise DimensionError(f"encoder {encoder.name} returned shape {new.shape}, "
                                      f"expected {(len(todo), encoder.dim)}")
-            self.put_embeddings(encoder.name, todo, new)
+            self.put_embeddings(key, todo, new)
             row = {t: new[j] for j, t in enumerate(todo)}
             for i in missing:
                 vectors[i] = row[texts[i]]

@@ -182,6 +182,15 @@ def test_batches_are_sorted_by_token_count_not_characters():
     np.testing.assert_allclose(out, norm / np.linalg.norm(norm, axis=1, keepdims=True), rtol=1e-6)
 
 
+def test_embedding_key_names_model_and_text_normalisation():
+    enc = SentenceTransformerEncoder(cache=False)
+    assert enc.embedding_key == f"{enc.name}|input:strip-marks,western-digits"
+    bare = SentenceTransformerEncoder(cache=False, settings=replace(
+        SETTINGS, embed_strip_diacritics=False, embed_western_digits=False))
+    assert bare.embedding_key == f"{enc.name}|input:as-is"
+    assert enc._st is None  # nothing loaded
+
+
 def test_text_key_is_sha1_of_utf8():
     import hashlib
 

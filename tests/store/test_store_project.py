@@ -251,6 +251,15 @@ def test_embeddings_for_only_encodes_what_is_new(project):
         assert other.get_embeddings("fake-encoder", ["a", "b", "c", "d"])[1] == [3]
 
 
+def test_embeddings_are_keyed_by_the_encoders_embedding_key(project):
+    enc = CountingEncoder()
+    project.embeddings_for(enc, ["a", "b"])
+    enc.embedding_key = "fake-encoder|input:western-digits"  # the text it sees changed
+    project.embeddings_for(enc, ["a", "b"])
+    assert enc.seen == ["a", "b", "a", "b"]  # old vectors are not reused
+    assert project.get_embeddings("fake-encoder|input:western-digits", ["a", "b"])[1] == []
+
+
 # ----------------------------------------------------------------------------- runs
 
 
