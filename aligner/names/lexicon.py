@@ -21,6 +21,16 @@ def fold_arabic(text: str) -> str:
     return _fold_arabic_hard(text, soft=True)
 
 
+def _fold(word: str) -> str:
+    """``word`` folded as Arabic if it has Arabic script, else as Latin."""
+    return fold_arabic(word) if any("\u0600" <= c <= "\u06ff" for c in word) else fold_latin(word)
+
+
+def _concepts(table: dict[str, str]) -> dict[str, str]:
+    """{concept: "word word ..."} -> {folded word: concept}."""
+    return {_fold(w): concept for concept, words in table.items() for w in words.split()}
+
+
 # ------------------------------------------------------------------ titles
 # Lower-cased; multi-word titles are matched word by word from the right.
 # words that, before a capitalised name, make it a title rather than a name
@@ -57,8 +67,7 @@ SPEECH_VERBS_AR = frozenset(fold_arabic(w) for w in """
 
 # ------------------------------------------------------- organisation heads
 # surface word (folded) -> concept
-ORG_HEADS: dict[str, str] = {}
-for concept, words in {
+ORG_HEADS: dict[str, str] = _concepts({
     "FRONT": "front jabhat jabhet jubhat jabha jebhat جبهة جبهه",
     "ARMY": "army armée armee jaish jaysh jaych jeish jeich جيش",
     "MOVEMENT": "movement mouvement harakat haraket haraka حركة حركه",
@@ -78,9 +87,7 @@ for concept, words in {
     "AGENCY": "agency agence وكالة",
     "GROUP": "group groupe مجموعة",
     "TV": "tv télévision television قناة",
-}.items():
-    for w in words.split():
-        ORG_HEADS[fold_arabic(w) if any("\u0600" <= c <= "\u06ff" for c in w) else fold_latin(w)] = concept
+})
 
 # heads that START an Arabic-style organisation name (Jabhat X, Jaish X, Harakat X, Ahrar X)
 ORG_PREFIXES_LATIN = frozenset(
@@ -90,8 +97,7 @@ ORG_PREFIXES_AR = frozenset(fold_arabic(w) for w in
                             "جبهة جيش حركة لواء ألوية كتائب أحرار هيئة الهيئة تنظيم فيلق جند أنصار حزب المرصد "
                             "مرصد الائتلاف ائتلاف المجلس مجلس لجنة اللجنة شبكة".split())
 # English/French words inside organisation names that carry meaning across languages
-ORG_CONCEPTS: dict[str, str] = {}
-for concept, words in {
+ORG_CONCEPTS: dict[str, str] = _concepts({
     "SYRIA": "syrian syrien syrienne syriens syria syrie السوري السورية سوريا سورية لسوريا",
     "HUMANRIGHTS": "rights droits حقوق لحقوق",
     "HUMAN": "human homme l'homme الانسان الإنسان",
@@ -110,9 +116,7 @@ for concept, words in {
     "IRAN": "iranian iranien iranienne الإيراني الإيرانية",
     "INQUIRY": "inquiry enquête تحقيق",
     "CONQUEST": "conquest conquête conquete fatah fath fateh الفتح فتح",
-}.items():
-    for w in words.split():
-        ORG_CONCEPTS[fold_arabic(w) if any("\u0600" <= c <= "\u06ff" for c in w) else fold_latin(w)] = concept
+})
 
 ORG_STOP = frozenset(fold_latin(w) for w in
                      "of for the and de des du d' l' la le les et pour in on to at by".split()) | frozenset(
@@ -120,7 +124,7 @@ ORG_STOP = frozenset(fold_latin(w) for w in
 
 def alias_key(text: str) -> str:
     """Key of a known organisation / place spelling: folded, no spaces, dots, hyphens or apostrophes."""
-    f = fold_arabic(text) if any("\u0600" <= c <= "\u06ff" for c in text) else fold_latin(text)
+    f = _fold(text)
     return re.sub(r"['\s.\-]", "", f)
 
 
