@@ -1,0 +1,125 @@
+"""Run an OpenVINO build of the encoder (see :mod:`aligner.embed.openvino_build`).
+
+Loads without torch: the tokenizer comes from the build folder
+(``transformers.AutoTokenizer``, the same fast tokenizer the torch backend
+uses) and the compiled graph from OpenVINO, with its compile cache in the
+user cache (``<cache root>/openvino-cache``) so that later loads are fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .openvino_build import GRAPHS
+
+STREAMS = 2
+"""OpenVINO streams (requests in flight) with the THROUGHPUT hint."""
+
+
+def compile_cache_dir() -> Path:
+    from .cache import cache_root
+
+    return cache_root() / "openvino-cache"
+
+
+class OpenVINORunner:
+    """One compiled graph plus its tokenizer.
+
+    ``variant``: ``openvino`` (fp graph) or ``int8``. ``precision``: ``bf16``
+    or ``fp32``, what the non-int8 operations compute in
+    (OpenVINO's ``INFERENCE_PRECISION_HINT``). ``threads``: CPU threads.
+    """
+
+    def __init__(self, folder: Path, variant: str, precision: str, *, threads: int,
+                 max_seq_length: int, hint: str = "THROUGHPUT", streams: int = STREAMS):
+        import openvino as ov
+        from transformers import AutoTokenizer
+
+        from .st_encoder import _quiet_loading
+
+        self.folder = Path(folder)
+        meta = json.loads((self.folder / "prompt.json").read_text(encoding="utf-8"))
+        self.prompt: str = meta["prompt"]
+        self.max_seq_length = min(int(max_seq_length), int(meta["max_seq_length"]))
+        with _quiet_loading():
+            self.tokenizer = AutoTokenizer.from_pretrained(str(self.folder / "tokenizer"), local_files_only=True)
+        core = ov.Core()
+        cache = compile_cache_dir()
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            core.set_property({"CACHE_DIR": str(cache)})
+        except (OSError, RuntimeError):  # read-only cache: compile every time
+            pass
+        config = {"PERFORMANCE_HINT": hint, "INFERENCE_PRECISION_HINT": "bf16" if precision == "bf16" else "f32",
+                  "INFERENCE_NUM_THREADS": int(threads)}
+        if hint == "THROUGHPUT":
+            config["NUM_STREAMS"] = int(streams)
+        self.compiled = core.compile_model(str(self.folder / GRAPHS[variant]), "CPU", config)
+        self.requests = int(self.compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) if hint == "THROUGHPUT" else 1
+        out = self.compiled.outputs[0].get_partial_shape()
+        self.dim = int(out[1].get_length())
+
+    def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """input_ids / attention_mask (int64, (len(texts), longest)) as the model sees them."""
+        t = self.tokenizer([self.prompt + x for x in texts], padding=True, truncation=True,
+                           max_length=self.max_seq_length, return_tensors="np")
+        return {"input_ids": t["input_ids"].astype(np.int64, copy=False),
+                "attention_mask": t["attention_mask"].astype(np.int64, copy=False)}
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Tokens the model sees per text (prompt and special tokens included, after truncation)."""
+        return [int(n) for n in self.tokenize(texts)["attention_mask"].sum(axis=1)]
+
+    def run(self, batches: Sequence[Sequence[str]], on_done: Callable[[int, np.ndarray], None]) -> None:
+        """Embed each batch; ``on_done(batch index, (len(batch), dim) float32)`` as each finishes.
+
+        With several requests the next batch is tokenised while the others
+        run (OpenVINO releases the GIL), and ``on_done`` is called from this
+        thread, in completion order.
+        """
+        if self.requests <= 1:
+            req = self.compiled.create_infer_request()
+            for i, batch in enumerate(batches):
+                on_done(i, np.array(req.infer(self.tokenize(batch))[0], dtype=np.float32))
+            return
+        import openvino as ov
+
+        finished: list[tuple[int, np.ndarray]] = []
+        errors: list[BaseException] = []
+
+        def callback(request, index):
+            try:
+                finished.append((index, np.array(request.get_output_tensor(0).data, dtype=np.float32)))
+            except BaseException as e:  # surfaced below, in the caller's thread
+                errors.append(e)
+
+        queue = ov.AsyncInferQueue(self.compiled, self.requests)
+        queue.set_callback(callback)
+
+        def drain():
+            while finished:
+                on_done(*finished.pop(0))
+
+        for i, batch in enumerate(batches):
+            queue.start_async(self.tokenize(batch), i)
+            drain()
+            if errors:
+                break
+        queue.wait_all()
+        if errors:
+            raise errors[0]
+        drain()
+
+
+def default_threads() -> int:
+    from .hardware import available_cpus
+
+    env = os.environ.get("OMP_NUM_THREADS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return available_cpus()
