@@ -222,31 +222,36 @@ def choose_backend(requested: str = "auto", *, device: str = "cpu", dtype: str =
     """Pick the inference backend from the CPU's flags (``requested`` = one of :data:`BACKENDS`).
 
     ``auto`` on a CPU: int8 (OpenVINO) wherever the CPU has int8 dot products
-    (AMX, AVX512-VNNI, AVX-VNNI) or at least AVX2: on AMX and on
-    AVX512-BF16 + VNNI CPUs it measured faster than bf16 (bench/README.md),
-    on VNNI-only and AVX2 CPUs fp32 is the only other choice. Elsewhere
-    (no AVX2, ARM) or on a GPU: torch. Where OpenVINO cannot be used
-    (``openvino`` says why) torch is used and the reason says so. An
-    explicit ``dtype`` other than auto means the torch backend (it is a
-    torch setting) unless a backend is requested too. Whether the int8 model
-    passes its accuracy guard is decided later, when it is built
-    (:mod:`aligner.embed.openvino_build`).
+    (AMX, AVX512-VNNI, AVX-VNNI) or at least AVX2: on an AVX512-BF16 + VNNI
+    CPU it measured faster than bf16 (torch or OpenVINO; bench/README.md), on
+    AMX CPUs int8 runs on the AMX int8 tiles, on VNNI-only and AVX2 CPUs fp32
+    is the only other choice. Elsewhere (no AVX2, ARM) or on a GPU: torch.
+    Where OpenVINO cannot be used (``openvino`` says why) torch is used and
+    the reason says so. ``dtype`` is the precision of the non-int8 maths
+    (auto: bf16 where native, else fp32); ``fp16`` (a GPU dtype) means torch.
+    Whether the OpenVINO model passes its accuracy guard is decided when it
+    is built (:mod:`aligner.embed.openvino_build`).
     """
     requested = (requested or "auto").strip().lower()
     if requested not in BACKENDS:
         raise ChoiceError("backend", requested, BACKENDS)
+    dtype = (dtype or "auto").strip().lower()
     flags = cpu_flags() if flags is None else frozenset(flags)
-    sup = bf16_support(flags) if bf16 is None else bf16
-    cpu_precision = "bf16" if sup.ok else "fp32"
+    if dtype in ("auto", ""):
+        sup = bf16_support(flags) if bf16 is None else bf16
+        cpu_precision = "bf16" if sup.ok else "fp32"
+        prec_why = f"{cpu_precision} ({sup.reason})"
+    else:
+        cpu_precision, prec_why = dtype, f"{dtype} (requested)"
     on_gpu = bool(device) and device not in ("cpu", "auto")
-    if requested == "torch" or (requested == "auto" and (on_gpu or dtype not in ("auto", None))):
+    if requested == "torch" or (requested == "auto" and (on_gpu or dtype == "fp16")):
         why = ("torch requested" if requested == "torch" else
-               f"device {device}" if on_gpu else f"dtype {dtype} requested (a torch setting)")
+               f"device {device}" if on_gpu else "dtype fp16 requested (a GPU dtype)")
         return BackendChoice("torch", "", why)  # precision filled in by best_device
-    if on_gpu:
-        raise ChoiceError("backend for a GPU", requested, ("auto", "torch"))
+    if on_gpu or dtype == "fp16":
+        raise ChoiceError(f"backend for {'device ' + device if on_gpu else 'dtype fp16'}", requested,
+                          ("auto", "torch"))
     ov = openvino if openvino is not None else openvino_support()
-    prec_why = f"{cpu_precision} ({sup.reason})"
     if requested in ("openvino", "int8"):
         if not ov.ok:
             return BackendChoice("torch", "", f"{requested} requested but {ov.reason}; using torch")

@@ -19,6 +19,9 @@ class _FakeST(FakeEncoder):
     dtype = "fp32"
     device = "cpu"
     dtype_reason = "fake"
+    backend = "torch"
+    backend_reason = "fake backend"
+    embedding_key = "fake|engine:torch-fp32"
 
     def load(self, progress=None):
         return self
@@ -31,7 +34,7 @@ class _FakeST(FakeEncoder):
 def fake_cli_encoder(monkeypatch):
     made = []
 
-    def make(model, dtype=None, batch_size=None, cache=True):
+    def make(model, dtype=None, batch_size=None, cache=True, backend=None):
         enc = _FakeST(dim=16)
         made.append((model, dtype, batch_size, cache))
         return enc
