@@ -61,6 +61,7 @@ class OpenVINORunner:
             config["NUM_STREAMS"] = int(streams)
         self.compiled = core.compile_model(str(self.folder / GRAPHS[variant]), "CPU", config)
         self.requests = int(self.compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) if hint == "THROUGHPUT" else 1
+        self._infer_requests: list | None = None
         out = self.compiled.outputs[0].get_partial_shape()
         self.dim = int(out[1].get_length())
 
@@ -76,44 +77,40 @@ class OpenVINORunner:
         return [int(n) for n in self.tokenize(texts)["attention_mask"].sum(axis=1)]
 
     def run(self, batches: Sequence[Sequence[str]], on_done: Callable[[int, np.ndarray], None]) -> None:
-        """Embed each batch; ``on_done(batch index, (len(batch), dim) float32)`` as each finishes.
+        """Embed each batch; ``on_done(batch index, (len(batch), dim) float32)`` in order.
 
-        With several requests the next batch is tokenised while the others
-        run (OpenVINO releases the GIL), and ``on_done`` is called from this
-        thread, in completion order.
+        With several infer requests, up to that many batches run at once
+        (OpenVINO streams) while the next batch is tokenised here. No Python
+        callback is handed to OpenVINO and inputs are copied
+        (``share_inputs=False``): OpenVINO threads then never need the GIL,
+        which avoids a deadlock when a compiled model is released while
+        Python holds it.
         """
-        if self.requests <= 1:
-            req = self.compiled.create_infer_request()
-            for i, batch in enumerate(batches):
-                on_done(i, np.array(req.infer(self.tokenize(batch))[0], dtype=np.float32))
-            return
-        import openvino as ov
-
-        finished: list[tuple[int, np.ndarray]] = []
-        errors: list[BaseException] = []
-
-        def callback(request, index):
-            try:
-                finished.append((index, np.array(request.get_output_tensor(0).data, dtype=np.float32)))
-            except BaseException as e:  # surfaced below, in the caller's thread
-                errors.append(e)
-
-        queue = ov.AsyncInferQueue(self.compiled, self.requests)
-        queue.set_callback(callback)
-
-        def drain():
-            while finished:
-                on_done(*finished.pop(0))
-
+        requests = self._requests()
+        pending: list[tuple[int, object] | None] = [None] * len(requests)
+        slot = 0
         for i, batch in enumerate(batches):
-            queue.start_async(self.tokenize(batch), i)
-            drain()
-            if errors:
-                break
-        queue.wait_all()
-        if errors:
-            raise errors[0]
-        drain()
+            inputs = self.tokenize(batch)
+            req = requests[slot]
+            if pending[slot] is not None:
+                self._collect(*pending[slot], on_done)
+            req.start_async(inputs, share_inputs=False)
+            pending[slot] = (i, req)
+            slot = (slot + 1) % len(requests)
+        for k in range(len(requests)):  # the oldest first
+            item = pending[(slot + k) % len(requests)]
+            if item is not None:
+                self._collect(*item, on_done)
+
+    def _requests(self) -> list:
+        if self._infer_requests is None:
+            self._infer_requests = [self.compiled.create_infer_request() for _ in range(max(1, self.requests))]
+        return self._infer_requests
+
+    @staticmethod
+    def _collect(index: int, request, on_done: Callable[[int, np.ndarray], None]) -> None:
+        request.wait()
+        on_done(index, np.array(request.get_output_tensor(0).data, dtype=np.float32))
 
 
 def default_threads() -> int:
