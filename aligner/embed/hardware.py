@@ -127,6 +127,18 @@ class DeviceChoice:
 
 
 def cuda_available() -> bool:
+    """True where torch sees a CUDA GPU. A CPU-only torch build (version ``+cpu``) is
+    recognised from its metadata, without importing torch (seconds of start-up)."""
+    import sys
+
+    if "torch" not in sys.modules:
+        try:
+            import importlib.metadata
+
+            if importlib.metadata.version("torch").endswith("+cpu"):
+                return False
+        except Exception:
+            pass
     try:
         import torch
 
@@ -238,7 +250,8 @@ def choose_backend(requested: str = "auto", *, device: str = "cpu", dtype: str =
     dtype = (dtype or "auto").strip().lower()
     flags = cpu_flags() if flags is None else frozenset(flags)
     if dtype in ("auto", ""):
-        sup = bf16_support(flags) if bf16 is None else bf16
+        # flags alone (OpenVINO has its own kernels; torch's capability is checked by best_device)
+        sup = bf16_support(flags, capability="", mkldnn_bf16=True) if bf16 is None else bf16
         cpu_precision = "bf16" if sup.ok else "fp32"
         prec_why = f"{cpu_precision} ({sup.reason})"
     else:

@@ -38,16 +38,12 @@ class OpenVINORunner:
     def __init__(self, folder: Path, variant: str, precision: str, *, threads: int,
                  max_seq_length: int, hint: str = "THROUGHPUT", streams: int = STREAMS):
         import openvino as ov
-        from transformers import AutoTokenizer
-
-        from .st_encoder import _quiet_loading
 
         self.folder = Path(folder)
         meta = json.loads((self.folder / "prompt.json").read_text(encoding="utf-8"))
         self.prompt: str = meta["prompt"]
         self.max_seq_length = min(int(max_seq_length), int(meta["max_seq_length"]))
-        with _quiet_loading():
-            self.tokenizer = AutoTokenizer.from_pretrained(str(self.folder / "tokenizer"), local_files_only=True)
+        self._tok, self._raw_tok = _load_tokenizers(self.folder / "tokenizer", self.max_seq_length)
         core = ov.Core()
         cache = compile_cache_dir()
         try:
@@ -66,11 +62,16 @@ class OpenVINORunner:
         self.dim = int(out[1].get_length())
 
     def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """input_ids / attention_mask (int64, (len(texts), longest)) as the model sees them."""
-        t = self.tokenizer([self.prompt + x for x in texts], padding=True, truncation=True,
-                           max_length=self.max_seq_length, return_tensors="np")
-        return {"input_ids": t["input_ids"].astype(np.int64, copy=False),
-                "attention_mask": t["attention_mask"].astype(np.int64, copy=False)}
+        """input_ids / attention_mask (int64, (len(texts), longest)) as the model sees them:
+        prompt + text, special tokens, truncated to ``max_seq_length``, padded right."""
+        encs = self._tok.encode_batch([self.prompt + x for x in texts])
+        return {"input_ids": np.array([e.ids for e in encs], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encs], dtype=np.int64)}
+
+    def raw_token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Token count of each text alone (no prompt, no special tokens, no truncation):
+        what the encoder sorts batches by."""
+        return [len(e.ids) for e in self._raw_tok.encode_batch(list(texts), add_special_tokens=False)]
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Tokens the model sees per text (prompt and special tokens included, after truncation)."""
@@ -111,6 +112,38 @@ class OpenVINORunner:
     def _collect(index: int, request, on_done: Callable[[int, np.ndarray], None]) -> None:
         request.wait()
         on_done(index, np.array(request.get_output_tensor(0).data, dtype=np.float32))
+
+
+def _load_tokenizers(folder: Path, max_len: int):
+    """(tokenizer that truncates and pads like transformers' fast tokenizer, plain one).
+
+    Reads ``tokenizer.json`` with the ``tokenizers`` library directly:
+    importing transformers would import torch (seconds of start-up).
+    """
+    from tokenizers import Tokenizer
+
+    path = folder / "tokenizer.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: missing (the OpenVINO build needs a fast tokenizer)")
+    pad = None
+    for name in ("special_tokens_map.json", "tokenizer_config.json"):
+        try:
+            pad = json.loads((folder / name).read_text(encoding="utf-8")).get("pad_token")
+        except (OSError, ValueError):
+            continue
+        if pad:
+            break
+    if isinstance(pad, dict):
+        pad = pad.get("content")
+    tok = Tokenizer.from_file(str(path))
+    raw = Tokenizer.from_file(str(path))
+    tok.no_padding()
+    tok.enable_truncation(max_length=max_len)
+    pad_id = tok.token_to_id(pad) if pad else None
+    tok.enable_padding(pad_id=pad_id if pad_id is not None else 0, pad_token=pad or "[PAD]")
+    raw.no_padding()
+    raw.no_truncation()
+    return tok, raw
 
 
 def default_threads() -> int:
