@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = app(args=argv, standalone_mode=False)
         if isinstance(rv, int) and rv:  # typer.Exit(code) comes back as a return value
+            if rv == 130:  # typer turns Ctrl-C into Exit(130)
+                say_error("interrupted, nothing written", prefix="")
             return rv
     except StdoutClosed:
         _silence_stdout()

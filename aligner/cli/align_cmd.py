@@ -31,7 +31,7 @@ def _encoder_factory(model: str | None):
 
 @app.command("align")
 def align_cmd(
-    paths: list[Path] = typer.Argument(..., help="Articles (.txt, .html, .md) or folders of them, in English, French and Arabic."),
+    paths: list[Path] = typer.Argument(..., readable=False, help="Articles (.txt, .html, .md) or folders of them, in English, French and Arabic."),
     project: Optional[Path] = typer.Option(None, "--project", "-p", help="Project file (SQLite) that keeps documents, matches and review decisions. Created if missing."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Sentence-transformers model name or local path (default: the bundled multilingual-e5-small)."),
     top_k: int = typer.Option(3, "--top-k", "-k", min=1, help="Candidates kept per quote and kind."),

@@ -46,8 +46,8 @@ def _embed(encoder, texts: list[str], label: str):
 
 @app.command("mine")
 def mine_cmd(
-    src: Path = typer.Argument(..., help="Source sentences, one per line (UTF-8)."),
-    tgt: Path = typer.Argument(..., help="Target sentences, one per line (UTF-8), any language."),
+    src: Path = typer.Argument(..., readable=False, help="Source sentences, one per line (UTF-8)."),
+    tgt: Path = typer.Argument(..., readable=False, help="Target sentences, one per line (UTF-8), any language."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the TSV to this file (atomically) instead of stdout."),
     threshold: str = typer.Option("auto", "--threshold", "-t", help="auto (the threshold tuned on UN dev), none (retrieval: every source line gets its best target), or a number such as 0.2 (higher = fewer, surer pairs)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Sentence-transformers model name or local path (default: the bundled multilingual-e5-small)."),

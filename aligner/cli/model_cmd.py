@@ -82,7 +82,7 @@ def info_cmd(
 
 @app.command("embed")
 def embed_cmd(
-    file: Path = typer.Argument(..., help="UTF-8 text file, one sentence per line."),
+    file: Path = typer.Argument(..., readable=False, help="UTF-8 text file, one sentence per line."),
     out: Path = typer.Option(..., "--output", "-o", help="Output .npy file: float32 (lines, dim)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help=_MODEL_HELP),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Sentences per forward pass."),

@@ -9,7 +9,8 @@ Behaviour:
 
 * Documents come from PATHs (files or folders of .txt/.html/.htm/.md) and/or
   from a project (``--project``). Unreadable files are reported on stderr and
-  skipped; if no document at all can be read the command fails (exit 2).
+  skipped, the rest runs (exit 1, as ``align``); if no document at all can be
+  read the command fails and writes nothing (exit 2).
 * A corpus with no names gives an empty dictionary (``{"clusters": []}``)
   and a warning on stderr; the exit status is 0.
 * ``--dictionary``: reviewed dictionaries (JSON, CSV, PO or TBX, by
@@ -24,8 +25,9 @@ Behaviour:
 * ``--lang``: the target language. PO needs it (msgstr = the spelling for that
   language; one catalogue per language); JSON and TBX record the preferred
   spelling for it; CSV ignores it.
-* Output: ``-o OUT`` (written atomically; format from ``--format`` or the
-  extension), else stdout.
+* Output: ``-o OUT`` (checked before any work, written atomically; never
+  an input, a dictionary, the project, a device or FIFO; format from
+  ``--format`` or the extension), else stdout (also ``-o -``).
 """
 
 from __future__ import annotations
@@ -153,6 +155,7 @@ def names(
     # reviewed dictionaries first: a bad one stops everything before any work
     dicts = merge_dictionaries(read_dictionary(d) for d in (dictionary or []))
     docs = []
+    skipped = 0
     meta: dict = {}
     pairs: list = []
     if project:
@@ -161,7 +164,8 @@ def names(
     if paths:
         read, errors = _read_documents(paths)
         for e in errors:
-            say(f"warning: {e}")
+            say(f"skipped: {e}")
+        skipped = len(errors)
         docs += read
         if not read and not docs:
             if errors:
@@ -180,6 +184,8 @@ def names(
     where = _output(clusters, fmt, target, lang)
     if where != "stdout" or not sys.stdout.isatty():
         say(f"{len(docs)} documents, {len(mentions)} name mentions, {len(clusters)} clusters -> {where}")
+    if skipped:  # like align: the rest of the batch ran, but not everything was read
+        raise typer.Exit(1)
 
 
 @app.command("names-convert")
