@@ -114,15 +114,17 @@ def _rule_spans(text: str, *, arabic: bool = True, semicolon: bool = False) -> l
     return out
 
 
-def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge_fragments(text: str, spans: list[tuple[int, int]],
+                     hard: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """Glue pieces that cannot stand alone onto the previous sentence:
     punctuation-only pieces (a stray closing quote) and pieces that start
-    in lower case (``“…?” he asked.``)."""
+    in lower case (``“…?” he asked.``). Pieces starting at a ``hard`` offset
+    (a forced cut of an over-long sentence) are never glued."""
     out: list[tuple[int, int]] = []
     for s, e in spans:
         piece = text[s:e]
         first = next((c for c in piece if c.isalnum()), "")
-        if out and (not first or (first.isalpha() and first.islower() and not piece.lstrip(_OPENERS)[:1].isdigit()
+        if out and s not in hard and (not first or (first.isalpha() and first.islower() and not piece.lstrip(_OPENERS)[:1].isdigit()
                                    and _starts_lower(piece))):
             out[-1] = (out[-1][0], e)
         else:
@@ -154,6 +156,7 @@ def split_paragraph(text: str, lang: str, *, settings: Settings = SETTINGS,
     if len(text) <= window:
         return _merge_fragments(text, _split_once(text, lang, settings))
     spans: list[tuple[int, int]] = []
+    forced: set[int] = set()
     pos, n = 0, len(text)
     while pos < n:
         end = min(n, pos + window)
@@ -170,11 +173,21 @@ def split_paragraph(text: str, lang: str, *, settings: Settings = SETTINGS,
         if not keep:  # one run-on sentence fills the window: cut it here
             keep = piece
             nxt = end
+            forced.add(end)
         else:
             nxt = pos + piece[-1][0]
         spans += [(pos + a, pos + b) for a, b in keep]
         pos = nxt
-    return _merge_fragments(text, spans)
+    # the piece after a forced cut (it may start after spaces) stays a piece of its own
+    import bisect
+
+    starts = [a for a, _ in spans]
+    hard = set()
+    for f in forced:
+        i = bisect.bisect_left(starts, f)
+        if i < len(starts) and not text[f:starts[i]].strip():
+            hard.add(starts[i])
+    return _merge_fragments(text, spans, frozenset(hard))
 
 
 def _cut_point(text: str, start: int, end: int) -> int:
