@@ -14,7 +14,8 @@ clear line, exit 2 in the CLI) when the output
 
 * is one of the inputs or the project (same resolved path, or the same
   file by device and inode number: hard links, symlinks, ``./a`` vs ``a``),
-  or is a file inside an input folder that the reader would take;
+  or is a file inside an input folder that the reader would take, or is
+  any SQLite database (another project);
 * exists and is not a regular file (a device such as ``/dev/full``, a FIFO,
   a socket, a folder); ``"-"`` means stdout and is fine where allowed;
 * lies in a folder that cannot be written (read-only, permission denied),
@@ -164,6 +165,9 @@ def check_output(
     if st is not None and not stat.S_ISREG(st.st_mode):
         hint = "; use -o - for the terminal" if allow_stdout and not stat.S_ISDIR(st.st_mode) else ""
         raise OutputFileError(label, f"is {describe_mode(st.st_mode)}, not a regular file; give a file name{hint}")
+    if st is not None and _is_database(target):
+        raise OutputFileError(label, "is a database (an aligner project?); writing it would destroy it. "
+                              "Choose another output file")
     if project is not None and same_file(target, project):
         raise OutputFileError(label, "is the project file itself; writing it would destroy the project. "
                               "Choose another output file")
@@ -180,6 +184,14 @@ def check_output(
                                   "writing it would destroy it. Choose another output file")
     _check_folder(target, label)
     return Output(target, label)
+
+
+def _is_database(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _check_folder(target: Path, label: str) -> None:

@@ -292,3 +292,15 @@ def test_stdout_on_a_full_device_in_a_real_process(ws):
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
     assert "no space left" in proc.stderr.lower()
+
+
+def test_another_project_is_never_an_output(ws, capsys):
+    """Any SQLite file (a project not named on the command line) is refused as an output."""
+    proj = ws / "other.aligner"
+    assert main(["align", "in", "--project", str(proj), "-f", "jsonl", "-o", "m.jsonl"]) == 0
+    before = digest(proj)
+    for args in (["embed", "src.txt", "-o", str(proj)], ["mine", "src.txt", "tgt.txt", "-o", str(proj)],
+                 ["names-convert", "dict.json", "-o", str(proj), "-f", "json"]):
+        assert main(args) == 2
+        assert "is a database" in capsys.readouterr().err
+    assert digest(proj) == before
