@@ -63,3 +63,11 @@ class DimensionError(AlignerError, ValueError):
     """Arrays handed to the core have the wrong shape, dtype or layout."""
 
     code = "E005"
+
+
+class OutputFileError(InputFileError):
+    """An output the user named cannot (or must not) be written: it is one of
+    the inputs or the project, a device or FIFO, or its folder is read-only.
+    Nothing was written."""
+
+    code = "E006"
