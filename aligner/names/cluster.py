@@ -34,9 +34,9 @@ from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
-from ..settings import SETTINGS
 from ..errors import AlignerError
 from ..records import NameCluster, NameMention, NameVariant
+from ..settings import SETTINGS
 from .lexicon import ORG_ALIASES, ORG_CONCEPTS, ORG_HEADS, ORG_STOP, PLACE_ALIASES, alias_key
 from .normalize import (
     Unit,
@@ -45,7 +45,6 @@ from .normalize import (
     fold_arabic,
     fold_latin,
     form_key,
-    initials,
     name_key,
     name_units,
     script_of,

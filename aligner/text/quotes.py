@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from ..records import Document, Quote, Sentence
 from ..settings import SETTINGS, Settings
 from . import speakers as sp
+from .arabic import ARABIC_BASIC_LETTER_RE, NOT_AFTER_ARABIC_LETTER
 from .boilerplate import heading_like
 from .langid import span_language
 from .outlets import is_known_outlet
@@ -200,7 +201,7 @@ _TITLE_CUE = re.compile(
     r"(?:\b(?:entitled|titled|theme|topic|item|heading|slogan|motto|words?|phrase|terms?|expression|notion|"
     r"concept|intitulée?s?|thème|titre|mots?|expression|formule)|بعنوان|شعار|عنوان|عبارة|مصطلح)\s*[:,]?\s*$", re.I)
 _AR_NAME_CUE = re.compile(
-    r"(?:(?<![\u0621-\u064A])لـ?|صحيفة|جريدة|قناة|وكالة|موقع|تنظيم|حركة|جماعة|فصيل|عملية|مجلة|برنامج|كتاب|باسم|"
+    r"(?:" + NOT_AFTER_ARABIC_LETTER + r"لـ?|صحيفة|جريدة|قناة|وكالة|موقع|تنظيم|حركة|جماعة|فصيل|عملية|مجلة|برنامج|كتاب|باسم|"
     r"يدعى|تدعى|يسمى|تسمى|المعروف\s+ب|ما\s+يسمى|بعنوان|اسم|شعار|لواء|كتيبة|ائتلاف|تحالف)\s*$")
 
 
@@ -235,7 +236,7 @@ def is_speech(text: str, s: _Span, para_start: int, heading: bool) -> bool:
         return False
     if not ended and _TITLE_CUE.search(prefix):
         return False  # "the item entitled “…”", "the words “…”": a title or a term
-    arabic = bool(re.search(r"[\u0621-\u064A]", content))
+    arabic = bool(ARABIC_BASIC_LETTER_RE.search(content))
     if arabic:
         if len(words) <= 4 and not ended and _AR_NAME_CUE.search(prefix):
             return False

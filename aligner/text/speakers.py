@@ -28,8 +28,15 @@ from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
+from .arabic import (
+    ARABIC_BASIC_LETTER_RE,
+    ARABIC_BASIC_LETTERS,
+    ARABIC_BLOCK_RE,
+    NOT_AFTER_ARABIC_LETTER,
+    NOT_BEFORE_ARABIC_LETTER,
+    strip_diacritics,
+)
 from .outlets import find_outlet, is_known_outlet, looks_like_outlet, outlet_language  # noqa: F401 (re-export)
-from .arabic import strip_diacritics
 
 MASK = "\ue000"  # stands for the words of another quote in a masked text
 
@@ -202,7 +209,8 @@ _FR_VERB_RE = re.compile(
     + _alts(FR_VERB_STEMS) + r")e?s?|(?:" + _alts(FR_PRESENT) + r")(?:-t-(?:il|elle)|-(?:il|elle|ils|elles))?"
     r"|[Ss]elon|[Dd]['’]après)(?![\w’'-])",
 )
-_AR_VERB_RE = re.compile(r"(?<![\u0621-\u064A])(?:[وف])?(?:" + _alts(AR_VERBS) + r")(?:\s*ا?لـ?)?(?![\u0621-\u064A])")
+_AR_VERB_RE = re.compile(NOT_AFTER_ARABIC_LETTER + r"(?:[وف])?(?:" + _alts(AR_VERBS) + r")(?:\s*ا?لـ?)?"
+                         + NOT_BEFORE_ARABIC_LETTER)
 
 # --------------------------------------------------------------------------- records
 
@@ -446,9 +454,9 @@ _FR_OUTLET_RES = (
     re.compile(r"\b(?:selon|sur|dans)\s+(?:l['’]\s*|le\s+|la\s+)?[«“\"]?\s*(?P<o>[A-Z][\w’'\-.&]*(?:\s+(?:[A-Z0-9][\w’'\-.&]*|du|de|des|la|le)){0,5})"),
 )
 _AR_OUTLET_RES = (
-    re.compile(r"(?<![\u0621-\u064A])لـ?\s*[\"“«]\s*(?P<o>[^\"”»:،.\n]{2,40}?)\s*[\"”»]"),
-    re.compile(r"(?<![\u0621-\u064A])ل(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع|إذاعة|مجلة|تلفزيون)\s+[\"“«]?[^\s:،.\"”»]+(?:\s+[^\s:،.\"”»]+){0,3})"),
-    re.compile(r"(?<![\u0621-\u064A])ل(?P<o>[\u0621-\u064A]+(?:\s+[\u0621-\u064A]+){0,2})"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + r"لـ?\s*[\"“«]\s*(?P<o>[^\"”»:،.\n]{2,40}?)\s*[\"”»]"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + r"ل(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع|إذاعة|مجلة|تلفزيون)\s+[\"“«]?[^\s:،.\"”»]+(?:\s+[^\s:،.\"”»]+){0,3})"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + rf"ل(?P<o>[{ARABIC_BASIC_LETTERS}]+(?:\s+[{ARABIC_BASIC_LETTERS}]+){{0,2}})"),
     re.compile(r"(?:نقلت|نقل|بحسب|حسب|وفق|أفادت|ذكرت)\s+(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع)\s+[^\s:،.]+(?:\s+[^\s:،.]+){0,3})"),
     re.compile(r"في\s+(?:تصريح|تصريحات|حديث|مقابلة|لقاء)\s+(?:لـ?|مع)\s*[\"“«]?(?P<o>[^\"”»:،.\n]{2,40}?)[\"”»:،.]"),
 )
@@ -471,7 +479,7 @@ def _trim_outlet(cand: str) -> str | None:
     # unknown outlet: a proper name with a media word ("Iran TV", "Sham Network")
     for n in range(len(words), 0, -1):
         head = " ".join(words[:n])
-        if looks_like_outlet(head) and (head[:1].isupper() or not head[:1].isalpha() or re.match(r"[\u0600-\u06FF]", head)):
+        if looks_like_outlet(head) and (head[:1].isupper() or not head[:1].isalpha() or ARABIC_BLOCK_RE.match(head)):
             return head.strip(" \"“”«»")
     return None
 
@@ -500,7 +508,7 @@ def find_outlet_in(text: str, lang: str) -> str | None:
 
 def _verb_matches(text: str, lang: str) -> list[re.Match]:
     out = []
-    if lang == "ar" or re.search(r"[\u0621-\u064A]", text):
+    if lang == "ar" or ARABIC_BASIC_LETTER_RE.search(text):
         out += list(_AR_VERB_RE.finditer(text))
     if lang != "ar" or re.search(r"[A-Za-z]", text):
         out += list(_FR_VERB_RE.finditer(text) if lang == "fr" else _EN_VERB_RE.finditer(text))
@@ -626,7 +634,7 @@ def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = 
     vtext = v.group(0).casefold()
     verb_pos = base + v.start()
     outlet = find_outlet_in(clause, lang)
-    if lang == "ar" or re.match(r"[\u0621-\u064A]", vtext):
+    if lang == "ar" or ARABIC_BASIC_LETTER_RE.match(vtext):
         return _arabic_after_verb(t, v, base, outlet)
     before = t[lead:v.start()]
     if vtext.startswith(("quoted", "reported", "cited")) and before.strip() and looks_like_outlet(before.strip()):
@@ -740,7 +748,7 @@ def _attribute_at(text: str, v: re.Match, lang: str, base: int) -> Attribution |
     vtext = v.group(0).casefold()
     verb_pos = base + v.start()
     outlet = find_outlet_in(text[v.start():], lang)
-    if re.match(r"[وف]?[\u0621-\u064A]", v.group(0).strip()):
+    if re.match(rf"[وف]?[{ARABIC_BASIC_LETTERS}]", v.group(0).strip()):
         return _arabic_after_verb(text, v, base, outlet)
     if vtext.startswith(("according", "selon", "d'après", "d’après")):
         s, e, _ = _np_after(text, v.end())
