@@ -86,7 +86,7 @@ DEFAULT_PARAMS = ClusterParams.from_settings(SETTINGS)
 class ConstraintConflict(AlignerError):
     """Reviewer constraints contradict each other (must-link vs cannot-link)."""
 
-    code = "E010"
+    code = "E012"
 
 
 # ----------------------------------------------------------- constraints

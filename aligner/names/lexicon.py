@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..text.arabic import has_arabic_block
+from ..text.outlets import OUTLETS as TEXT_OUTLETS
 from .normalize import fold_arabic, fold_latin
 
 
@@ -155,21 +156,16 @@ for canonical, aliases in {
 # dotted Arabic agency abbreviations
 for _a, _c in (("أ.ف.ب", "AFP"), ("ا.ف.ب", "AFP"), ("أ.ب", "AP"), ("ا.ب", "AP"), ("د.ب.أ", "DPA")):
     ORG_ALIASES[alias_key(_a)] = _c
-# news outlets known to the reader (aligner.text.outlets), when that module is present
+# news outlets: the one list is aligner.text.outlets.OUTLETS; one-word Arabic
+# aliases are only taken when they are unambiguous names
 _SAFE_AR_OUTLET = {"سانا", "رويترز", "لوموند", "لوفيغارو", "بلومبرغ", "الجزيرة"}
-try:
-    from ..text.outlets import OUTLETS as _TEXT_OUTLETS
-except Exception:  # pragma: no cover - optional
-    _TEXT_OUTLETS = ()
-for _o in _TEXT_OUTLETS:
+for _o in TEXT_OUTLETS:
     for _a in (_o.name,) + tuple(_o.aliases):
         if has_arabic_block(_a):
             if " " in _a.strip() or _a in _SAFE_AR_OUTLET:
                 ORG_ALIASES.setdefault(alias_key(_a), _o.name)
         elif len(_a) >= 2:
             ORG_ALIASES.setdefault(alias_key(_a), _o.name)
-OUTLETS = frozenset({"Reuters", "AFP", "AP", "Asharq Al-Awsat", "Journal du Dimanche", "TRT World"}
-                    | {o.name for o in _TEXT_OUTLETS})
 
 # ---------------------------------------------------------------- gazetteer
 # canonical English -> spellings (English, French, Arabic)
