@@ -8,6 +8,7 @@ metadata and audit trail; the queries live in its parts:
 - :mod:`aligner.store.embeddings`: the embedding cache (get and put vectors);
 - :mod:`aligner.store.candidates`: alignment runs and candidates;
 - :mod:`aligner.store.review`: decisions, manual links, the review queue;
+- :mod:`aligner.store.bitext`: whole-text alignments (article pairs, beads, their review);
 - :mod:`aligner.store._base`: the connection, transactions and audit they share.
 
 Every public write method runs in one ``BEGIN IMMEDIATE`` transaction and
@@ -29,6 +30,7 @@ from ..errors import ProjectError
 from ..settings import SETTINGS, Settings
 from . import _schema
 from ._text import dumps, loads, utc_now
+from .bitext import BitextStore
 from .candidates import CandidateStore
 from .documents import DocumentStore
 from .embeddings import EmbeddingStore
@@ -44,7 +46,7 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore):
+class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, BitextStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``).
 
     Thread-safe (one lock around the connection); several processes may
