@@ -337,36 +337,64 @@ def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = Bite
         check_matrix(f"{name}.vecs[0]", ov.vecs[0], src.vecs[0].shape[1], other="src")
     n, m = src.n, tgt.n
     anchors, _ = find_anchors(src.vecs[0], tgt.vecs[0], params)
-    # background: mean cosine of each vector to random sentences of the other side
+    # background: median cosine of each vector to random sentences of the other side
     rng = np.random.default_rng(params.seed)
     ts = tgt.vecs[0][rng.choice(m, size=min(m, params.background_samples), replace=False)]
     ss = src.vecs[0][rng.choice(n, size=min(n, params.background_samples), replace=False)]
-    sbg = [v @ ts.T.mean(axis=1) if len(v) else np.zeros(0, np.float32) for v in src.vecs]
-    tbg = [v @ ss.T.mean(axis=1) if len(v) else np.zeros(0, np.float32) for v in tgt.vecs]
-    scale = _scale(src, tgt, anchors, sbg[0], tbg[0])
+    pooled = src.vecs[0][:params.background_samples] @ ts.T  # a few sentences: one scalar background
+    sbg = [_background(v, ts, pooled) for v in src.vecs]
+    tbg = [_background(v, ss, pooled) for v in tgt.vecs]
+    spread = 1.4826 * float(np.median(np.abs(pooled - np.median(pooled))))  # robust std
+    scale = _scale(src, tgt, anchors, sbg[0], tbg[0], spread)
     log_ratio = _expected_log_ratio(src.lengths, tgt.lengths, anchors)
     lo, hi = _boundary_band(anchors, n, m, params.band)
     beads = _dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)
     return beads
 
 
-def _scale(src: OverlapVecs, tgt: OverlapVecs, anchors: np.ndarray, sbg, tbg) -> float:
-    """How far typical translations stand above the background (median over anchors)."""
+MIN_BACKGROUND_SAMPLE = 8
+
+
+def _background(v: np.ndarray, sample: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """(len(v),) median cosine of each row of ``v`` to ``sample`` (the other side's sentences).
+
+    With fewer than MIN_BACKGROUND_SAMPLE sentences in ``sample`` (its true
+    counterpart would weigh too much), the median of ``pooled`` (a sample of
+    source-by-target cosines) for every row.
+    """
+    if len(v) == 0:
+        return np.zeros(0, np.float32)
+    if len(sample) < MIN_BACKGROUND_SAMPLE:
+        if pooled.size < 4:  # one or two sentences a side: nothing to compare with, use plain cosine
+            return np.zeros(len(v), np.float32)
+        return np.full(len(v), float(np.median(pooled)), np.float32)
+    return np.median(v @ sample.T, axis=1).astype(np.float32)
+
+
+def _scale(src: OverlapVecs, tgt: OverlapVecs, anchors: np.ndarray, sbg, tbg, spread: float) -> float:
+    """How far typical translations stand above the background (median over anchors).
+
+    With fewer than 3 anchors, the median best cosine of the source sentences
+    instead, but never below 4 standard deviations of the background cosines
+    (so two unrelated texts are not forced into pairs).
+    """
     if len(anchors) >= 3:
         i, j = anchors[:, 0], anchors[:, 1]
         cos = np.einsum("nd,nd->n", src.vecs[0][i], tgt.vecs[0][j])
         s = float(np.median(cos - (sbg[i] + tbg[j]) / 2))
-    else:  # too few anchors: best cosine of each source sentence instead
+    else:
         cos = src.vecs[0] @ tgt.vecs[0].T
         best = cos.max(axis=1)
-        s = float(np.median(best - (sbg + tbg[cos.argmax(axis=1)]) / 2))
+        s = max(float(np.median(best - (sbg + tbg[cos.argmax(axis=1)]) / 2)), 4 * spread)
+        if cos.size < 4:
+            return 1.0
     return max(s, 0.02)
 
 
 def _expected_log_ratio(ls: np.ndarray, lt: np.ndarray, anchors: np.ndarray) -> float:
     if len(anchors) >= 3:
         return float(np.median(np.log(ls[anchors[:, 0]] / lt[anchors[:, 1]])))
-    return float(np.log(ls.sum() / lt.sum()))
+    return 0.0  # unknown: the totals would mislead when one text is a summary of the other
 
 
 def _boundary_band(anchors: np.ndarray, n: int, m: int, widen: int) -> tuple[np.ndarray, np.ndarray]:

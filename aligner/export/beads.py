@@ -83,3 +83,28 @@ def add_beads(store, rows: Sequence[Row], *, srclang: str, tgtlang: str, src_doc
             first_tuv.addprevious(prop)
         n += 1
     return n
+
+
+def write_tmx_with_beads(pair_rows, bead_rows, out) -> tuple[int, int]:
+    """One TMX with the confirmed quote pairs and the confirmed beads (``aligner export --tmx``).
+
+    ``pair_rows``: stored rows (``project.confirmed_pairs()``); ``bead_rows``:
+    ``project.confirmed_beads()``; ``out``: a checked :class:`~aligner.io.output.Output`.
+    Returns (pairs written, beads written).
+    """
+    from .formats.base import records
+    from .formats.tmx import _add, _new_store
+
+    recs = records(pair_rows)
+    store = _new_store("en")
+    for rec in recs:
+        _add(store, "en", rec)
+    nb = 0
+    for pair, row in bead_rows:
+        nb += add_beads(store, [(row.bead, row.src_text, row.tgt_text)], srclang=pair.src_lang,
+                        tgtlang=pair.tgt_lang, src_doc=pair.src_path, tgt_doc=pair.tgt_path,
+                        extra_props=[("x-bead-id", str(row.id))])
+    buf = io.BytesIO()
+    store.serialize(buf)
+    out.write_bytes(buf.getvalue())
+    return len(recs), nb
