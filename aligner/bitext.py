@@ -36,12 +36,14 @@ Arrays in, typed records out.
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import AlignerError
+from .errors import AlignerError, ChoiceError
 from .margin import get_margin, neighbour_means
 from .search import check_matrix
 
@@ -112,6 +114,13 @@ class BitextParams:
     """Above n_src * n_tgt, the anchor search is banded (coarse to fine)."""
     coarse_block: int = 8
     """Sentences per block in the coarse pass."""
+    background: str = "random"
+    """What a similarity is measured against: "random" (median cosine to random
+    other-side sentences) or "knn" (mean cosine to the k nearest in the band, as a margin)."""
+    null_penalty: float = 0.0
+    """Cost of leaving one sentence unpaired (a 1-0 or 0-1 bead)."""
+    number_weight: float = 0.2
+    """Weight of the agreement of the numbers written in the two sides (+w all shared, -w none)."""
     bead_weight: float = 0.5
     """A bead's gain is multiplied by (sentences it covers) ** bead_weight."""
     seed: int = 0
@@ -130,6 +139,9 @@ class OverlapVecs:
     vecs: tuple[np.ndarray, ...]
     lengths: np.ndarray
     para_end: np.ndarray = field(default=None)  # type: ignore[assignment]
+    marks: tuple[np.ndarray, ...] = ()
+    """``marks[w - 1]``: (n - w + 1,) uint64, a 64-bit hash set of the numbers
+    written in the same runs as ``vecs[w - 1]`` (0: none)."""
 
     @property
     def n(self) -> int:
@@ -160,7 +172,7 @@ class OverlapVecs:
             para_end[:-1] = p[1:] != p[:-1]
         if n:
             para_end[-1] = True
-        return cls(tuple(out), lengths, para_end)
+        return cls(tuple(out), lengths, para_end, number_marks(sentences, max_overlap))
 
 
 def overlap_texts(sentences: Sequence[str], max_overlap: int = MAX_OVERLAP) -> list[str]:
@@ -169,6 +181,35 @@ def overlap_texts(sentences: Sequence[str], max_overlap: int = MAX_OVERLAP) -> l
     for w in range(1, max_overlap + 1):
         out.extend(" ".join(sentences[i:i + w]) for i in range(len(sentences) - w + 1))
     return out
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def number_marks(sentences: Sequence[str], max_overlap: int = MAX_OVERLAP) -> tuple[np.ndarray, ...]:
+    """Bit sets (uint64) of the numbers in each sentence and each run of 2..max_overlap sentences.
+
+    Digits in any script count (``int()`` reads Arabic-Indic digits); each
+    number sets one of 64 bits chosen by a stable hash (crc32).
+    """
+    one = np.zeros(len(sentences), dtype=np.uint64)
+    for k, text in enumerate(sentences):
+        m = 0
+        for tok in _NUMBER.findall(text):
+            try:
+                tok = str(int(tok))
+            except ValueError:
+                pass
+            m |= 1 << (zlib.crc32(tok.encode("utf-8")) % 64)
+        one[k] = m
+    out = [one]
+    for w in range(2, max_overlap + 1):
+        n = max(len(one) - w + 1, 0)
+        run = np.zeros(n, dtype=np.uint64)
+        for k in range(w):
+            run |= one[k:k + n]
+        out.append(run)
+    return tuple(out)
 
 
 # ------------------------------------------------------------------ anchors
@@ -345,14 +386,47 @@ def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = Bite
     sbg = [_background(v, ts, pooled) for v in src.vecs]
     tbg = [_background(v, ss, pooled) for v in tgt.vecs]
     spread = 1.4826 * float(np.median(np.abs(pooled - np.median(pooled))))  # robust std
+    lo, hi = _boundary_band(anchors, n, m, params.band)
+    if params.background == "knn" and n >= MIN_BACKGROUND_SAMPLE and m >= MIN_BACKGROUND_SAMPLE:
+        sbg, tbg = _knn_backgrounds(src, tgt, lo, hi, params.margin_k)
+    elif params.background not in ("knn", "random"):
+        raise ChoiceError("background", params.background, ["knn", "random"])
     scale = _scale(src, tgt, anchors, sbg[0], tbg[0], spread)
     log_ratio = _expected_log_ratio(src.lengths, tgt.lengths, anchors)
-    lo, hi = _boundary_band(anchors, n, m, params.band)
     beads = _dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)
     return beads
 
 
 MIN_BACKGROUND_SAMPLE = 8
+
+
+def _knn_backgrounds(src: OverlapVecs, tgt: OverlapVecs, lo: np.ndarray, hi: np.ndarray, k: int):
+    """Per vector, the mean cosine of its k nearest sentences of the other side inside the band.
+
+    The margin denominator of :mod:`aligner.margin` (``neighbour_means``),
+    computed locally so the cost stays linear. lo, hi: (n + 1,) the DP band
+    over boundaries. Returns (src backgrounds per width, tgt backgrounds per width).
+    """
+    n, m = src.n, tgt.n
+    s_lo, s_hi = lo[:-1], np.maximum(hi[1:], lo[:-1] + 1).clip(max=m)  # target sentences near source sentence i
+    c_lo, c_hi = _column_band(s_lo, s_hi, m)
+    c_hi = np.maximum(c_hi, c_lo + 1).clip(max=n)
+    sbg, tbg = [], []
+    for w, v in enumerate(src.vecs, start=1):
+        if len(v) == 0:
+            sbg.append(np.zeros(0, np.float32))
+            continue
+        a, b = s_lo[:len(v)], s_hi[w - 1:w - 1 + len(v)]
+        cos, _ = _band_cos(v, tgt.vecs[0], a, np.maximum(b, a + 1))
+        sbg.append(neighbour_means(-np.sort(-cos, axis=1)[:, :k]))
+    for w, v in enumerate(tgt.vecs, start=1):
+        if len(v) == 0:
+            tbg.append(np.zeros(0, np.float32))
+            continue
+        a, b = c_lo[:len(v)], c_hi[w - 1:w - 1 + len(v)]
+        cos, _ = _band_cos(v, src.vecs[0], np.minimum(a, b - 1), b)
+        tbg.append(neighbour_means(-np.sort(-cos, axis=1)[:, :k]))
+    return sbg, tbg
 
 
 def _background(v: np.ndarray, sample: np.ndarray, pooled: np.ndarray) -> np.ndarray:
@@ -447,7 +521,7 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
             prev = np.full(len(js), neg)
             prev[ok] = score[i - a][pj[ok] - pl]
             if b == 0:
-                gain = np.zeros(len(js))
+                gain = np.full(len(js), -p.null_penalty)
             else:
                 gain = np.full(len(js), neg)
                 idx = np.flatnonzero(ok & (pj >= 0) & (js - b <= m - b))
@@ -461,16 +535,22 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
                 lr = np.log((cum_s[i] - cum_s[i - a]) / (cum_t[jj + b] - cum_t[jj]))
                 lpen = p.length_weight * np.abs(lr - log_ratio)
                 cross = (pe_s[i - 1] - pe_s[i - a] > 0) | (pe_t[jj + b - 1] - pe_t[jj] > 0)
+                if p.number_weight and src.marks and tgt.marks:
+                    both = np.bitwise_count(src.marks[a - 1][i - a] & tgt.marks[b - 1][jj])
+                    either = np.bitwise_count(src.marks[a - 1][i - a] | tgt.marks[b - 1][jj])
+                    agree = np.where(either > 0, both / np.maximum(either, 1), 0.5)
+                    sim = sim + p.number_weight * (2 * agree - 1) * (either > 0)
                 g = (a + b) ** p.bead_weight * (sim - p.threshold - extra[(a, b)] - lpen) - p.para_penalty * cross
                 gain[idx] = g
             cand = prev + gain
             upd = cand > best
             best = np.where(upd, cand, best)
             arg = np.where(upd, type_index[(a, b)], arg)
-        # 0-1 beads within the row: best[x] = max_y<=x best[y] (gain 0 each)
-        run = np.maximum.accumulate(best)
+        # 0-1 beads within the row: best[x] = max_y<=x best[y] - (x - y) * null_penalty
+        ramp = p.null_penalty * np.arange(len(best))
+        run = np.maximum.accumulate(best + ramp) - ramp
         from_left = run > best
-        best = run
+        best = np.maximum(run, best)
         arg = np.where(from_left, type_index[(0, 1)], arg)
         score[i], back[i] = best, arg
         if progress is not None and (i % 256 == 0 or i == n):
