@@ -96,3 +96,23 @@ def test_align_articles_stores_a_pair_from_two_files(tmp_path, fake_encoder):
     with Project.open(tmp_path / "p.aligner", create=True) as p:
         pid = align_articles(p, str(a), str(b), fake_encoder)
         assert all(r.bead.src == r.bead.tgt for r in p.beads(pid)) and len(p.beads(pid)) >= 2
+
+
+def test_main_window_aligns_two_selected_texts_and_opens_the_review(qtbot, make_window, dialogs, tmp_path,
+                                                                     fake_encoder):
+    from workbench.widgets.bead_view import start_bitext
+
+    w = make_window()
+    proj = tmp_path / "w.aligner"
+    Project.open(proj, create=True).close()
+    assert w.open_project(str(proj))
+    assert {"align", "review"} <= set(w.bitext_actions)
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Heading\n\nThe river rose in the night. The bridge was closed at dawn.\n", encoding="utf-8")
+    b.write_text("Heading\n\nThe river rose in the night. The bridge was closed at dawn.\n", encoding="utf-8")
+    dialogs.answers["article_paths"] = [str(a)]
+    assert start_bitext(w) is None and dialogs.errors  # one file: told to choose two
+    job = start_bitext(w, [str(a), str(b)], encoder_factory=lambda: fake_encoder)
+    qtbot.waitUntil(lambda: getattr(w, "bead_view", None) is not None, timeout=20000)
+    assert w.bead_view.table.model().rowCount() >= 2
+    assert job is not None

@@ -229,3 +229,76 @@ class BeadView(QWidget):
             self.status.setText("")
         except AlignerError as e:
             self.status.setText(e.message)
+
+
+# ------------------------------------------------------------- the main-window hook
+
+def install_bitext_actions(window, menu, *, encoder_factory=None) -> dict:
+    """Add "Align two texts side by side…" and "Review whole-text alignments" to ``menu``.
+
+    ``window``: the main window (its ``project``, ``dialogs``, ``runner`` and
+    ``_start_dir()`` are used). ``encoder_factory()``: the encoder (default:
+    the bundled model, loaded on the worker thread). Returns the actions by name.
+    """
+    from PySide6.QtGui import QAction
+
+    align = QAction(tr("Align two texts side by side…"), window)
+    align.setObjectName("bitext_align")
+    review = QAction(tr("Review whole-text alignments"), window)
+    review.setObjectName("bitext_review")
+    align.triggered.connect(lambda: start_bitext(window, encoder_factory=encoder_factory))
+    review.triggered.connect(lambda: open_bead_review(window))
+    menu.addAction(align)
+    menu.addAction(review)
+    return {"align": align, "review": review}
+
+
+def start_bitext(window, paths: list[str] | None = None, *, encoder_factory=None):
+    """Ask for two articles (source first), align them on a worker thread, then open the review."""
+    from ..workers import Job
+
+    if window.project is None:
+        window.dialogs.info(tr("No project"), tr("Open or create a project first."))
+        return None
+    if paths is None:
+        paths = window.dialogs.article_paths(window._start_dir())
+    if not paths:
+        return None
+    if len(paths) != 2:
+        window.dialogs.error(tr("Choose two texts"),
+                             tr("Select exactly two files: the source text first, then its translation."))
+        return None
+    project_path = str(window.project.path)
+
+    def work(progress, cancel):
+        from aligner.store import Project
+
+        if encoder_factory is not None:
+            encoder = encoder_factory()
+        else:
+            from aligner.embed import get_encoder
+
+            encoder = get_encoder()
+        with Project.open(project_path) as p:
+            return align_articles(p, paths[0], paths[1], encoder,
+                                  progress=lambda stage, done, total: progress(done, total, stage))
+
+    job = Job(work, name="bitext")
+    job.signals.failed.connect(lambda msg: window.dialogs.error(tr("Alignment failed"), msg))
+    job.signals.finished.connect(lambda _result: open_bead_review(window))
+    window.runner.start(job)
+    return job
+
+
+def open_bead_review(window) -> BeadView | None:
+    """Show the bead review for the window's project in its own window (kept on ``window.bead_view``)."""
+    if window.project is None:
+        window.dialogs.info(tr("No project"), tr("Open or create a project first."))
+        return None
+    ctl = BeadController(window.project, BeadTableModel(), reviewer=getattr(window.prefs, "reviewer", None))
+    view = BeadView(ctl)
+    view.setWindowTitle(tr("Whole-text alignment"))
+    view.resize(1000, 700)
+    window.bead_view = view
+    view.show()
+    return view
