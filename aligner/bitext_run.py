@@ -131,7 +131,7 @@ def align_sides(src: BitextSide, tgt: BitextSide, encoder: Encoder, *,
     tv = embed_side(tgt, encoder, progress=emb_progress(n_src))
     if progress is not None:
         progress("embed", total, total)
-    align_progress = (lambda d, t: progress("align", d, t)) if progress is not None else None
+    align_progress = (lambda d, t: progress("bitext", d, t)) if progress is not None else None
     beads = align_bitext(sv, tv, params, progress=align_progress)
     mapped = tuple(Bead(tuple(src.ids[i] for i in b.src), tuple(tgt.ids[j] for j in b.tgt), b.score)
                    for b in beads)

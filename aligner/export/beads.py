@@ -59,7 +59,7 @@ def dumps_beads(rows: Iterable[Row], fmt: str, *, srclang: str = "und", tgtlang:
 def add_beads(store, rows: Sequence[Row], *, srclang: str, tgtlang: str, src_doc: str | None = None,
               tgt_doc: str | None = None, extra_props: Sequence[tuple[str, str]] = ()) -> int:
     """Add one ``<tu>`` per non-null bead to a translate-toolkit ``tmxfile``; returns how many."""
-    from lxml import etree
+    from .formats.tmx import add_props
 
     n = 0
     for bead, s, t in rows:
@@ -70,17 +70,9 @@ def add_beads(store, rows: Sequence[Row], *, srclang: str, tgtlang: str, src_doc
             unit.settarget(xml_safe(t), lang=tgtlang, append=True)
         else:  # same language on both sides: settarget() would overwrite the source <tuv>
             unit.xmlelement.append(unit.createlanguageNode(tgtlang, xml_safe(t), "target"))
-        first_tuv = unit.xmlelement.find(unit.namespaced("tuv"))
-        props = [("x-kind", bead.kind), ("x-score", f"{bead.score:.4f}"),
-                 ("x-src-ids", ",".join(map(str, bead.src))), ("x-tgt-ids", ",".join(map(str, bead.tgt))),
-                 ("x-source-doc", src_doc), ("x-target-doc", tgt_doc), *extra_props]
-        for name, value in props:
-            if value is None or value == "":
-                continue
-            prop = etree.Element(unit.namespaced("prop"))
-            prop.set("type", name)
-            prop.text = xml_safe(str(value))
-            first_tuv.addprevious(prop)
+        add_props(unit, [("x-kind", bead.kind), ("x-score", f"{bead.score:.4f}"),
+                         ("x-src-ids", ",".join(map(str, bead.src))), ("x-tgt-ids", ",".join(map(str, bead.tgt))),
+                         ("x-source-doc", src_doc), ("x-target-doc", tgt_doc), *extra_props])
         n += 1
     return n
 
