@@ -102,7 +102,7 @@ class BitextParams:
     """Weight of |log length ratio - expected| (characters) per sentence."""
     para_penalty: float = 2.0
     """Penalty for a bead that crosses a paragraph boundary on either side."""
-    anchor_margin: float = 1.04
+    anchor_margin: float = 1.0
     """Minimum ratio margin of an anchor."""
     margin_k: int = 4
     """Neighbours per side in the anchor margin."""

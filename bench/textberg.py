@@ -136,6 +136,8 @@ def report(split: str, model: str | None, params: BitextParams) -> None:
     print(markdown_table(["", "P", "R", "F1"], [["strict", sp, sr, sf], ["lax", lp, lr, lf]]))
     per_k = 1000 * wall / (n_sent / 2)
     print(f"\n{n_sent} sentences (both sides), wall {wall:.1f} s incl. embeddings "
+          f"(read from the encoder's on-disk cache when these texts were embedded before; "
+          f"--speed times the model) "
           f"({embed.seconds:.1f} s embedding, {align_s:.2f} s alignment); "
           f"{per_k:.1f} s per 1,000 sentences a side ({1000 * align_s / (n_sent / 2):.2f} s without embeddings)")
     _footer()
