@@ -116,18 +116,48 @@ class WindowManager:
 
 
 class ConsoleDialogs:
-    """Dialogs for batch runs (--screenshot): messages go to stderr, questions get 'no'."""
+    """Dialogs for batch runs (--screenshot): messages go to stderr, every question is cancelled.
+
+    The same methods as :class:`workbench.widgets.dialogs.Dialogs` (a test checks it)."""
 
     def __init__(self, parent=None):
         self.parent = parent
 
-    def error(self, title: str, message: str) -> None:
+    def error(self, title: str, message: str, details: str = "") -> None:
+        print(f"workbench: {title}: {message}" + (f" ({details})" if details else ""), file=sys.stderr)
+
+    def info(self, title: str, message: str) -> None:
         print(f"workbench: {title}: {message}", file=sys.stderr)
 
-    info = error
+    def confirm(self, title: str, message: str) -> bool:
+        return False
 
-    def __getattr__(self, name):  # any question: cancelled
-        return lambda *a, **k: None
+    def reviewer_name(self, default: str) -> str | None:
+        return None
+
+    def copy_path(self, project_path: str) -> str | None:
+        return None
+
+    def open_project_path(self, start_dir: str) -> str | None:
+        return None
+
+    def new_project_path(self, start_dir: str) -> str | None:
+        return None
+
+    def article_paths(self, start_dir: str) -> list[str]:
+        return []
+
+    def article_folder(self, start_dir: str) -> str | None:
+        return None
+
+    def export_path(self, start_dir: str) -> tuple[str, str] | None:
+        return None
+
+    def note(self, current: str) -> str | None:
+        return None
+
+    def manual_link(self, controller):
+        return None
 
 
 def install_excepthook(window_getter) -> None:
@@ -142,9 +172,8 @@ def install_excepthook(window_getter) -> None:
             from .i18n import tr
 
             try:
-                w.dialogs.error(tr("Unexpected error"),
-                                tr("Something went wrong: {error}\nYour decisions are saved.").format(
-                                    error=f"{etype.__name__}: {value}"))
+                w.dialogs.error(tr("Unexpected error"), tr("Something went wrong. Your decisions are saved."),
+                                text)
             except Exception:
                 pass
 
@@ -170,7 +199,7 @@ def take_screenshot(window, path: str, size: tuple[int, int], quote: int = 1, ca
         window._on_candidate_selected(window.review.cand_row)
         QApplication.processEvents()
     names = window.names_view
-    if tab == "names" and hasattr(names, "load"):
+    if tab == "names":
         window.tabs.setCurrentWidget(names)
         names.load()
         deadline = QDeadlineTimer(120_000)

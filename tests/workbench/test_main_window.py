@@ -209,9 +209,11 @@ def test_bad_project_files_give_a_clear_dialog(tmp_path, make_window, dialogs, p
     assert not w.open_project(str(path))
     assert w.project is None and len(dialogs.errors) == 1
     title, message = dialogs.errors[0]
-    assert title == "Cannot open the project" and str(path.name) in message
+    # a sentence for the reader; the path and the core's own words behind "Details"
+    assert title == "Cannot open the project" and str(path.name) in dialogs.details[0]
+    assert "[E004]" in dialogs.details[0] and "[E" not in message
     if problem == "newer":
-        assert "newer" in message
+        assert "newer version" in message
     if before is not None:
         assert path.read_bytes() == before  # never rewritten
     # the window still works: review keys without a project do nothing
@@ -228,7 +230,8 @@ def test_locked_project_gives_a_clear_dialog(make_window, dialogs, project_path,
         if w.open_project(str(project_path)):  # readers may open it; the first write must fail clearly
             w.actions_by_name["confirm"].trigger()
         assert len(dialogs.errors) == 1
-        assert "locked" in dialogs.errors[0][1]
+        assert "open in another program" in dialogs.errors[0][1]
+        assert "locked" in dialogs.details[0]
     finally:
         con.execute("ROLLBACK")
         con.close()
@@ -286,14 +289,15 @@ def test_language_menu_saves_the_choice(make_window, prefs, qtbot):
 
 
 class FakeAlignment:
-    """Stands in for aligner.align.align_project: adds the articles, reports progress."""
+    """An AlignmentService (workbench.services) that adds the articles and reports progress
+    like the core pipeline, ``progress(stage, done, total)``."""
 
     def __init__(self, block: threading.Event | None = None, fail: str | None = None):
         self.block = block
         self.fail = fail
         self.calls = []
 
-    def align(self, project_path, paths, *, progress, cancel):
+    def align(self, project_path, paths, *, progress, cancel, actor):
         from aligner.errors import InputFileError
         from aligner.records import Document
         from aligner.store import Project
@@ -301,7 +305,7 @@ class FakeAlignment:
         self.calls.append(list(paths))
         if self.fail:
             raise InputFileError(paths[0], self.fail)
-        with Project.open(project_path) as p:
+        with Project.open(project_path, actor=actor) as p:
             for i, path in enumerate(paths):
                 text = Path(path).read_text(encoding="utf-8")
                 p.add_document(Document(path=str(path), text=text, lang="fr", encoding="utf-8", sha256=""))
@@ -356,7 +360,10 @@ def test_unreadable_article_gives_a_dialog(qtbot, make_window, project_path, dia
     assert job is not None
     # the job may finish before a waitSignal could connect: wait for its effect instead
     qtbot.waitUntil(lambda: w.align_job is None, timeout=10_000)
-    assert dialogs.errors and "bad.txt" in dialogs.errors[-1][1] and "UTF-8" in dialogs.errors[-1][1]
+    # a sentence in the UI language; the file and the problem behind "Details"
+    assert dialogs.errors and dialogs.errors[-1][1] == "A file could not be read. The details name the file " \
+        "and the problem."
+    assert "bad.txt" in dialogs.details[-1] and "UTF-8" in dialogs.details[-1]
 
 
 def test_dropping_files_adds_them(qtbot, make_window, project_path, tmp_path):
@@ -429,7 +436,7 @@ def test_add_articles_with_the_real_pipeline(qtbot, make_window, tmp_path, dialo
     assert w.queue_model.rowCount() > 0  # English quotes found and queued
     assert any(i.n_candidates for i in w.review.items)
     # the unreadable file is reported, the rest went through
-    assert any("broken.txt" in msg for _t, msg in dialogs.errors)
+    assert any("broken.txt" in details for details in dialogs.details)
 
 
 def test_candidate_summary_follows_decisions_and_notes(window, dialogs):
