@@ -33,8 +33,8 @@ _SPECIFIC = (
     # (code, words in the core's message, sentence): a closer sentence for a frequent case
     ("E004", ("locked",), N_("The project is open in another program. Close it there, then try again.")),
     ("E004", ("damaged", "malformed", "corrupt"),
-     N_("The project file is damaged. Open one of its backups (File \u2192 Open project\u2026, the files "
-        "named \u201c.backup-\u201d beside it).")),
+     N_("The project file is damaged. Open one of its daily backups, in the \u201c.backups\u201d folder "
+        "beside it (File \u2192 Open project\u2026).")),
     ("E004", ("no such project file",), N_("There is no project file at this place.")),
     ("E004", ("newer",), N_("This project was made by a newer version of the workbench. Update the "
                             "workbench to open it.")),
