@@ -12,75 +12,26 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .text.arabic import DIGITS_TO_WESTERN
+from .text.numbers import extract_numbers
 
 # --- numbers ---------------------------------------------------------------
 
-_NUM_RE = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f ]\d{3})*(?:[.,\u066b]\d+)?")
-
-_WORD_NUMBERS = {
-    # English
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-    "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
-    # French
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15,
-    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "cent": 100,
-    "mille": 1000, "milliard": 1_000_000_000, "milliards": 1_000_000_000,
-    # Arabic (common forms, without diacritics)
-    "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "اربعة": 4,
-    "خمسة": 5, "خمس": 5, "ستة": 6, "سبعة": 7, "ثمانية": 8, "تسعة": 9, "عشرة": 10,
-    "عشر": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "مئة": 100, "مائة": 100,
-    "ألف": 1000, "الف": 1000, "آلاف": 1000, "مليون": 1_000_000, "مليار": 1_000_000_000,
-}
-_AMBIGUOUS_WORDS = {"un", "une", "one", "six"}  # too often not a quantity
-
-
-def extract_numbers(text: str) -> frozenset[float]:
-    """Numbers in ``text`` (digits in any script, common number words).
-
-    "25,000", "25 000" and "25.000" all give 25000.0; "1.1" and "1,1" give 1.1.
-    """
-    t = text.translate(DIGITS_TO_WESTERN)
-    out: set[float] = set()
-    for m in _NUM_RE.finditer(t):
-        raw = m.group(0)
-        val = _parse_number(raw)
-        if val is not None:
-            out.add(val)
-    for w in re.findall(r"[^\W\d_]+", t.lower()):
-        if w in _WORD_NUMBERS and w not in _AMBIGUOUS_WORDS:
-            out.add(float(_WORD_NUMBERS[w]))
-    return frozenset(out)
-
-
-def _parse_number(raw: str) -> float | None:
-    s = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("\u066c", ",").replace("\u066b", ".")
-    groups = re.split(r"[., ]", s)
-    seps = re.findall(r"[., ]", s)
-    try:
-        if not seps:
-            return float(s)
-        if all(len(g) == 3 for g in groups[1:]) and len(set(seps)) == 1 and seps[0] in ", ":
-            return float("".join(groups))  # thousands grouping
-        if len(seps) == 1:
-            return float(s.replace(",", ".").replace(" ", ""))
-        # mixed: last separator is the decimal point
-        head, tail = groups[:-1], groups[-1]
-        return float("".join(head) + "." + tail)
-    except ValueError:
-        return None
+ONE_SIDED_NUMBERS = -0.3
+"""Number cue when only one text states numbers (weak evidence against)."""
 
 
 def number_agreement(a: str, b: str) -> float:
-    """+1 when both texts give the same numbers, -1 when disjoint, 0 if neither has any."""
+    """+1 when both texts state the same numbers, -1 when disjoint, 0 if neither has any.
+
+    Numbers are read by :func:`aligner.text.numbers.extract_numbers`, digits
+    and number words, so "3 p.m." agrees with "15 heures" and "3.5 million"
+    with "3,5 millions".
+    """
     na, nb = extract_numbers(a), extract_numbers(b)
     if not na and not nb:
         return 0.0
     if not na or not nb:
-        return -0.3
+        return ONE_SIDED_NUMBERS
     jac = len(na & nb) / len(na | nb)
     return 2.0 * jac - 1.0
 
