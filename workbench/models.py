@@ -13,6 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from aligner.review import HIGH_SCORE, MEDIUM_SCORE, confidence_band  # noqa: F401 - the CLI's bands too
+
 from .controllers import KIND_LABELS, STATUS_LABELS
 from .i18n import N_, is_rtl, tr
 
@@ -23,18 +25,6 @@ StatusRole = Qt.UserRole + 4
 
 STATUS_MARKS = {"pending": "•", "confirmed": "✓", "rejected": "✗", "skipped": "↷"}
 
-HIGH, MEDIUM = 0.8, 0.5
-"""Confidence bands: score >= HIGH is high, >= MEDIUM medium, below is low."""
-
-
-def confidence_band(score: float | None) -> str:
-    if score is None:
-        return "none"
-    if score >= HIGH:
-        return "high"
-    if score >= MEDIUM:
-        return "medium"
-    return "low"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ metadata and audit trail; the queries live in its parts:
 - :mod:`aligner.store.embeddings`: the embedding cache (get and put vectors);
 - :mod:`aligner.store.candidates`: alignment runs and candidates;
 - :mod:`aligner.store.review`: decisions, manual links, the review queue;
+- :mod:`aligner.store.files`: WAL checkpoints, a complete copy, rolling daily backups;
 - :mod:`aligner.store._base`: the connection, transactions and audit they share.
 
 Every public write method runs in one ``BEGIN IMMEDIATE`` transaction and
@@ -31,6 +32,7 @@ from ._text import dumps, loads, utc_now
 from .candidates import CandidateStore
 from .documents import DocumentStore
 from .embeddings import EmbeddingStore
+from .files import FileStore
 from .review import ReviewStore
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -43,7 +45,7 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore):
+class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, FileStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``).
 
     Thread-safe (one lock around the connection); several processes may

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
+
+from aligner.review import STATUSES, quote_status  # noqa: F401 - the one rule, re-exported for the widgets
 
 from ..i18n import N_
 
-STATUSES = ("pending", "confirmed", "rejected", "skipped")
 STATUS_LABELS = {
     "pending": N_("pending"),
     "confirmed": N_("confirmed"),
@@ -22,20 +22,6 @@ def fold(text: str | None) -> str:
     from aligner.store import normalise_search
 
     return normalise_search(text)
-
-
-def quote_status(statuses: Sequence[str]) -> str:
-    """A source quote's status from its candidates' statuses (the rule of ``Project.queue``).
-
-    ``statuses``: the live candidates plus the stale ones that have a decision.
-    """
-    if any(s == "confirmed" for s in statuses):
-        return "confirmed"
-    if statuses and all(s == "rejected" for s in statuses):
-        return "rejected"
-    if any(s == "skipped" for s in statuses):
-        return "skipped"
-    return "pending"
 
 
 def doc_label(path: str) -> str:
