@@ -136,7 +136,7 @@ def test_names_tab_end_to_end(qtbot, make_window, project_path):
     qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=60_000)
     view.search.setText("حجاب")
     assert view.proxy.rowCount() == 1
-    view.clusters.selectRow(0)
+    view.select_cluster(view.proxy.mapToSource(view.proxy.index(0, 0)).row())
     assert {v.form for v in view.selected_clusters()[0].variants} >= {"Riad Hijab", "رياض حجاب"}
     # contexts of the first spelling, shown in the article
     assert view.contexts.count() >= 1
@@ -169,3 +169,24 @@ def test_names_models_pass_modeltester(qtmodeltester, names):
     v = VariantModel()
     v.set_rows(names.clusters[0].variants)
     qtmodeltester.check(v, force_py=True)
+
+
+def test_names_tab_opens_with_one_spelling_in_context(qtbot, make_window, project_path):
+    """Issue 16, defect 2: one cluster and one spelling selected, its mentions shown, and only
+    the actions that can apply are enabled."""
+    w = make_window()
+    w.open_project(str(project_path))
+    view = w.names_view
+    w.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: len(view.selected_clusters()) == 1, timeout=5_000)
+    assert len(view.variants.selectionModel().selectedRows()) == 1
+    assert view.contexts.count() >= 1 and view.preview.highlighted_text()
+    assert not view.btn_not_same.isEnabled() and not view.btn_merge.isEnabled()
+    # the same spelling in two languages is one spelling: "Not the same person" needs two
+    forms = [v.form for v in view.variant_model.rows()]
+    twice = next((f for f in forms if forms.count(f) > 1), None)
+    if twice is not None:
+        view.select_variants({twice})
+        assert len(view.variants.selectionModel().selectedRows()) == 2
+        assert not view.btn_not_same.isEnabled()

@@ -6,6 +6,7 @@ service through a background Job) and the widgets follow its signals.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -77,6 +78,11 @@ class MainWindow(QMainWindow):
         self.cand_model = CandidateModel(self)
         self.undo_group = QUndoGroup(self)  # Ctrl+Z undoes on the tab that is showing
         self._align_before = 0
+        # the project stays one complete file: the WAL is emptied into it after a batch of
+        # decisions and whenever the reviewer pauses
+        self._unsaved_decisions = 0
+        self._idle = QTimer(self, singleShot=True, interval=self.CHECKPOINT_IDLE_MS)
+        self._idle.timeout.connect(self.checkpoint)
         self.setWindowTitle(tr(APP_TITLE))
         self.setAcceptDrops(True)
         self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
@@ -105,6 +111,11 @@ class MainWindow(QMainWindow):
         self.addAction(a)
         self.actions_by_name[name] = a
         return a
+
+    CHECKPOINT_EVERY = 20
+    """Decisions after which the write-ahead log is copied into the project file."""
+    CHECKPOINT_IDLE_MS = 3000
+    """... or this long after the last decision."""
 
     REVIEW_ACTIONS = ("confirm", "reject", "skip", "next", "previous", "next_pending", "link", "note",
                       "find", "refresh", *[f"pick_{n}" for n in range(1, 10)])
@@ -350,9 +361,10 @@ class MainWindow(QMainWindow):
         p = self.prefs
         p.window_geometry = bytes(self.saveGeometry().data())
         p.window_state = bytes(self.saveState().data())
-        p.splitter_main = bytes(self.splitter_main.saveState().data())
-        p.splitter_right = bytes(self.splitter_right.saveState().data())
-        p.splitter_texts = bytes(self.splitter_texts.saveState().data())
+        # the pixel sizes themselves: QSplitter.restoreState re-spreads them by the current size hints
+        p.splitter_main = json.dumps(self.splitter_main.sizes()).encode()
+        p.splitter_right = json.dumps(self.splitter_right.sizes()).encode()
+        p.splitter_texts = json.dumps(self.splitter_texts.sizes()).encode()
         p.queue_header = bytes(self.queue_table.horizontalHeader().saveState().data())
         p.candidate_header = bytes(self.cand_table.horizontalHeader().saveState().data())
 
@@ -409,6 +421,7 @@ class MainWindow(QMainWindow):
         r.candidate_selected.connect(self._on_candidate_selected)
         r.progress_changed.connect(self._set_progress)
         r.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        r.decided.connect(lambda _cid, _status: self._after_write())
         r.no_candidate.connect(lambda status: self._guard(self._on_no_candidate, status))
         self.setWindowTitle(f"{Path(path).name} — {tr(APP_TITLE)}")
         self._guard(self._fill_filter_choices)
@@ -416,11 +429,36 @@ class MainWindow(QMainWindow):
         self._guard(self.names_view.set_project, project, self.prefs.effective_reviewer())
         if self.names_view.controller is not None:
             self.undo_group.addStack(self.names_view.controller.undo_stack)
+            self.names_view.controller.undo_stack.indexChanged.connect(lambda _i: self._after_write())
+        try:
+            project.daily_backup()
+        except AlignerError as e:  # a backup that cannot be written must not stop the review
+            log.warning("no daily backup: %s", e)
+            self.statusBar().showMessage(tr("No backup could be made today: {error}").format(
+                error=describe_error(e)[0]), 8000)
         self._on_tab_changed()
         self._guard(self._show_alignment_state)
         return True
 
+    def _after_write(self) -> None:
+        self._unsaved_decisions += 1
+        if self._unsaved_decisions >= self.CHECKPOINT_EVERY:
+            self.checkpoint()
+        else:
+            self._idle.start()
+
+    def checkpoint(self) -> None:
+        """Copy the decisions from the write-ahead log into the project file (one complete file)."""
+        self._idle.stop()
+        self._unsaved_decisions = 0
+        if self.project is not None and not self.project.closed:
+            try:
+                self.project.checkpoint()
+            except AlignerError as e:  # busy: the next batch or pause tries again
+                log.info("checkpoint postponed: %s", e)
+
     def close_project(self) -> None:
+        self._idle.stop()
         for stack in list(self.undo_group.stacks()):
             self.undo_group.removeStack(stack)
         self.names_view.clear_project()
@@ -852,12 +890,18 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_first_shown", False):
             self._first_shown = True
             self._restore_splitters()  # once the window has its size, or they drift
+            QTimer.singleShot(0, self._restore_splitters)  # and again once the layout has settled
 
     def _restore_splitters(self) -> None:
         p = self.prefs
         for splitter, value in ((self.splitter_main, p.splitter_main), (self.splitter_right, p.splitter_right),
                                 (self.splitter_texts, p.splitter_texts)):
-            if value:
+            if value.startswith(b"["):
+                try:
+                    splitter.setSizes([int(x) for x in json.loads(value)])
+                except (ValueError, TypeError):
+                    pass  # a damaged preference: keep the default layout
+            elif value:
                 splitter.restoreState(QByteArray(value))
 
     def closeEvent(self, event) -> None:  # noqa: N802
