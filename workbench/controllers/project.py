@@ -25,9 +25,9 @@ class AlignmentState:
     """Documents that no finished alignment has seen (after a cancel, a crash or a kill).
 
     ``unaligned_doc_ids``: current documents added after the start of the
-    last finished alignment run. With no run at all, every document when
-    the project has no candidate either (a first alignment that was
-    cancelled), none when it has some (a project built through the API).
+    last finished alignment run; with no finished run, the documents that
+    no candidate touches (a project built through the API has candidates
+    but no run, and nothing to resume).
     """
 
     unaligned_doc_ids: frozenset[int] = frozenset()
@@ -39,12 +39,13 @@ class AlignmentState:
 
 
 def alignment_state(project) -> AlignmentState:
-    runs = project.runs()
-    finished = [r["started"] for r in runs if r.get("finished")]
+    finished = [r["started"] for r in project.runs() if r.get("finished")]
     docs = list(project.documents())
     if finished:
         last = max(finished)
         docs = [d for d in docs if d.added > last]
-    elif not runs and project.candidates():
-        docs = []
+    else:
+        doc_of = {s.id: s.doc_id for s in project.spans()}
+        touched = {doc_of.get(i) for c in project.candidates() for i in (c.source_span_id, c.target_span_id)}
+        docs = [d for d in docs if d.id not in touched]
     return AlignmentState(frozenset(d.id for d in docs), tuple(d.path for d in docs))
