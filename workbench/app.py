@@ -3,7 +3,7 @@
     workbench                          # reopens the last project
     workbench demo.aligner --lang ar   # Arabic UI, right to left
     workbench --new new.aligner        # create a project
-    workbench --screenshot shot.png demo.aligner [--lang ar] [--size 1500x920]
+    workbench --screenshot shot.png demo.aligner [--lang ar] [--size 1500x920] [--tab names|link]
 
 Test hook: with ``WORKBENCH_TEST_AUTOCONFIRM=N`` the app confirms the first
 candidate of N pending quotes once the project is open, printing
@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="queue row (1 = first) selected for --screenshot")
     ap.add_argument("--candidate", type=int, default=1, metavar="N",
                     help="candidate (1 = first) selected for --screenshot")
-    ap.add_argument("--tab", choices=["review", "names"], default="review", help="tab shown by --screenshot")
+    ap.add_argument("--tab", choices=["review", "names", "link"], default="review",
+                    help="what --screenshot shows: the Review tab, the Names tab or the Link-by-hand dialog")
     ap.add_argument("--version", action="version", version=f"workbench {__version__}")
     return ap
 
@@ -212,6 +213,16 @@ def take_screenshot(window, path: str, size: tuple[int, int], quote: int = 1, ca
         for _ in range(3):
             QApplication.processEvents()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if tab == "link" and window.review is not None:
+        from .widgets.dialogs import ManualLinkDialog
+
+        dlg = ManualLinkDialog(window.review, window)
+        dlg.show()
+        for _ in range(5):
+            QApplication.processEvents()
+        ok = dlg.grab().save(path, "PNG")
+        dlg.close()
+        return ok
     return window.grab().save(path, "PNG")
 
 
