@@ -454,7 +454,8 @@ class ReviewController(QObject):
             if needle and needle not in fold(hay):
                 continue
             out.append(row)
-        out.sort(key=lambda r: (r.quote.lang == "en", r.quote.is_quote, r.doc_id, r.quote.start))
+        # originals first (French, Arabic), quotes before plain sentences, then in document order
+        out.sort(key=lambda r: (r.quote.lang == "en", not r.quote.is_quote, r.doc_id, r.quote.start))
         return out[:limit]
 
     # ------------------------------------------------------------------ test hook

@@ -132,9 +132,15 @@ class Dialogs:
 
 
 def pad_buttons(box: QDialogButtonBox) -> None:
-    """Room for Arabic labels, whose fallback font is wider than the metrics Qt sizes with."""
+    """Our own "Cancel" (Qt's Arabic one is the terse imperative "ألغِ"), and room for Arabic
+    labels, whose fallback font is wider than the metrics Qt sizes with."""
+    cancel = box.button(QDialogButtonBox.Cancel)
+    if cancel is not None:
+        cancel.setText(tr("Cancel"))
     for b in box.buttons():
-        b.setMinimumWidth(b.sizeHint().width() + 24)
+        text = b.fontMetrics().horizontalAdvance(b.text().replace("&", ""))
+        icon = b.iconSize().width() + 8 if not b.icon().isNull() else 0
+        b.setMinimumWidth(max(b.sizeHint().width() + 24, int(text * 1.4) + icon + 32))
 
 
 class NoteDialog(QDialog):
@@ -193,6 +199,8 @@ class ManualLinkDialog(QDialog):
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.results.setResizeMode(QListWidget.Adjust)
         self.results.setItemDelegate(TextDelegate(self.results))
+        self.results.setAlternatingRowColors(True)  # where one wrapped result ends and the next begins
+        self.results.setSpacing(1)
         self.preview = ArticleView()
         split.addWidget(self.results)
         split.addWidget(self.preview)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from aligner.errors import AlignerError
 
 from ..controllers import NamesController, doc_label, find_mentions, fold
-from ..i18n import tr
+from ..i18n import ngettext, tr
 from ..models import TYPE_LABELS, NameClusterModel, RowRole, VariantModel
 from ..workers import Job, JobRunner
 from .candidate_table import RowTable, TextDelegate
@@ -128,9 +128,9 @@ class NamesView(QWidget):
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.clusters)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([620, 880])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([750, 750])  # room for full names in the cluster list
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -213,8 +213,9 @@ class NamesView(QWidget):
         keep = [v.form for v in self.selected_variants()] or [c.canonical for c in self.selected_clusters()]
         self.model.set_rows(clusters)
         n_mentions = sum(v.count for c in clusters for v in c.variants)
-        self.status.setText(tr("{clusters} names, {mentions} mentions").format(
-            clusters=len(clusters), mentions=n_mentions))
+        self.status.setText(tr("{names}, {mentions}").format(
+            names=ngettext("{n} name", "{n} names", len(clusters)).format(n=len(clusters)),
+            mentions=ngettext("{n} mention", "{n} mentions", n_mentions).format(n=n_mentions)))
         i = self.controller.index_of_form(keep[0]) if keep and self.controller is not None else -1
         if i < 0 and clusters:
             i = self.proxy.mapToSource(self.proxy.index(0, 0)).row()  # the first one shown
