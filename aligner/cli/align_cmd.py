@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from ..review import confidence_band
-from . import app
+from ._app import app
 from ._common import console, console_err, stage_progress
 
 BAND_COLOURS = {"high": "green", "medium": "yellow", "low": "white", "none": "white"}

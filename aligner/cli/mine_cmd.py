@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from ._app import app
 from ._common import console_err, progress_bar
 
 _TSV_BREAKERS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")

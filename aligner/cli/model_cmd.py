@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputFileError
-from . import app
+from ._app import app
 from ._common import console, console_err, progress_bar
 
 model_app = typer.Typer(

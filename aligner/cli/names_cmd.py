@@ -37,7 +37,7 @@ from pathlib import Path
 import typer
 
 from ..errors import AlignerError, ChoiceError, InputFileError
-from . import app
+from ._app import app
 from ._common import console_err, progress_bar
 
 LANGS = ("en", "fr", "ar")
