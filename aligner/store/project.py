@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ProjectError
+from ..settings import SETTINGS, Settings
 from . import _schema
 from ._text import dumps, loads, utc_now
 from .candidates import CandidateStore
@@ -55,7 +56,8 @@ class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, FileSt
 
     @classmethod
     def open(cls, path: str | os.PathLike, create: bool = False, *, actor: str | None = None,
-             busy_timeout: float | None = None, check: bool | None = None) -> Project:
+             busy_timeout: float | None = None, check: bool | None = None,
+             settings: Settings = SETTINGS) -> Project:
         """Open the project at ``path``; create it only if ``create`` is True.
 
         Raises :class:`ProjectError` (the file is left untouched) when the
@@ -66,10 +68,9 @@ class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, FileSt
         longer than ``busy_timeout`` seconds. Older schemas are migrated in
         place after a backup copy ``<file>.v<N>.bak`` is made.
         ``actor`` names who writes in the audit trail (default: OS user).
+        ``busy_timeout`` and ``check`` default to ``settings.project_busy_timeout``
+        and ``settings.project_check_on_open``.
         """
-        from ..settings import Settings
-
-        settings = Settings.from_env()
         timeout = float(settings.project_busy_timeout if busy_timeout is None else busy_timeout)
         check = settings.project_check_on_open if check is None else check
         path = Path(path).expanduser()
