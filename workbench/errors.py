@@ -1,7 +1,7 @@
 """Errors from the core, told in the UI language: a human sentence, the technical text as details.
 
-Every :class:`aligner.errors.AlignerError` carries a stable code (E001…).
-:data:`ERROR_SENTENCES` gives each code a sentence a translator can act on;
+Every :class:`aligner.errors.AlignerError` carries a stable code (E001…, listed
+once in ``aligner.errors.ERROR_CODES``). :data:`ERROR_SENTENCES` gives each code a sentence a translator can act on;
 the core's own English message (file names, SQLite's text) goes behind the
 "Details" button of the error dialog.
 """
@@ -23,9 +23,10 @@ ERROR_SENTENCES = {
     "E004": N_("The project file could not be used. It may be damaged, locked by another program, "
                "read-only, or made by a newer version of the workbench."),
     "E005": N_("The aligner received data of the wrong shape. This is a bug; please report it with the details."),
-    "E010": N_("These corrections contradict each other: two spellings cannot be both the same person and "
-               "different people. Undo one of them first."),
+    "E010": N_("The alignment was cancelled. What was saved is kept."),
     "E011": N_("The name dictionary could not be read."),
+    "E012": N_("These corrections contradict each other: two spellings cannot be both the same person and "
+               "different people. Undo one of them first."),
 }
 """Code -> sentence (marked for translation). Unknown codes fall back to E000's sentence."""
 
@@ -42,7 +43,6 @@ _SPECIFIC = (
                                 "you can write, or change the permissions.")),
     ("E004", ("not an aligner project", "not a sqlite", "is empty"),
      N_("This file is not an alignment project.")),
-    ("E010", ("cancelled",), N_("The alignment was cancelled. What was saved is kept.")),
 )
 
 
