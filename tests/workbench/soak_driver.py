@@ -40,7 +40,10 @@ def main(project: str, n_keys: int) -> int:
     i18n.set_language("en")
     prefs = Preferences()
     prefs.reviewer = "soak"
-    w = MainWindow(prefs, check_model=False)
+    from workbench.app import ConsoleDialogs
+
+    # the real window; its modal questions ("link this quote by hand?") are answered "no"
+    w = MainWindow(prefs, check_model=False, dialogs=ConsoleDialogs())
     w.resize(1280, 720)
     w.show()
     w.activateWindow()
