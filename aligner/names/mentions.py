@@ -28,15 +28,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..records import Document, NameMention
+from ..settings import SETTINGS, Settings
 from ..text.arabic import (
     ARABIC_BASIC_LETTERS,
-    ARABIC_BLOCK,
     NOT_AFTER_ARABIC_LETTER,
     NOT_BEFORE_ARABIC_LETTER,
     has_arabic_block,
 )
+from ..text.langid import detect_language, span_language
+from ..text.sentences import split_sentences
 from .lexicon import (
     ACRONYM_STOP,
     DEMONYMS,
@@ -76,49 +79,42 @@ from .translit import arabic_given_names, arabic_name_units, latin_given_keys
 
 # ------------------------------------------------------------- sentences
 
-_ABBREV = frozenset("mr mrs ms dr st gen col lt sgt capt maj prof sen rep gov jr sr no vs etc nov dec jan feb "
-                    "mar apr jun jul aug sep sept oct m mme mlle".split())
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every non-empty line of ``text``: names are looked for in the
+    whole text (headlines and captions too), not only in the article body."""
+    return tuple(m.span() for m in re.finditer(r"[^\n]*\S[^\n]*", text))
 
 
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the sentences of ``text``: line breaks and . ! ? ؟ end them
-    (not after abbreviations such as "Mr." or "U.N.")."""
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        ls, le = line.span()
-        start = ls
-        for m in re.finditer(r"[.!?؟…]+[\"”’»)]*(?=\s+[\"“«(‘]*[A-ZÀ-ÖØ-Þ" + ARABIC_BLOCK + r"])", line.group()):
-            end = ls + m.end()
-            last = re.search(r"(\S+)$", text[start:ls + m.start() + 1])
-            word = last.group(1) if last else ""
-            bare = word.rstrip(".").lower()
-            if bare in _ABBREV or re.fullmatch(r"(?:[A-Za-z]\.)+", word) or re.fullmatch(r"[A-Z]\.?", word):
-                continue
-            spans.append(_trim(text, start, end))
-            start = end
-        spans.append(_trim(text, start, le))
-    return [s for s in spans if s[1] > s[0]]
+def _sentences(doc: Document, spans: Sequence[tuple[int, int]] | None = None,
+               settings: Settings = SETTINGS) -> list[tuple[tuple[int, int], str]]:
+    """``((start, end), lang)`` of the sentences of ``doc``: those of
+    :func:`aligner.text.sentences.split_sentences` (sentence splitting and language
+    identification of the reader), over every line of the text; or ``spans`` given
+    by the caller, each with its language from :func:`aligner.text.langid.span_language`."""
+    if spans is None:
+        return list(_line_sentences(doc, settings))
+    return [((s, e), _script_language(doc.text[s:e], span_language(doc.text[s:e], doc.lang, settings=settings)))
+            for s, e in spans]
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
+@lru_cache(maxsize=64)
+def _line_sentences(doc: Document, settings: Settings) -> tuple[tuple[tuple[int, int], str], ...]:
+    """The sentences of every line of ``doc`` (both passes of extraction read them)."""
+    lines = replace(doc, body=_paragraphs(doc.text))
+    return tuple(((x.start, x.end), _script_language(x.text, x.lang))
+                 for x in split_sentences(lines, settings=settings))
 
 
-def _sentence_lang(sent: str, doc_lang: str) -> str:
-    if script_of(sent) == "Arab":
+def _script_language(sentence: str, lang: str) -> str:
+    """``lang`` made to agree with the sentence's script (the extraction rules are per
+    script): Arabic script is "ar"; a Latin-script sentence detected as "ar" (inside an
+    Arabic paragraph) gets its own language from :func:`aligner.text.langid.detect_language`."""
+    if script_of(sentence) == "Arab":
         return "ar"
-    if doc_lang in ("en", "fr"):
-        return doc_lang
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", sent.lower())
-    fr = sum(w in {"le", "la", "les", "des", "est", "et", "du", "une", "dans", "que", "qui", "pour", "a"}
-             for w in words)
-    en = sum(w in {"the", "of", "and", "is", "to", "in", "that", "was", "for", "on", "with", "said"} for w in words)
-    return "fr" if fr > en else "en"
+    if lang in ("en", "fr"):
+        return lang
+    guess = detect_language(sentence)
+    return guess if guess in ("en", "fr") else "en"
 
 
 # ----------------------------------------------------------------- tokens
@@ -958,9 +954,7 @@ def _mention(doc: Document, sp: _Spec, sent: tuple[int, int], lang: str) -> Name
 
 def _doc_specs(doc: Document, sentences: Sequence[tuple[int, int]] | None):
     text = doc.text
-    spans = list(sentences) if sentences is not None else sentence_spans(text)
-    for s, e in spans:
-        lang = _sentence_lang(text[s:e], doc.lang)
+    for (s, e), lang in _sentences(doc, sentences):
         if lang == "ar":
             specs = _arabic_sentence(text, s, e)
         else:
@@ -992,7 +986,7 @@ def extract_mentions(doc: Document, *, known: KnownUnits | None = None,
     words matching them are kept (see :func:`extract_corpus`). Without it,
     single words are kept only next to a speech verb or after a title, and
     only when they repeat a word of a longer name in this document.
-    ``sentences``: optional (start, end) spans; a simple splitter is used otherwise.
+    ``sentences``: optional (start, end) spans; the reader's sentence splitter otherwise.
     """
     full: list[NameMention] = []
     shorts: list[tuple[NameMention, _Spec]] = []
@@ -1045,8 +1039,7 @@ def _single_words(doc: Document, pu: set[str], ou: set[str], taken: set[tuple[in
     def inside(s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in covered)
 
-    for sent in sentence_spans(text):
-        lang = _sentence_lang(text[sent[0]:sent[1]], doc.lang)
+    for sent, lang in _sentences(doc):
         if lang == "ar":
             for t in _arabic_tokens(text, *sent):
                 if inside(t.start, t.end) or any(c in t.text for c in "\u064b\u064c\u064d"):
