@@ -728,139 +728,179 @@ def _ar_head(f: str) -> tuple[str, bool] | None:
     return None
 
 
-def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
-    toks = _arabic_tokens(text, s, e)
-    if not toks:
-        return []
-    specs: list[_Spec] = []
-    given = arabic_given_names()
-    name_units_ar = arabic_name_units()
-    n = len(toks)
+class _ArabicSentence:
+    """Finds the names of one Arabic sentence: ``specs()`` runs the passes in order.
 
-    def joined(i: int, j: int) -> bool:
+    Each pass marks the tokens it takes as used, so a later pass never takes them
+    again: dotted agency abbreviations, aliases and places (longest match), places
+    after a place noun, organisations from their heads, then people after titles
+    or speech verbs or starting with a known given name.
+    """
+
+    def __init__(self, text: str, s: int, e: int):
+        self.text, self.s, self.e = text, s, e
+        self.toks = _arabic_tokens(text, s, e)
+        self.n = len(self.toks)
+        self.specs: list[_Spec] = []
+        self.given = arabic_given_names()
+        self.name_units_ar = arabic_name_units()
+
+    def specs_found(self) -> list[_Spec]:
+        if not self.toks:
+            return []
+        self.dotted_abbreviations()
+        self.aliases_and_places()
+        self.places_after_nouns()
+        self.organisations()
+        self.people()
+        return self.specs
+
+    # ---- token tests
+
+    def joined(self, i: int, j: int) -> bool:
+        text, toks = self.text, self.toks
         return bool(re.fullmatch(r"[ \t\u00a0\u200b-\u200f]+", text[toks[i].end:toks[j].start]))
 
+    @staticmethod
     def stop(t: _Tok) -> bool:
         f = t.fold
         return (len(f) < 2 or f in _AR_STOP_NAME or f in DESCRIPTORS_AR or f in TITLES_AR
                 or f in SPEECH_VERBS_AR or any(c in t.text for c in _TANWEEN))
 
-    def common_noun(t: _Tok) -> bool:
+    def common_noun(self, t: _Tok) -> bool:
         """Plural / feminine nouns and prepositional forms that do not continue a name."""
         f = t.fold
-        if f in name_units_ar:
+        if f in self.name_units_ar:
             return False
         return (f.startswith(("لل", "وال", "بال", "فال", "كال")) or (f.startswith("ال") and f.endswith(("ات", "ه")))
                 or (f.startswith("ال") and len(f) > 5 and f.endswith("ين")))
 
-    # 0. dotted agency abbreviations: أ.ف.ب
-    for m in _AR_DOTTED_RE.finditer(text, s, e):
-        if _alias(fold_arabic(m.group(), soft=True)):
-            specs.append(_Spec(m.start(), m.end(), "organization", cue="alias"))
-            for t in toks:
-                if m.start() <= t.start < m.end():
-                    t.used = True
-    # 1. aliases and places (longest match, a clitic allowed on the first word)
-    i = 0
-    while i < n:
-        hit = None
-        if not toks[i].used:
-            for k in range(min(6, n - i), 0, -1):
-                if k > 1 and not all(joined(i + x, i + x + 1) for x in range(k - 1)):
-                    continue
-                if any(t.used for t in toks[i:i + k]):
-                    continue
-                words = [t.fold for t in toks[i:i + k]]
-                if len("".join(words)) < 3:
-                    continue  # "أ.ب" is matched above, with its dots, never as a bare word
-                a = _alias(" ".join(words))
-                clip = 0
-                if a is None and len(words[0]) > 3 and words[0][0] in _AR_CLITICS:
-                    a = _alias(" ".join([words[0][1:]] + words[1:]))
-                    clip = 1
-                    if a is None and words[0][0] == "ل":
-                        a = _alias(" ".join(["ال" + words[0][1:]] + words[1:]))
-                if a:
-                    hit = (k, a, clip)
-                    break
-        if hit:
-            k, (typ, _c), clip = hit
-            specs.append(_Spec(toks[i].start + clip, toks[i + k - 1].end, typ, cue="alias"))
-            for t in toks[i:i + k]:
-                t.used = True
-            i += k
-        else:
-            i += 1
-    # 1b. places after a place noun: "حي السكري", "بلدة العيس"
-    for i in range(n - 1):
-        f = toks[i].fold
-        nxt = toks[i + 1]
-        if (f in _AR_PLACE_NOUNS or (len(f) > 3 and f[0] in "وفب" and f[1:] in _AR_PLACE_NOUNS)) and \
-                joined(i, i + 1) and not nxt.used and (not stop(nxt) or nxt.fold in TITLES_AR) \
-                and nxt.fold not in _AR_STOP_NAME:
-            j = i + 2
-            if j < n and joined(j - 1, j) and not toks[j].used and not stop(toks[j]) and \
-                    toks[j].fold not in DESCRIPTORS_AR and (toks[j].fold.startswith("ال") or nxt.fold in TITLES_AR):
-                j += 1
-            if toks[i + 1].fold in DESCRIPTORS_AR or _ar_head(toks[i + 1].fold):
-                continue
-            first = i if f in _AR_GEO_NAME_NOUNS else i + 1
-            specs.append(_Spec(toks[first].start, toks[j - 1].end, "place", cue="place-noun"))
-            for t in toks[first:j]:
-                t.used = True
-    # 2. organisations from their heads
+    @staticmethod
     def org_stop(t: _Tok) -> bool:
         f = t.fold
         return (len(f) < 2 or f in _AR_ORG_STOP or f in TITLES_AR or any(c in t.text for c in _TANWEEN))
 
-    place_at = {(sp.start, sp.end) for sp in specs if sp.type == "place"}
-    for i in range(n):
-        if toks[i].used:
-            continue
-        h = _ar_head(toks[i].fold)
-        if h is None:
-            continue
-        head, definite = h
-        lil = toks[i].fold.startswith("لل") and head.startswith("ال") and not toks[i].fold.startswith("ال")
-        clip = 1 if lil else len(toks[i].fold) - len(head)
-        j = i + 1
-        while j < n and j - i <= 5 and joined(j - 1, j) and not org_stop(toks[j]):
-            t = toks[j]
-            if t.used:
-                if any(a <= t.start and t.end <= b for a, b in place_at) and toks[j - 1].fold in _AR_ADMIN:
-                    j += 1  # "مجلس محافظة إدلب"
-                    continue
-                break
-            f = t.fold
-            k = j - i - 1
-            defi = f.startswith(("ال", "لل", "وال")) or f in {"الله", "الدين"}
-            genitive = f.startswith("ل") and len(f) > 3 and j + 1 < n and toks[j + 1].fold.startswith("ال")
-            if definite or k > 0:
-                if not (defi or genitive) and toks[j - 1].fold not in _AR_ADMIN:
-                    break
-                if arabic_key(f) in given and not defi:
-                    break
-            j += 1
-        if j - i >= 2:
-            form = None
-            if lil:
-                form = "ال" + toks[i].text[2:] + text[toks[i].end:toks[j - 1].end]
-            specs.append(_Spec(toks[i].start + clip, toks[j - 1].end, "organization", cue="head", form=form))
-            for t in toks[i:j]:
-                t.used = True
-        elif definite and clip == 0:
-            # "المرصد" alone: kept only when it refers to a full name in the same document
-            specs.append(_Spec(toks[i].start, toks[i].end, "organization", short=True, cue="bare-head"))
-            toks[i].used = True
+    # ---- the passes
 
-    # 3. people after titles / speech verbs, or starting with a known given name
-    def name_from(i: int, strict: bool) -> int:
+    def dotted_abbreviations(self) -> None:
+        """0. Dotted agency abbreviations: أ.ف.ب"""
+        text, toks, specs, s, e = self.text, self.toks, self.specs, self.s, self.e
+        for m in _AR_DOTTED_RE.finditer(text, s, e):
+            if _alias(fold_arabic(m.group(), soft=True)):
+                specs.append(_Spec(m.start(), m.end(), "organization", cue="alias"))
+                for t in toks:
+                    if m.start() <= t.start < m.end():
+                        t.used = True
+
+    def aliases_and_places(self) -> None:
+        """1. Aliases and places (longest match, a clitic allowed on the first word)."""
+        toks, n, specs = self.toks, self.n, self.specs
+        joined = self.joined
+        i = 0
+        while i < n:
+            hit = None
+            if not toks[i].used:
+                for k in range(min(6, n - i), 0, -1):
+                    if k > 1 and not all(joined(i + x, i + x + 1) for x in range(k - 1)):
+                        continue
+                    if any(t.used for t in toks[i:i + k]):
+                        continue
+                    words = [t.fold for t in toks[i:i + k]]
+                    if len("".join(words)) < 3:
+                        continue  # "أ.ب" is matched above, with its dots, never as a bare word
+                    a = _alias(" ".join(words))
+                    clip = 0
+                    if a is None and len(words[0]) > 3 and words[0][0] in _AR_CLITICS:
+                        a = _alias(" ".join([words[0][1:]] + words[1:]))
+                        clip = 1
+                        if a is None and words[0][0] == "ل":
+                            a = _alias(" ".join(["ال" + words[0][1:]] + words[1:]))
+                    if a:
+                        hit = (k, a, clip)
+                        break
+            if hit:
+                k, (typ, _c), clip = hit
+                specs.append(_Spec(toks[i].start + clip, toks[i + k - 1].end, typ, cue="alias"))
+                for t in toks[i:i + k]:
+                    t.used = True
+                i += k
+            else:
+                i += 1
+
+    def places_after_nouns(self) -> None:
+        """1b. Places after a place noun: "حي السكري", "بلدة العيس"."""
+        toks, n, specs = self.toks, self.n, self.specs
+        joined, stop = self.joined, self.stop
+        for i in range(n - 1):
+            f = toks[i].fold
+            nxt = toks[i + 1]
+            if (f in _AR_PLACE_NOUNS or (len(f) > 3 and f[0] in "وفب" and f[1:] in _AR_PLACE_NOUNS)) and \
+                    joined(i, i + 1) and not nxt.used and (not stop(nxt) or nxt.fold in TITLES_AR) \
+                    and nxt.fold not in _AR_STOP_NAME:
+                j = i + 2
+                if j < n and joined(j - 1, j) and not toks[j].used and not stop(toks[j]) and \
+                        toks[j].fold not in DESCRIPTORS_AR and (toks[j].fold.startswith("ال") or nxt.fold in TITLES_AR):
+                    j += 1
+                if toks[i + 1].fold in DESCRIPTORS_AR or _ar_head(toks[i + 1].fold):
+                    continue
+                first = i if f in _AR_GEO_NAME_NOUNS else i + 1
+                specs.append(_Spec(toks[first].start, toks[j - 1].end, "place", cue="place-noun"))
+                for t in toks[first:j]:
+                    t.used = True
+
+    def organisations(self) -> None:
+        """2. Organisations from their heads."""
+        text, toks, n, specs = self.text, self.toks, self.n, self.specs
+        joined, org_stop, given = self.joined, self.org_stop, self.given
+        place_at = {(sp.start, sp.end) for sp in specs if sp.type == "place"}
+        for i in range(n):
+            if toks[i].used:
+                continue
+            h = _ar_head(toks[i].fold)
+            if h is None:
+                continue
+            head, definite = h
+            lil = toks[i].fold.startswith("لل") and head.startswith("ال") and not toks[i].fold.startswith("ال")
+            clip = 1 if lil else len(toks[i].fold) - len(head)
+            j = i + 1
+            while j < n and j - i <= 5 and joined(j - 1, j) and not org_stop(toks[j]):
+                t = toks[j]
+                if t.used:
+                    if any(a <= t.start and t.end <= b for a, b in place_at) and toks[j - 1].fold in _AR_ADMIN:
+                        j += 1  # "مجلس محافظة إدلب"
+                        continue
+                    break
+                f = t.fold
+                k = j - i - 1
+                defi = f.startswith(("ال", "لل", "وال")) or f in {"الله", "الدين"}
+                genitive = f.startswith("ل") and len(f) > 3 and j + 1 < n and toks[j + 1].fold.startswith("ال")
+                if definite or k > 0:
+                    if not (defi or genitive) and toks[j - 1].fold not in _AR_ADMIN:
+                        break
+                    if arabic_key(f) in given and not defi:
+                        break
+                j += 1
+            if j - i >= 2:
+                form = None
+                if lil:
+                    form = "ال" + toks[i].text[2:] + text[toks[i].end:toks[j - 1].end]
+                specs.append(_Spec(toks[i].start + clip, toks[j - 1].end, "organization", cue="head", form=form))
+                for t in toks[i:j]:
+                    t.used = True
+            elif definite and clip == 0:
+                # "المرصد" alone: kept only when it refers to a full name in the same document
+                specs.append(_Spec(toks[i].start, toks[i].end, "organization", short=True, cue="bare-head"))
+                toks[i].used = True
+
+    def name_from(self, i: int, strict: bool) -> int:
         """End index (exclusive) of a name starting at token i.
 
         After a title the first two words are free (foreign names are not in the
         index); later words, and every word when ``strict``, must be attested name
         parts, follow a particle (عبد، أبو، بن، دي) or be الدين / الله.
         """
+        toks, n, joined, stop = self.toks, self.n, self.joined, self.stop
+        common_noun, name_units_ar = self.common_noun, self.name_units_ar
         j = i
         while j < n and j - i < 4 and not toks[j].used and (j == i or joined(j - 1, j)) and not stop(toks[j]):
             if j > i:
@@ -877,50 +917,59 @@ def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
             j += 1
         return j
 
-    i = 0
-    while i < n:
-        t = toks[i]
-        if t.used:
-            i += 1
-            continue
-        f = t.fold
-        if f in TITLES_AR or f in SPEECH_VERBS_AR:
-            role_start = i if f in TITLES_AR else None
-            j = i + 1
-            # skip descriptors ("وزير الخارجية الروسي", "مدير المرصد السوري لحقوق الإنسان")
-            while j < n and j - i <= 8 and (toks[j].fold in DESCRIPTORS_AR or toks[j].used
-                                            or toks[j].fold in TITLES_AR) and joined(j - 1, j):
-                if toks[j].fold in TITLES_AR and role_start is None:
-                    role_start = j
-                j += 1
-            if j < n and joined(j - 1, j) and not toks[j].used and not stop(toks[j]):
-                first = arabic_key(toks[j].fold)
-                titled = role_start is not None
-                end = name_from(j, strict=not titled)
-                ok = end > j and (first in given or (titled and end - j >= 2)
-                                  or (end - j >= 2 and toks[j].fold in name_units_ar))
-                if ok or (end - j == 1 and titled and (toks[j].fold in name_units_ar or first in name_units_ar)):
-                    role = text[toks[role_start].start:toks[j - 1].end] if titled else None
-                    specs.append(_Spec(toks[j].start, toks[end - 1].end, "person", role,
-                                       short=(end - j == 1), cue="title" if titled else "speech"))
-                    for x in toks[j:end]:
+    def people(self) -> None:
+        """3. People after titles / speech verbs, or starting with a known given name."""
+        text, toks, n, specs = self.text, self.toks, self.n, self.specs
+        joined, stop, name_from = self.joined, self.stop, self.name_from
+        given, name_units_ar = self.given, self.name_units_ar
+        i = 0
+        while i < n:
+            t = toks[i]
+            if t.used:
+                i += 1
+                continue
+            f = t.fold
+            if f in TITLES_AR or f in SPEECH_VERBS_AR:
+                role_start = i if f in TITLES_AR else None
+                j = i + 1
+                # skip descriptors ("وزير الخارجية الروسي", "مدير المرصد السوري لحقوق الإنسان")
+                while j < n and j - i <= 8 and (toks[j].fold in DESCRIPTORS_AR or toks[j].used
+                                                or toks[j].fold in TITLES_AR) and joined(j - 1, j):
+                    if toks[j].fold in TITLES_AR and role_start is None:
+                        role_start = j
+                    j += 1
+                if j < n and joined(j - 1, j) and not toks[j].used and not stop(toks[j]):
+                    first = arabic_key(toks[j].fold)
+                    titled = role_start is not None
+                    end = name_from(j, strict=not titled)
+                    ok = end > j and (first in given or (titled and end - j >= 2)
+                                      or (end - j >= 2 and toks[j].fold in name_units_ar))
+                    if ok or (end - j == 1 and titled and (toks[j].fold in name_units_ar or first in name_units_ar)):
+                        role = text[toks[role_start].start:toks[j - 1].end] if titled else None
+                        specs.append(_Spec(toks[j].start, toks[end - 1].end, "person", role,
+                                           short=(end - j == 1), cue="title" if titled else "speech"))
+                        for x in toks[j:end]:
+                            x.used = True
+                        i = end
+                        continue
+                i = max(i + 1, j if j > i + 1 else i + 1)
+                continue
+            g = _strip_clitic(f, lambda x: arabic_key(x) in given and not x.startswith("ال"))
+            if g is not None and not stop(t):
+                end = name_from(i, strict=True)
+                if end - i >= 2:
+                    clip = len(f) - len(g)
+                    specs.append(_Spec(t.start + clip, toks[end - 1].end, "person", cue="given"))
+                    for x in toks[i:end]:
                         x.used = True
                     i = end
                     continue
-            i = max(i + 1, j if j > i + 1 else i + 1)
-            continue
-        g = _strip_clitic(f, lambda x: arabic_key(x) in given and not x.startswith("ال"))
-        if g is not None and not stop(t):
-            end = name_from(i, strict=True)
-            if end - i >= 2:
-                clip = len(f) - len(g)
-                specs.append(_Spec(t.start + clip, toks[end - 1].end, "person", cue="given"))
-                for x in toks[i:end]:
-                    x.used = True
-                i = end
-                continue
-        i += 1
-    return specs
+            i += 1
+
+
+def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
+    """The names of the Arabic sentence ``text[s:e]`` (see :class:`_ArabicSentence`)."""
+    return _ArabicSentence(text, s, e).specs_found()
 
 
 # ------------------------------------------------------------------- API
