@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from .. import wordlists
 from ..records import Document, NameMention
 from ..settings import SETTINGS, Settings
 from ..text.arabic import (
@@ -191,19 +192,13 @@ def _joined(text: str, a: _Tok, b: _Tok) -> bool:
 
 # ----------------------------------------------------------- word classes
 
-_CONNECT_NAME = frozenset({"al", "el", "de", "di", "da", "du", "del", "della", "der", "van", "von", "bin", "ibn",
-                           "ben", "bint", "le", "la", "abu", "abou", "abd", "abdel", "abdul"})
-_CONNECT_ORG = frozenset({"of", "for", "the", "and", "de", "des", "du", "d'", "l'", "la", "pour", "et"})
+_CONNECT_NAME = frozenset(set(wordlists.words("names_connect_name")))
+_CONNECT_ORG = frozenset(set(wordlists.words("names_connect_org")))
 _ORG_HEAD_KEYS = frozenset(k for k in ORG_HEADS if not has_arabic_block(k))
 _STOP_LATIN = (STOP_CAPS - _ORG_HEAD_KEYS) | MONTHS
-_FR_ORG_CONT = frozenset(fold_latin(w) for w in """
-syrien syrienne syriens syriennes libre national nationale nationaux islamique islamiques arabe arabes
-révolutionnaire populaire démocratique démocratiques unifié unifiée suprême haut haute
-des de du d' l' la le pour et droits homme l'homme négociations négociation opposition révolution forces
-sécurité affaires étrangères unies nations enquête conquête levant cham sham
-""".split())
-_FR_ORG_FUNCTION = frozenset(fold_latin(w) for w in "des de du d' l' la le pour et".split())
-_HONORIFIC = frozenset({"mr", "mrs", "ms", "dr", "m", "mme", "sir", "sheikh", "shaikh", "cheikh"})
+_FR_ORG_CONT = frozenset(fold_latin(w) for w in wordlists.words("names_fr_org_cont"))
+_FR_ORG_FUNCTION = frozenset(fold_latin(w) for w in wordlists.words("names_fr_org_function"))
+_HONORIFIC = frozenset(set(wordlists.words("names_honorific")))
 
 
 def _is_title(f: str, lang: str) -> bool:
@@ -678,18 +673,9 @@ def _named_in_quotes(text: str, s: int, e: int) -> list[_Spec]:
 
 # ----------------------------------------------------------- Arabic script
 
-_AR_CLITICS = ("و", "ف", "ب", "ل", "ك")
-_AR_STOP_NAME = STOP_AR | frozenset(fold_arabic(w, soft=True) for w in """
-صحيفة لصحيفة وكالة لوكالة قناة لقناة أمس اليوم إنه انه إنها انها هناك الذي التي الذين يوم لدى أنّ إنّ
-الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت خلال عقب إثر اثر بأن بان لأن لان حيث بينما فيما
-المقبل المقبلة الماضي الماضية الحالي الحالية الجديد الجديدة الأخير الأخيرة الأول الأولى الثاني الثانية
-""".split())
-_AR_ORG_STOP = frozenset(fold_arabic(w, soft=True) for w in """
-في من إلى الى على عن مع أن إن ان أنه انه التي الذي الذين كان كانت قد لقد لم لن ما لا هذا هذه ذلك
-تلك هو هي هم بعد قبل خلال بين حول ضد عبر منذ حتى أو او ثم كما لكن بل إذ اذا إذا عند لدى دون غير
-وفي ومن وإلى وعلى وعن ومع وأن وإن سابقا سابقاً يوم اليوم أمس
-المقبل المقبلة الماضي الماضية الحالي الحالية الجديد الجديدة الأخير الأخيرة الأول الأولى الثاني الثانية
-""".split()) | SPEECH_VERBS_AR
+_AR_CLITICS = wordlists.words("names_ar_clitics")
+_AR_STOP_NAME = STOP_AR | frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_ar_stop_name"))
+_AR_ORG_STOP = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_ar_org_stop")) | SPEECH_VERBS_AR
 
 
 def _strip_clitic(f: str, known) -> str | None:
@@ -704,14 +690,12 @@ def _strip_clitic(f: str, known) -> str | None:
     return None
 
 
-_AR_PLACE_NOUNS = frozenset(fold_arabic(w, soft=True) for w in """
-حي بلدة مدينة قرية منطقة مخيم محافظة ريف جبل وادي سهل مطار ساحة شارع معبر بلدات قرى أحياء
-""".split())
+_AR_PLACE_NOUNS = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_ar_place_nouns"))
 _AR_DOTTED_RE = re.compile(NOT_AFTER_ARABIC_LETTER + rf"(?:[{ARABIC_BASIC_LETTERS}]\.){{1,3}}[{ARABIC_BASIC_LETTERS}]"
                            + NOT_BEFORE_ARABIC_LETTER)
 _TANWEEN = "\u064b\u064c\u064d"
 _AR_GEO_NAME_NOUNS = frozenset(fold_arabic(w, soft=True) for w in "جبل وادي سهل".split())
-_AR_ADMIN = frozenset(fold_arabic(w, soft=True) for w in "محافظة مدينة منطقة ريف بلدة".split())
+_AR_ADMIN = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_ar_admin"))
 
 
 def _ar_head(f: str) -> tuple[str, bool] | None:
