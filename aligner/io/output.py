@@ -165,9 +165,6 @@ def check_output(
     if st is not None and not stat.S_ISREG(st.st_mode):
         hint = "; use -o - for the terminal" if allow_stdout and not stat.S_ISDIR(st.st_mode) else ""
         raise OutputFileError(label, f"is {describe_mode(st.st_mode)}, not a regular file; give a file name{hint}")
-    if st is not None and _is_database(target):
-        raise OutputFileError(label, "is a database (an aligner project?); writing it would destroy it. "
-                              "Choose another output file")
     if project is not None and same_file(target, project):
         raise OutputFileError(label, "is the project file itself; writing it would destroy the project. "
                               "Choose another output file")
@@ -182,6 +179,9 @@ def check_output(
                 and (suffixes is None or target.suffix.lower() in suffixes)):
             raise OutputFileError(label, f"is one of the articles read from the folder {inp}; "
                                   "writing it would destroy it. Choose another output file")
+    if st is not None and _is_database(target):
+        raise OutputFileError(label, "is a database (an aligner project?); writing it would destroy it. "
+                              "Choose another output file")
     _check_folder(target, label)
     return Output(target, label)
 
