@@ -55,7 +55,7 @@ class HashEncoder:
         return out / n
 
 if sys.argv[1] == "hash":
-    align_cmd._encoder_factory = lambda model: HashEncoder()
+    align_cmd._encoder_factory = lambda model, *a, **k: HashEncoder()
 sys.exit(main(sys.argv[2:]))
 """
 

@@ -28,13 +28,8 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    # each module adds its commands to ``app`` on import
-    for optional in ("model_cmd", "mine_cmd", "align_cmd", "names_cmd", "export_cmd"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as e:  # module not written yet
-            if e.name != f"{__name__}.{optional}":
-                raise
+    """Import the command modules; each adds its commands to ``app`` on import."""
+    from . import align_cmd, export_cmd, mine_cmd, model_cmd, names_cmd  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ..progress import STAGE_LABELS
+
 console = Console()
 console_err = Console(stderr=True, soft_wrap=True)
 
@@ -32,8 +34,6 @@ def say(message: str, *, err: bool = True) -> None:
     (console_err if err else console).print(message, markup=False, highlight=False, soft_wrap=True)
 
 
-STAGE_LABELS = {"read": "Reading articles", "extract": "Finding quotes", "embed": "Embedding",
-                "align": "Aligning", "save": "Saving project"}
 
 
 def _progress() -> Progress:

@@ -29,9 +29,10 @@ def export_cmd(
     outputs = [(check_output(p, project=project, option=opt, allow_stdout=False), fmt)
                for p, opt, fmt in ((tmx, "--tmx", "tmx"), (jsonl, "--jsonl", "jsonl")) if p is not None]
 
+    from ..settings import Settings
     from ..store import Project
 
-    with Project.open(project, create=False) as proj:
+    with Project.open(project, create=False, settings=Settings.from_env()) as proj:
         rows = proj.confirmed_pairs()
     for out, fmt in outputs:
         n = write_pairs(rows, out, fmt)

@@ -19,11 +19,11 @@ MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max 
              "directions pooled, each sentence once), fwd or bwd (one direction).")
 
 
-def make_encoder(model: str | None):
+def make_encoder(model: str | None, settings):
     """Encoder factory; tests replace it with a fake encoder."""
     from ..embed import get_encoder
 
-    return get_encoder(model)
+    return get_encoder(model, settings=settings)
 
 
 def tsv_field(text: str) -> str:
@@ -79,7 +79,7 @@ def mine_cmd(
     src_texts = [src_lines[i] for i in src_rows]
     tgt_texts = [tgt_lines[i] for i in tgt_rows]
 
-    encoder = make_encoder(model)
+    encoder = make_encoder(model, settings)
     src_vecs = _embed(encoder, src_texts, src.name)
     tgt_vecs = _embed(encoder, tgt_texts, tgt.name)
     with progress_bar("Scoring pairs"):

@@ -30,8 +30,9 @@ _DTYPE_HELP = "auto | bf16 | fp16 | fp32 (auto: bf16 where the CPU has it, CUDA 
 def _encoder(model: Optional[str], dtype: Optional[str] = None, batch_size: Optional[int] = None,
              cache: bool = True):
     from ..embed import get_encoder
+    from ..settings import Settings
 
-    return get_encoder(model, dtype=dtype, batch_size=batch_size, cache=cache)
+    return get_encoder(model, dtype=dtype, batch_size=batch_size, cache=cache, settings=Settings.from_env())
 
 
 def _load(enc) -> None:

@@ -34,8 +34,8 @@ def digest(p: Path) -> str:
 
 @pytest.fixture
 def ws(tmp_path, monkeypatch, fake_encoder):
-    monkeypatch.setattr(align_cmd, "_encoder_factory", lambda model: fake_encoder)
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: fake_encoder)
+    monkeypatch.setattr(align_cmd, "_encoder_factory", lambda model, *a, **k: fake_encoder)
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, *a, **k: fake_encoder)
     monkeypatch.chdir(tmp_path)
     d = tmp_path / "in"
     d.mkdir()
