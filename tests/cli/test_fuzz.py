@@ -154,7 +154,7 @@ def fake_encoder_module():
     return FakeEncoder(dim=32)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("ALIGNER_FUZZ_RANDOM") is None,
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=os.environ.get("ALIGNER_FUZZ_RANDOM") is None,
           suppress_health_check=list(HealthCheck))
 @given(case=scenario())
 def test_cli_fuzz(case, project_bytes, fake_encoder_module, monkeypatch_module):
