@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from ._app import app
 from ..io.output import check_output
 from ._common import progress_bar, say
 
