@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from collections.abc import Iterable, Sequence
 
 from ..errors import ProjectError
+from ..io.atomic import pid_alive
 from ..records import Candidate, Decision, Quote
 from ..review import KINDS, STATUSES
 from ._base import StoreBase, check_choice, chunks
@@ -72,7 +73,7 @@ class CandidateStore(StoreBase):
         for run_id, stats, started in rows:
             owner = loads(stats, None) or {}
             if isinstance(owner, dict) and "pid" in owner:
-                if owner.get("host") == host and not _pid_alive(int(owner["pid"])):
+                if owner.get("host") == host and not pid_alive(int(owner["pid"])):
                     dead.append(run_id)
             elif _age_s(started) > 86400:
                 dead.append(run_id)
@@ -245,18 +246,6 @@ class CandidateStore(StoreBase):
             rows = self._candidate_rows(c, "WHERE c.status = 'confirmed'", [], "")
         return sorted(rows, key=lambda r: (r.candidate.source.doc, r.candidate.source.start,
                                            r.source_span_id, r.candidate.kind, r.candidate.rank, r.id))
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, not ours
-        return True
-    return True
 
 
 def _age_s(iso: str | None) -> float:
