@@ -1,4 +1,4 @@
-"""``python -m aligner``: the command line."""
+"""``python -m aligner``: the same as the ``aligner`` command."""
 
 from .cli import entry
 

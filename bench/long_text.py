@@ -9,7 +9,8 @@ work on bounded windows (``aligner/text/sentences.py`` WINDOW_CHARS,
 Each size is a fresh ``aligner align LONG.txt FR.txt -f jsonl -o OUT`` process
 (an English article built from the body paragraphs of ``seeds/en`` repeated
 into one line, plus a French seed article as a translation target). Reported:
-wall time, peak memory (max RSS of the process), time per MB.
+CPU time (user + system) of the process and per MB (what to read on a shared,
+loaded machine), wall time, peak memory (max RSS of the process).
 
     python bench/long_text.py                       # 0.1 0.3 1 3 10 MB, hashing encoder
     python bench/long_text.py --sizes 0.1 1 --encoder model
@@ -55,7 +56,7 @@ class HashEncoder:
         return out / n
 
 if sys.argv[1] == "hash":
-    align_cmd._encoder_factory = lambda model: HashEncoder()
+    align_cmd._encoder_factory = lambda model, *a, **k: HashEncoder()
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -85,16 +86,19 @@ def run_one(mb: float, encoder: str, work: Path) -> dict:
     fr = sorted((ROOT / "seeds" / "fr").glob("*.txt"))[0]
     out = work / "out.jsonl"
     env = dict(os.environ, PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = ru0.ru_maxrss
     t = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", DRIVER, encoder, "align", str(art), str(fr), "-f", "jsonl",
                            "-o", str(out), "--min-score", "0"], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, max over children so far
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss = ru1.ru_maxrss  # KiB, max over children so far
+    cpu = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"{mb} MB: exit {proc.returncode}\n{proc.stderr[-2000:]}")
     stats = proc.stderr.strip().splitlines()[-1]
-    return {"mb": mb, "bytes": art.stat().st_size, "wall": wall, "rss_mib": rss / 1024,
+    return {"mb": mb, "bytes": art.stat().st_size, "wall": wall, "cpu": cpu, "rss_mib": rss / 1024,
             "rss_note": "" if rss > before else " (≤ earlier run)", "stats": stats,
             "matches": sum(1 for _ in out.open(encoding="utf-8"))}
 
@@ -109,13 +113,14 @@ def main() -> None:
     print(f"command: python bench/long_text.py --sizes {' '.join(map(str, args.sizes))} --encoder {args.encoder}")
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; CPU: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, flags: {cpu_flags()}; load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
-    print("| size | wall (s) | s per MB | peak RSS (MiB) | matches | aligner's summary |")
-    print("|---:|---:|---:|---:|---:|---|")
+    print("| size | CPU (s) | CPU s per MB | wall (s) | peak RSS (MiB) | matches | aligner's summary |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
     with tempfile.TemporaryDirectory(prefix="aligner-long-") as d:
         for mb in sorted(args.sizes):
             r = run_one(mb, args.encoder, Path(d))
-            print(f"| {r['bytes'] / 1e6:.2f} MB | {r['wall']:.1f} | {r['wall'] / (r['bytes'] / 1e6):.1f} | "
-                  f"{r['rss_mib']:.0f}{r['rss_note']} | {r['matches']} | {r['stats']} |", flush=True)
+            print(f"| {r['bytes'] / 1e6:.2f} MB | {r['cpu']:.1f} | {r['cpu'] / (r['bytes'] / 1e6):.1f} | "
+                  f"{r['wall']:.1f} | {r['rss_mib']:.0f}{r['rss_note']} | {r['matches']} | {r['stats']} |",
+                  flush=True)
     load = os.getloadavg()
     print(f"\nload average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

@@ -11,20 +11,12 @@ import io
 import os
 import sys
 
-import typer
-
 from ..errors import AlignerError
 from ..io.output import StdoutClosed
+from ._app import app
 from ._common import say_error
 
-app = typer.Typer(
-    name="aligner",
-    help="Align English news quotes with their French and Arabic originals, "
-    "mine parallel sentences, and build name-variant dictionaries. Works offline.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+__all__ = ["app", "entry", "main"]
 
 
 def _register() -> None:

@@ -34,6 +34,8 @@ def say(message: str, *, err: bool = True) -> None:
     (console_err if err else console).print(message, markup=False, highlight=False, soft_wrap=True)
 
 
+
+
 def _progress() -> Progress:
     return Progress(
         TextColumn("[progress.description]{task.description}"),

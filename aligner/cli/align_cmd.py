@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from ..review import confidence_band
-from . import app
+from ._app import app
 from ..errors import AlignerError
 from ._common import console, esc, say, stage_progress
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from . import app
+from ..export.formats.tsv import tsv_field
 from ..io.output import check_output
+from ._app import app
 from ._common import progress_bar, say
-
-_TSV_BREAKERS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max (both "
              "directions pooled, each sentence once), fwd or bwd (one direction).")
@@ -24,11 +22,6 @@ def make_encoder(model: str | None, settings):
     from ..embed import get_encoder
 
     return get_encoder(model, settings=settings)
-
-
-def tsv_field(text: str) -> str:
-    """``text`` with tabs and line breaks replaced by single spaces."""
-    return _TSV_BREAKERS.sub(" ", text)
 
 
 def format_pairs(pairs) -> str:

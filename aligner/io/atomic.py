@@ -39,7 +39,8 @@ def current_umask() -> int:
     return mask
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True when a process ``pid`` exists on this machine (ours or another user's)."""
     if pid <= 0:
         return False
     try:
@@ -79,7 +80,7 @@ def clean_stale_temps(path: str | os.PathLike, *, now: float | None = None) -> l
                 continue
             pid = int(m.group(1)) if m.group(1) else None
             if pid is not None:
-                stale = pid != me and not _pid_alive(pid)
+                stale = pid != me and not pid_alive(pid)
             else:
                 stale = now - st.st_mtime > STALE_AFTER_S
             if stale:

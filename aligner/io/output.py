@@ -182,6 +182,9 @@ def check_output(
                 and (suffixes is None or target.suffix.lower() in suffixes)):
             raise OutputFileError(label, f"is one of the articles read from the folder {inp}; "
                                   "writing it would destroy it. Choose another output file")
+    if st is not None and _is_database(target):
+        raise OutputFileError(label, "is a database (an aligner project?); writing it would destroy it. "
+                              "Choose another output file")
     _check_folder(target, label)
     return Output(target, label)
 

@@ -9,6 +9,8 @@ metadata and audit trail; the queries live in its parts:
 - :mod:`aligner.store.candidates`: alignment runs and candidates;
 - :mod:`aligner.store.review`: decisions, manual links, the review queue;
 - :mod:`aligner.store.bitext`: whole-text alignments (article pairs, beads, their review);
+- :mod:`aligner.store.names`: the reviewers' name decisions (append-only log);
+- :mod:`aligner.store.files`: WAL checkpoints, a complete copy, rolling daily backups;
 - :mod:`aligner.store._base`: the connection, transactions and audit they share.
 
 Every public write method runs in one ``BEGIN IMMEDIATE`` transaction and
@@ -27,13 +29,16 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ProjectError
+from ..io.atomic import glob_escape
 from ..settings import SETTINGS, Settings
 from . import _schema
-from ._text import dumps, loads, utc_now
+from ._text import loads, utc_now
 from .bitext import BitextStore
 from .candidates import CandidateStore
 from .documents import DocumentStore
 from .embeddings import EmbeddingStore
+from .files import FileStore
+from .names import NameDecisionStore
 from .review import ReviewStore
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -46,7 +51,7 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, BitextStore):
+class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, NameDecisionStore, FileStore, BitextStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``).
 
     Thread-safe (one lock around the connection); several processes may
@@ -97,6 +102,7 @@ class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, Bitext
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
             project._migrate(allow_empty_db)
+            project.mark_interrupted_runs()
         except BaseException:
             conn.close()
             project._conn = None
@@ -112,20 +118,6 @@ class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, Bitext
         """The ``meta`` table: app_version, created, created_by, ..."""
         with self._read() as c:
             return dict(c.execute("SELECT key, value FROM meta"))
-
-    def name_constraints(self) -> dict | None:
-        """The reviewers' name-cluster decisions (JSON data of
-        :func:`aligner.names.constraints_to_json`), or None if there are none."""
-        raw = self.meta().get("names_constraints")
-        return loads(raw, None) if raw else None
-
-    def set_name_constraints(self, data: dict, actor: str | None = None) -> None:
-        """Replace the stored name decisions (kept when clustering re-runs); audited."""
-        text = dumps(data)
-        with self._write() as c:
-            c.execute("INSERT INTO meta(key, value) VALUES ('names_constraints', ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (text,))
-            self._audit(c, "names.constraints", {"size": len(text)}, actor)
 
     def _migrate(self, allow_empty_db: bool) -> None:
         target = _schema.schema_version()
@@ -214,6 +206,18 @@ def _newer_error(path: Path, version: int, ours: int) -> ProjectError:
                         f"this version understands up to {ours}); upgrade aligner to open it")
 
 
+def _damaged_error(path: Path, problems: list[str]) -> ProjectError:
+    """One line: SQLite's own report can run to many lines of page numbers."""
+    first = " ".join(str(problems[0]).split()) if problems else "unknown problem"
+    if len(first) > 80:
+        first = first[:79] + "…"
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    backups = sorted(path.parent.glob(glob_escape(path.name) + ".v*.bak"))
+    hint = f"restore the backup {backups[-1].name}" if backups else "restore a backup copy"
+    return ProjectError(f"{path}: the project file is damaged (SQLite reports: {first}{more}); "
+                        f"it was left untouched; {hint}")
+
+
 def _not_ours_error(path: Path) -> ProjectError:
     return ProjectError(f"{path}: is a SQLite database but not an aligner project")
 
@@ -251,7 +255,7 @@ def _precheck(path: Path, timeout: float, check: bool, create: bool) -> bool:
         if "locked" in low or "busy" in low:
             raise ProjectError(f"{path}: the project is locked by another program (waited {timeout:g} s); "
                                "close the other program or try again") from e
-        raise ProjectError(f"{path}: the project file is damaged ({e}); restore a backup") from e
+        raise _damaged_error(path, [str(e)]) from e
     finally:
         conn.close()
     if app_id != _schema.APPLICATION_ID:
@@ -261,5 +265,5 @@ def _precheck(path: Path, timeout: float, check: bool, create: bool) -> bool:
     if version > _schema.schema_version():
         raise _newer_error(path, version, _schema.schema_version())
     if problems != ["ok"]:
-        raise ProjectError(f"{path}: the project file is damaged ({'; '.join(problems)}); restore a backup")
+        raise _damaged_error(path, problems)
     return False

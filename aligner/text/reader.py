@@ -473,7 +473,10 @@ def read_paths(
                 continue
             targets = [str(given)]
         for t in targets:
-            key = os.path.abspath(t)
+            try:
+                key = os.path.realpath(t)  # the same file by another name is read once
+            except (OSError, ValueError):
+                key = os.path.abspath(t)
             if key in seen:
                 continue
             seen.add(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,3 +24,35 @@ def world_dir():
             for x in dirs:
                 os.chmod(os.path.join(root, x), 0o755)
         shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def as_nobody():
+    """:func:`main_as_nobody`."""
+    return main_as_nobody
+
+
+def main_as_nobody(argv: list[str]) -> tuple[int, str]:
+    """``aligner.cli.main(argv)`` in a forked child that first drops to the
+    unprivileged user "nobody" (root reads and writes everything, so root
+    cannot see permission problems); returns (exit code, stderr). Import what
+    the command needs before calling (nobody may not read the interpreter's files)."""
+    from aligner.cli import main
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 3
+        try:
+            os.close(r)
+            os.setgid(65534)
+            os.setuid(65534)
+            sys.stderr = os.fdopen(w, "w")
+            code = main(argv)
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    os.close(w)
+    with os.fdopen(r) as f:
+        err = f.read()
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), err

@@ -18,8 +18,8 @@ FR = "Le Monde\n\n« La France n’acceptera jamais une paix des cimetières en 
 
 @pytest.fixture
 def ws(tmp_path, monkeypatch, fake_encoder):
-    monkeypatch.setattr(align_cmd, "_encoder_factory", lambda model, *_: fake_encoder)
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, *_: fake_encoder)
+    monkeypatch.setattr(align_cmd, "_encoder_factory", lambda model, *a, **k: fake_encoder)
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, *a, **k: fake_encoder)
     monkeypatch.chdir(tmp_path)
     d = tmp_path / "in"
     d.mkdir()
@@ -164,11 +164,11 @@ def test_an_unreadable_file_given_directly_is_skipped_and_the_rest_runs(ws, caps
     assert "secret.txt: cannot be read (permission denied)" in capsys.readouterr().err
 
 
-def test_an_unreadable_file_given_directly_as_an_unprivileged_user(ws, fake_encoder, world_dir, monkeypatch):
+def test_an_unreadable_file_given_directly_as_an_unprivileged_user(ws, fake_encoder, world_dir, monkeypatch,
+                                                                   as_nobody):
     if os.geteuid() != 0:
         pytest.skip("covered by the test above")
     import shutil
-    import sys
 
     shutil.copytree(ws / "in", world_dir / "in")
     ws = world_dir
@@ -180,23 +180,7 @@ def test_an_unreadable_file_given_directly_as_an_unprivileged_user(ws, fake_enco
     (ws / "secret.txt").write_text(EN)
     os.chmod(ws / "secret.txt", 0)
     main(["align", "in", "-f", "jsonl", "-o", "warm.jsonl"])  # import everything while still root
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 3
-        try:
-            os.close(r)
-            os.setgid(65534)
-            os.setuid(65534)
-            sys.stderr = os.fdopen(w, "w")
-            code = main(["align", "in", "secret.txt", "-f", "jsonl", "-o", "m.jsonl"])
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
-    os.close(w)
-    with os.fdopen(r) as f:
-        err = f.read()
-    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    code, err = as_nobody(["align", "in", "secret.txt", "-f", "jsonl", "-o", "m.jsonl"])
     assert code == 1, err
     assert "secret.txt: cannot be read (permission denied)" in err
     assert (ws / "m.jsonl").exists()

@@ -134,7 +134,7 @@ def project_bytes(tmp_path_factory, fake_encoder_module):
     (d / "en.txt").write_text("“We will never accept a peace of graveyards in Syria,” Ayrault said.\n")
     (d / "fr.txt").write_text("« La France n’acceptera jamais une paix des cimetières en Syrie », a dit Ayrault.\n")
     align_cmd_factory = align_cmd._encoder_factory
-    align_cmd._encoder_factory = lambda model, *_: fake_encoder_module
+    align_cmd._encoder_factory = lambda model, *a, **k: fake_encoder_module
     try:
         assert main(["align", str(d / "en.txt"), str(d / "fr.txt"), "--project", str(d / "p.aligner"),
                      "--min-score", "0", "-f", "jsonl", "-o", str(d / "m.jsonl")]) == 0
@@ -154,7 +154,7 @@ def fake_encoder_module():
     return FakeEncoder(dim=32)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("ALIGNER_FUZZ_RANDOM") is None,
+@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=os.environ.get("ALIGNER_FUZZ_RANDOM") is None,
           suppress_health_check=list(HealthCheck))
 @given(case=scenario())
 def test_cli_fuzz(case, project_bytes, fake_encoder_module, monkeypatch_module):
@@ -194,8 +194,8 @@ def test_cli_fuzz(case, project_bytes, fake_encoder_module, monkeypatch_module):
 @pytest.fixture(scope="module")
 def monkeypatch_module(fake_encoder_module):
     mp = pytest.MonkeyPatch()
-    mp.setattr(align_cmd, "_encoder_factory", lambda model, *_: fake_encoder_module)
-    mp.setattr(mine_cmd, "make_encoder", lambda model, *_: fake_encoder_module)
+    mp.setattr(align_cmd, "_encoder_factory", lambda model, *a, **k: fake_encoder_module)
+    mp.setattr(mine_cmd, "make_encoder", lambda model, *a, **k: fake_encoder_module)
 
     real_encoder = model_cmd._encoder
 

@@ -25,7 +25,7 @@ class Slow:
         print("READY", file=sys.stderr, flush=True)
         time.sleep(120)
 
-mine_cmd.make_encoder = lambda model, *_: Slow()
+mine_cmd.make_encoder = lambda model, *a, **k: Slow()
 sys.exit(main(sys.argv[1:]))
 """
 

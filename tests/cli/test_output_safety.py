@@ -34,8 +34,8 @@ def digest(p: Path) -> str:
 
 @pytest.fixture
 def ws(tmp_path, monkeypatch, fake_encoder):
-    monkeypatch.setattr(align_cmd, "_encoder_factory", lambda model, *_: fake_encoder)
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, *_: fake_encoder)
+    monkeypatch.setattr(align_cmd, "_encoder_factory", lambda model, *a, **k: fake_encoder)
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, *a, **k: fake_encoder)
     monkeypatch.chdir(tmp_path)
     d = tmp_path / "in"
     d.mkdir()
@@ -223,7 +223,7 @@ def test_output_in_an_unwritable_place_is_one_clear_line(ws, capsys, cmd):
     assert not Path(out).exists()
 
 
-def test_read_only_folder_as_an_ordinary_user(ws, world_dir):
+def test_read_only_folder_as_an_ordinary_user(ws, world_dir, as_nobody):
     """A 0555 folder, the command run as an unprivileged user: refused before any work."""
     if os.geteuid() != 0:
         ro = ws / "ro"
@@ -237,23 +237,7 @@ def test_read_only_folder_as_an_ordinary_user(ws, world_dir):
         ro = ws / "ro"
         ro.mkdir()
         os.chmod(ro, 0o555)
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            code = 3
-            try:
-                os.close(r)
-                os.setgid(65534)
-                os.setuid(65534)
-                sys.stderr = os.fdopen(w, "w")
-                code = main(["names-convert", str(ws / "dict.json"), "-o", str(ro / "out.json")])
-                sys.stderr.flush()
-            finally:
-                os._exit(code)
-        os.close(w)
-        with os.fdopen(r) as f:
-            err = f.read()
-        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        code, err = as_nobody(["names-convert", str(ws / "dict.json"), "-o", str(ro / "out.json")])
     assert code == 2, err
     assert f"the folder {ro} is not writable (permission denied)" in err and "Traceback" not in err
     assert not (ro / "out.json").exists()

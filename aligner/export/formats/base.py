@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
+from ...errors import InputFileError
 from ...records import Candidate, Decision
 
 
@@ -74,3 +75,12 @@ def xml_safe(text: str) -> str:
         return chr(0x2400 + c) if c < 0x20 else "\ufffd"
 
     return _XML_BAD.sub(sub, text)
+
+
+def decode_utf8(data: bytes, path: str) -> str:
+    """UTF-8 text (BOM accepted), or InputFileError naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputFileError(path, f"is not valid UTF-8 (line {line})") from None

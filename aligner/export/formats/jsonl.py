@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from ...errors import InputFileError
 from ...records import Candidate, Decision, Quote
-from .base import PairRecord
+from .base import PairRecord, decode_utf8
 
 _SIDE = ("doc", "lang", "text", "sentence", "start", "end", "speaker")
 
@@ -53,11 +53,7 @@ class JsonlFormat:
         return "".join(json_line(pair_json(p)) for p in pairs).encode("utf-8")
 
     def loads(self, data: bytes, path: str) -> list[PairRecord]:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            line = data[: e.start].count(b"\n") + 1
-            raise InputFileError(path, f"is not valid UTF-8 (line {line})") from None
+        text = decode_utf8(data, path)
         out = []
         for n, line in enumerate(text.split("\n"), 1):
             if not line.strip():

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from ...errors import InputFileError
 from ...records import Candidate, Quote
-from .base import PairRecord
+from .base import PairRecord, decode_utf8
 
 _TSV_BREAKERS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 
@@ -51,11 +51,7 @@ class TsvFormat:
         return "".join(rows).encode("utf-8")
 
     def loads(self, data: bytes, path: str) -> list[PairRecord]:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            line = data[: e.start].count(b"\n") + 1
-            raise InputFileError(path, f"is not valid UTF-8 (line {line})") from None
+        text = decode_utf8(data, path)
         lines = text.split("\n")
         if not lines or tuple(lines[0].rstrip("\r").split("\t")) != HEADER:
             raise InputFileError(path, "line 1: expected the header " + " ".join(HEADER))
