@@ -112,7 +112,7 @@ def info_cmd(
     """Show the model's name, folder, dimension, backend, dtype and device, and why (loads the model)."""
     from ..embed.hardware import cpu_flags
 
-    enc = _encoder(model, dtype, backend=backend)
+    enc = _encoder(model, dtype, **({"backend": backend} if backend else {}))
     _load(enc)
     flags = sorted(f for f in cpu_flags() if f.startswith(("amx", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx2")))
     info = {"name": enc.name, "path": str(enc.path), "dim": enc.dim, "backend": enc.backend,
@@ -156,7 +156,8 @@ def embed_cmd(
 
     target = check_output(out, inputs=[file], option="--output", allow_stdout=False)
     lines = [line.strip() for line in read_lines(file)]
-    enc = _encoder(model, dtype, batch_size, cache=not no_cache, backend=backend)
+    enc = _encoder(model, dtype, batch_size, cache=not no_cache,
+                   **({"backend": backend} if backend else {}))  # test doubles may lack it
     _prepare(enc)
     # the bar shows 0/N while the model loads (skipped when every line is cached)
     with progress_bar(f"Embedding {len(lines):,} lines", total=len(lines)) as update:
