@@ -222,7 +222,7 @@ def _export(model_folder: Path, layout: ModelLayout):
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from .st_encoder import _quiet_loading
+    from ._quiet import _quiet_loading
 
     with _quiet_loading():
         st = SentenceTransformer(str(model_folder), device="cpu", local_files_only=True,

@@ -10,8 +10,6 @@ code is never run, and only safetensors weights are read.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -22,6 +20,7 @@ import numpy as np
 from ..errors import ModelNotAvailable
 from ..settings import DEFAULT_MODEL, SETTINGS, Settings
 from ..text.arabic import strip_diacritics, western_digits
+from ._quiet import _quiet_loading  # noqa: F401  (also used by openvino_build)
 from .protocol import ProgressFn
 
 _LOAD_LOCK = threading.RLock()
@@ -531,27 +530,3 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     np.maximum(norms, 1e-12, out=norms)
     return x / norms
-
-
-@contextlib.contextmanager
-def _quiet_loading():
-    """Hide transformers' weight-loading bar and sentence-transformers' info lines."""
-    loggers = [logging.getLogger(n) for n in ("sentence_transformers", "transformers")]
-    levels = [lg.level for lg in loggers]
-    bar_was_enabled = None
-    try:
-        from transformers.utils import logging as hf_logging
-
-        bar_was_enabled = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()
-    except Exception:
-        hf_logging = None
-    for lg in loggers:
-        lg.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for lg, lv in zip(loggers, levels):
-            lg.setLevel(lv)
-        if hf_logging is not None and bar_was_enabled:
-            hf_logging.enable_progress_bar()
