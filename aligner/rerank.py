@@ -108,16 +108,20 @@ def number_mismatch(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def apply_number_check(cands: Candidates, query_texts: Sequence[str], key_texts: Sequence[str],
-                       weight: float) -> Candidates:
+                       weight: float, *, query_numbers: Sequence[frozenset[str]] | None = None,
+                       key_numbers: Sequence[frozenset[str]] | None = None) -> Candidates:
     """``cands`` with ``weight * number_mismatch`` subtracted from each score.
 
     cands.ids (n_q, c) index ``key_texts``; rows index ``query_texts``.
-    Returns a new :class:`Candidates` (ids and cos unchanged).
+    ``query_numbers``/``key_numbers``: the :func:`numbers` of those texts,
+    when the caller already has them (a side scored block by block reads
+    each text's numbers once). Returns a new :class:`Candidates` (ids and
+    cos unchanged).
     """
     if weight == 0 or cands.ids.size == 0:
         return cands
-    q_nums = [numbers(t) for t in query_texts]
-    k_nums = [numbers(t) for t in key_texts]
+    q_nums = query_numbers if query_numbers is not None else [numbers(t) for t in query_texts]
+    k_nums = key_numbers if key_numbers is not None else [numbers(t) for t in key_texts]
     penalty = np.zeros(cands.ids.shape, np.float32)
     for i, row in enumerate(cands.ids.tolist()):
         a = q_nums[i]
