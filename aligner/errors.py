@@ -63,3 +63,26 @@ class DimensionError(AlignerError, ValueError):
     """Arrays handed to the core have the wrong shape, dtype or layout."""
 
     code = "E005"
+
+
+class EngineError(AlignerError):
+    """The compute engine cannot run: Ray missing, cluster unreachable, work folder unusable."""
+
+    code = "E020"
+
+
+class ShardFailures(AlignerError):
+    """Some input files failed while the others were processed.
+
+    ``failures``: (file, problem) pairs; the shards of every other file are
+    finished and kept, so a rerun with ``--resume`` does only what failed.
+    """
+
+    code = "E021"
+
+    def __init__(self, failures: list[tuple[str, str]], done: int, total: int):
+        lines = "\n".join(f"  {path}: {problem}" for path, problem in failures)
+        super().__init__(f"{len(failures)} input file{'s' if len(failures) != 1 else ''} failed "
+                         f"({done} of {total} shards done and kept; fix the files and rerun "
+                         f"with --resume):\n{lines}")
+        self.failures = list(failures)
