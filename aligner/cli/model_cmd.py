@@ -15,6 +15,7 @@ import typer
 
 from ..errors import InputFileError
 from . import app
+from . import _engine
 from ._common import console, console_err, progress_bar
 
 model_app = typer.Typer(
@@ -81,31 +82,59 @@ def info_cmd(
         console.print(f"{key:>7}: {value}", highlight=False, soft_wrap=True)
 
 
+def _encoder_factory(model: Optional[str], dtype: Optional[str] = None,
+                     batch_size: Optional[int] = None, cache: bool = True):
+    """Picklable encoder factory for the sharded path (tests replace it)."""
+    from ..engine import EncoderSpec
+
+    return EncoderSpec(model, dtype, batch_size, cache)
+
+
+_EMBED_MAX_BYTES = 200_000_000  # per input file, as read_lines' default
+
+
 @app.command("embed")
 def embed_cmd(
-    file: Path = typer.Argument(..., help="UTF-8 text file, one sentence per line."),
-    out: Path = typer.Option(..., "--output", "-o", help="Output .npy file: float32 (lines, dim)."),
+    inputs: list[Path] = typer.Argument(..., help="UTF-8 text, one sentence per line: one or more files, folders or globs (e.g. 'corpus/*.txt')."),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Output .npy file: float32 (lines, dim), the lines of all inputs in order."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help=_MODEL_HELP),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Sentences per forward pass."),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=_DTYPE_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    engine: str = _engine.ENGINE_OPT,
+    ray_address: Optional[str] = _engine.ADDRESS_OPT,
+    workers: Optional[int] = _engine.WORKERS_OPT,
+    work_dir: Optional[Path] = _engine.WORK_DIR_OPT,
+    resume: bool = _engine.RESUME_OPT,
+    shard_lines: Optional[int] = _engine.SHARD_LINES_OPT,
 ) -> None:
-    """Embed every line of FILE into OUT.npy (row i = line i, L2-normalised float32).
+    """Embed every line of the inputs into OUT.npy (row i = line i, L2-normalised float32).
 
     Lines are stripped of surrounding whitespace. Blank lines are kept (so the
     row count equals the line count) and embedded as the empty text; their
-    rows carry no meaning and are reported on stderr.
+    rows carry no meaning. Several inputs, --work-dir or --engine ray embed in
+    shards (one .npy per --shard-lines lines, in the work folder; --resume
+    skips finished shards); -o then joins them into one file.
     """
     from ..io.lines import read_lines
 
-    if out.is_dir():
+    if out is not None and out.is_dir():
         raise InputFileError(str(out), "is a folder; give an output file name such as vectors.npy")
+    if out is None and work_dir is None:
+        raise InputFileError("--output", "missing; give -o vectors.npy (or --work-dir DIR to keep only the shards)")
+    _engine.check_engine_options(engine, ray_address, work_dir, resume)
+    if len(inputs) > 1 or engine != "local" or work_dir is not None or not inputs[0].is_file():
+        _embed_sharded(inputs, out, _encoder_factory(model, dtype, batch_size, not no_cache),
+                       engine=engine, address=ray_address, workers=workers, work_dir=work_dir,
+                       resume=resume, shard_lines=shard_lines)
+        return
+    file = inputs[0]
     try:
         if out.exists() and out.resolve() == file.resolve():
             raise InputFileError(str(out), "is the input file itself; choose another output")
     except OSError:
         pass
-    lines = [line.strip() for line in read_lines(file)]
+    lines = [line.strip() for line in read_lines(file, max_bytes=_EMBED_MAX_BYTES)]
     enc = _encoder(model, dtype, batch_size, cache=not no_cache)
     _prepare(enc)
     # the bar shows 0/N while the model loads (skipped when every line is cached)
@@ -128,3 +157,49 @@ def embed_cmd(
                           "(rows kept so that row i is line i)", highlight=False)
     console.print(f"wrote {vectors.shape[0]} x {vectors.shape[1]} float32 ({enc.name}, {enc.dtype}) "
                   f"to {out}", highlight=False, soft_wrap=True)
+
+
+def _embed_sharded(inputs, out, factory, *, engine, address, workers, work_dir, resume,
+                   shard_lines) -> None:
+    from ..engine import open_engine
+    from ..engine.embedding import embed_side
+    from ..engine.shards import expand_inputs
+    from ..settings import Settings
+
+    settings = Settings.from_env()
+    files = expand_inputs(inputs)
+    if out is not None and any(f.resolve() == out.resolve() for f in files if out.exists()):
+        raise InputFileError(str(out), "is one of the input files; choose another output")
+    with _engine.work_folder(work_dir, "aligner-embed-") as work, \
+            open_engine(engine, address=address, workers=workers,
+                        object_store_mb=settings.ray_object_store_mb) as eng:
+        with _engine.shard_progress(f"Embedding {len(files)} file{'s' if len(files) != 1 else ''}") as update:
+            side = embed_side(eng, files, work, factory, key=_engine.encoder_key(factory()),
+                              shard_lines=shard_lines or settings.engine_shard_lines,
+                              skip_blank=False, max_bytes=_EMBED_MAX_BYTES, resume=resume,
+                              progress=update, notes=_engine.note)
+        _engine.report_side("embedded", side)
+        if out is not None:
+            _join_shards(side.vectors, out)
+            console.print(f"wrote {len(side.vectors)} x {side.vectors.dim} float32 to {out}",
+                          highlight=False, soft_wrap=True)
+        else:
+            console.print(f"{len(side.vectors)} vectors in {work / 'shards'}", highlight=False,
+                          soft_wrap=True)
+
+
+def _join_shards(vectors, out: Path) -> None:
+    """Write the shards' rows to one .npy, a shard at a time, atomically."""
+    import numpy as np
+
+    from ..io.atomic import atomic_write
+
+    try:
+        with atomic_write(out, "wb", encoding=None) as fh:
+            np.lib.format.write_array_header_1_0(
+                fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+                     "fortran_order": False, "shape": (len(vectors), vectors.dim)})
+            for a in range(0, len(vectors), 65536):
+                fh.write(np.ascontiguousarray(vectors[a:a + 65536]).tobytes())
+    except OSError as e:
+        raise InputFileError(str(out), f"cannot write it ({e.strerror or e})") from e

@@ -121,7 +121,7 @@ class RayEngine:
             self._started = True
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.cpus = max(1, cpus)
         self.workers = max(1, min(workers or self.cpus, self.cpus))

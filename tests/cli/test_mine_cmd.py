@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -34,9 +36,9 @@ def files(tmp_path, monkeypatch, fake_encoder):
 
     def factory(model):
         made.append(model)
-        return fake_encoder
+        return lambda: fake_encoder
 
-    monkeypatch.setattr(mine_cmd, "make_encoder", factory)
+    monkeypatch.setattr(mine_cmd, "encoder_factory", factory)
     src = tmp_path / "src.txt"
     tgt = tmp_path / "tgt.txt"
     src.write_text("\n".join(SRC) + "\n", encoding="utf-8")
@@ -88,7 +90,7 @@ def test_threshold_filters_and_auto_is_default(files, capsys):
 
 
 def test_tabs_and_odd_line_breaks_do_not_break_the_tsv(tmp_path, monkeypatch, fake_encoder, capsys):
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: fake_encoder)
+    monkeypatch.setattr(mine_cmd, "encoder_factory", lambda model: lambda: fake_encoder)
     src = tmp_path / "s.txt"
     tgt = tmp_path / "t.txt"
     src.write_text("alpha\tbeta gamma\nsecond line here\n", encoding="utf-8")
@@ -154,7 +156,7 @@ def test_failure_during_embedding_leaves_no_output(tmp_path, monkeypatch, capsys
         def encode(self, texts, *, progress=None):
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: Broken())
+    monkeypatch.setattr(mine_cmd, "encoder_factory", lambda model: Broken)
     src = tmp_path / "s.txt"
     src.write_text("one\ntwo\n", encoding="utf-8")
     out = tmp_path / "o.tsv"
@@ -164,29 +166,29 @@ def test_failure_during_embedding_leaves_no_output(tmp_path, monkeypatch, capsys
 
 
 def test_progress_is_reported(files, monkeypatch, capsys):
+    from aligner.cli import _engine
+
     src, tgt, _ = files
     seen = []
 
-    class Recording:
-        name, dim = "rec", 64
+    @contextlib.contextmanager
+    def recording(label):
+        def update(done, total, sentences, seconds):
+            seen.append((label, done, total))
+        yield update
 
-        def __init__(self):
-            from fakes import FakeEncoder
-
-            self.inner = FakeEncoder(dim=64)
-
-        def encode(self, texts, *, progress=None):
-            seen.append(progress is not None)
-            return self.inner.encode(texts, progress=progress)
-
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: Recording())
-    assert main(["mine", str(src), str(tgt)]) == 0
-    assert seen == [True, True]
+    monkeypatch.setattr(_engine, "shard_progress", recording)
+    assert main(["mine", str(src), str(tgt), "--shard-lines", "4"]) == 0
+    # 6 lines a side in shards of 4: two shards each, counted as they finish
+    assert seen == [("Embedding src.txt", 0, 2), ("Embedding src.txt", 1, 2),
+                    ("Embedding src.txt", 2, 2), ("Embedding tgt.txt", 0, 2),
+                    ("Embedding tgt.txt", 1, 2), ("Embedding tgt.txt", 2, 2)]
+    assert "embedded src.txt: 2 shards embedded, 0 reused" in capsys.readouterr().err
 
 
 @pytest.mark.model
 def test_real_model_pairs_english_with_french(tmp_path, real_encoder, monkeypatch, capsys):
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: real_encoder)
+    monkeypatch.setattr(mine_cmd, "encoder_factory", lambda model: lambda: real_encoder)
     en = ["The minister resigned on Tuesday after the vote.",
           "Prices of bread rose sharply this winter.",
           "The museum will reopen in spring with a new wing.",
