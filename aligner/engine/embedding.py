@@ -106,11 +106,14 @@ def embed_side(engine, files: Sequence[Path], work: Path, factory: EncoderFactor
                notes: Callable[[str], None] | None = None) -> SideEmbedding:
     """Embed ``files`` into shards under ``work`` on ``engine``.
 
-    Files that cannot be read, and shards that fail, are collected: the
+    Files inside ``work`` are left out (a work folder within an input
+    folder). Files that cannot be read, and shards that fail, are collected: the
     others are finished and kept, then :class:`ShardFailures` names each
     failed file and its problem. ``key`` identifies the encoder (a resumed
     folder of another model is refused).
     """
+    inside = Path(work).resolve()
+    files = [f for f in files if inside not in f.resolve().parents]  # never our own shards
     side, shards, failures, texts, numbers = plan_side(
         files, shard_lines=shard_lines, skip_blank=skip_blank, max_bytes=max_bytes,
         keep_texts=keep_texts)

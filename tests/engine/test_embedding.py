@@ -102,3 +102,11 @@ def test_work_of_another_run_is_not_overwritten(corpus_files, tmp_path):
     embed(files, tmp_path / "w")
     with pytest.raises(EngineError, match="add --resume"):
         embed(files, tmp_path / "w")
+
+
+def test_a_work_folder_inside_an_input_folder_is_not_read_as_input(corpus_files):
+    src_dir, _, src, _ = corpus_files
+    files = lambda: expand_inputs([src_dir])  # noqa: E731
+    embed(files(), src_dir / "work")
+    side, _ = embed(files(), src_dir / "work", resume=True)
+    assert side.texts == [t for t in src if t.strip()] and side.reused == 10
