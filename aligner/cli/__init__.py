@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(rv, int) and rv:  # typer.Exit(code) comes back as a return value
             return rv
     except AlignerError as e:
-        console_err.print(f"[bold red]error:[/] {e}", highlight=False)
+        from rich.markup import escape  # messages may hold [brackets]: file names, pip extras
+
+        console_err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
         return 2
     except KeyboardInterrupt:
         console_err.print("interrupted; nothing was written")

@@ -81,11 +81,11 @@ def shard_progress(label: str) -> Iterator:
 
 
 def note(text: str) -> None:
-    console_err.print(f"note: {text}", highlight=False)
+    console_err.print(f"note: {text}", highlight=False, markup=False)
 
 
 def report_side(label: str, side) -> None:
     rate = f", {side.sentences / side.seconds:,.0f} sentences/s" if side.seconds > 0 and side.sentences else ""
     console_err.print(f"{label}: {side.computed} shards embedded, {side.reused} reused "
                       f"({side.sentences:,} sentences in {side.seconds:.1f} s{rate})",
-                      highlight=False)
+                      highlight=False, markup=False)
