@@ -9,14 +9,13 @@ two costs are measured apart:
   actors, one model and one core each), on a sample of UN dev lines; plus
   Ray's fixed costs (cluster start, actors loading the model).
 * ``mine``: mining from vectors on disk at 50k / 100k / 200k lines a side.
-  The vectors are a stand-in built from real embeddings: every row is a
-  real UN dev embedding (English for the source side, French for the target
-  side, of a randomly drawn line) plus Gaussian noise (cosine ~0.9 to the
-  original), re-normalised; half the target rows are "translations" of
-  source rows (the French of the same line, own noise), the rest
-  distractors. Texts are the drawn UN lines, so the number check runs on
-  real text. Each (size, engine) runs in a fresh process; peak RSS is the
-  process's maximum resident set (local) or the sampled maximum of the sum
+  The vectors are a stand-in built from real embeddings: every source row
+  mixes the English embeddings of two random UN dev lines plus noise,
+  re-normalised; half the target rows are the French mixes of the same two
+  lines (own noise): "translations"; the other half mix other random
+  pairs (see make_side_files). Texts are the two UN lines joined, so the
+  number check runs on real text. Each (size, engine) runs in a fresh process; peak RSS is the
+  process's peak resident set (VmHWM) or the sampled maximum of the sum
   over the driver and all Ray processes (Ray; shared object-store pages are
   counted once per process, so an upper bound).
 * ``jaccard``: `aligner mine` (the CLI) on N x N UN dev lines (en, fr)
@@ -81,34 +80,43 @@ def base_embeddings() -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
     return e, f, en, fr
 
 
-def _noisy(base: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
-    x = base + rng.standard_normal(base.shape).astype(np.float32) * sigma
+def _mix(a: np.ndarray, b: np.ndarray, rng: np.random.Generator, noise: float) -> np.ndarray:
+    """normalise(a + 0.7 b + noise): a new "sentence" near two real ones (noise: its norm)."""
+    x = a + 0.7 * b
+    x = x + rng.standard_normal(x.shape).astype(np.float32) * (noise / np.sqrt(x.shape[1]))
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
 def make_side_files(n: int, seed: int = 0) -> Path:
-    """Source and target vectors (.npy, written in blocks) and texts for n lines a side."""
-    folder = WORK / f"vectors-{n}"
+    """Source and target vectors (.npy, written in blocks) and texts for n lines a side.
+
+    Row k of the source mixes the English embeddings of two random UN lines
+    (i_k, j_k) plus noise; half the target rows are the French mixes of the
+    same pairs (own noise): translations; the others mix other random pairs.
+    16 M possible pairs, so rows are rarely near-duplicates. Texts: the two
+    lines joined.
+    """
+    folder = WORK / f"vectors2-{n}"
     if (folder / "done").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     en_v, fr_v, en_t, fr_t = base_embeddings()
     rng = np.random.default_rng(seed)
-    sigma = 0.45 / np.sqrt(en_v.shape[1])  # noise of norm ~0.45: cosine ~0.9 to the base
-    src_base = rng.integers(len(en_v), size=n)
+    src_pairs = rng.integers(len(en_v), size=(n, 2))
     half = n // 2
-    tgt_base = np.concatenate([src_base[rng.permutation(n)[:half]],
-                               rng.integers(len(fr_v), size=n - half)])
-    tgt_base = tgt_base[rng.permutation(n)]
-    for name, base, vecs, texts in (("src", src_base, en_v, en_t), ("tgt", tgt_base, fr_v, fr_t)):
+    tgt_pairs = np.concatenate([src_pairs[rng.permutation(n)[:half]],
+                                rng.integers(len(fr_v), size=(n - half, 2))])
+    tgt_pairs = tgt_pairs[rng.permutation(n)]
+    for name, pairs, vecs, texts in (("src", src_pairs, en_v, en_t), ("tgt", tgt_pairs, fr_v, fr_t)):
         out = np.lib.format.open_memmap(folder / f"{name}.npy", mode="w+", dtype=np.float32,
                                         shape=(n, vecs.shape[1]))
         for a in range(0, n, 50_000):
-            out[a:a + 50_000] = _noisy(vecs[base[a:a + 50_000]], rng, sigma)
+            p = pairs[a:a + 50_000]
+            out[a:a + 50_000] = _mix(vecs[p[:, 0]], vecs[p[:, 1]], rng, 0.3)
         out.flush()
         del out
-        (folder / f"{name}.txt").write_text("\n".join(texts[i] for i in base) + "\n",
-                                            encoding="utf-8")
+        (folder / f"{name}.txt").write_text(
+            "\n".join(f"{texts[i]} {texts[j]}" for i, j in pairs) + "\n", encoding="utf-8")
     (folder / "done").write_text("ok")
     return folder
 
@@ -151,6 +159,15 @@ class PeakRSS:
         self._thread.join()
 
 
+def vm_hwm() -> int:
+    """Peak resident set of this process since it started (VmHWM; unlike ru_maxrss it does
+    not include the memory of the parent it was forked from)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def run_one(folder: Path, engine: str, workers: int) -> dict:
     """Mine the vectors of ``folder`` once (called in a fresh process)."""
     from aligner.engine import open_engine
@@ -172,7 +189,7 @@ def run_one(folder: Path, engine: str, workers: int) -> dict:
     pairs_path = WORK / f"pairs-{engine}-{len(src)}.json"
     pairs_path.write_text(json.dumps([[p.src_index, p.tgt_index] for p in pairs]))
     return {"engine": engine, "n": len(src), "seconds": seconds, "startup": t_start,
-            "pairs": len(pairs), "peak_rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "pairs": len(pairs), "peak_rss_self": vm_hwm(),
             "peak_rss_tree": rss.peak, "vectors_bytes": (src.nbytes + tgt.nbytes),
             "pairs_file": str(pairs_path)}
 
