@@ -35,17 +35,19 @@ Arrays in, arrays out; no IO.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .errors import ChoiceError
+from .rerank import number_penalties
 from .search import build_index, check_matrix, knn
 from .settings import SETTINGS, Settings
 
 __all__ = [
     "MARGINS", "Candidates", "Scored", "center", "center_for_mining", "centring_mean", "column_mean", "cosine", "distance", "get_margin",
-    "margin_matrix", "mutual_best", "neighbour_means", "prepare_and_score", "prepare_spaces",
+    "margin_matrix", "mutual_best", "neighbour_means", "penalise_numbers", "prepare_and_score",
+    "prepare_spaces",
     "ratio", "score_candidates", "score_knn", "score_neighbours", "self_align", "whiten",
 ]
 
@@ -302,6 +304,18 @@ class Candidates:
             out = out - self.penalty
         return np.where(self.ids >= 0, out, -np.inf).astype(np.float32)
 
+    def penalised(self, penalty: np.ndarray) -> Candidates:
+        """A copy with ``penalty`` (n_q, c) float32 subtracted from ``score`` and added to ``penalty``.
+
+        ids, cos and hub are shared with ``self``; -inf scores stay -inf.
+        """
+        penalty = np.asarray(penalty, dtype=np.float32)
+        if penalty.shape != self.score.shape:
+            raise ValueError(f"penalty: expected shape {self.score.shape}, got {penalty.shape}")
+        total = penalty if self.penalty is None else self.penalty + penalty
+        return replace(self, score=np.ascontiguousarray(self.score - penalty, dtype=np.float32),
+                       penalty=np.ascontiguousarray(total, dtype=np.float32))
+
     def at_best(self, values: np.ndarray) -> np.ndarray:
         """(n_q,) the entries of ``values`` (n_q, c) at each query's best column."""
         if values.shape[1] == 0:
@@ -462,6 +476,14 @@ def prepare_spaces(src: np.ndarray, tgt: np.ndarray, *, retrieval: bool = True,
     return scored.src, scored.tgt
 
 
+def penalise_numbers(cands: Candidates, query_texts: Sequence[str], key_texts: Sequence[str],
+                     weight: float, *, key_numbers: dict | None = None) -> Candidates:
+    """The number cross-check of mining: ``cands`` less ``weight`` times
+    :func:`aligner.rerank.number_penalties` (``key_numbers``: see there)."""
+    return cands.penalised(weight * number_penalties(cands.ids, query_texts, key_texts,
+                                                     key_numbers=key_numbers))
+
+
 @dataclass(frozen=True)
 class Scored:
     """Both spaces as scored, and the candidates of both directions.
@@ -506,10 +528,8 @@ def prepare_and_score(src: np.ndarray, tgt: np.ndarray, *, retrieval: bool = Tru
     def scored(src_vecs):
         fwd, bwd = score_both_ways(src_vecs, tgt, k=k, margin=margin, candidates=candidates, settings=s)
         if src_texts is not None and tgt_texts is not None and s.mine_number_weight:
-            from .rerank import apply_number_check
-
-            fwd = apply_number_check(fwd, src_texts, tgt_texts, s.mine_number_weight)
-            bwd = apply_number_check(bwd, tgt_texts, src_texts, s.mine_number_weight)
+            fwd = penalise_numbers(fwd, src_texts, tgt_texts, s.mine_number_weight)
+            bwd = penalise_numbers(bwd, tgt_texts, src_texts, s.mine_number_weight)
         return fwd, bwd
 
     fwd, bwd = scored(src)

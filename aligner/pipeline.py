@@ -14,12 +14,10 @@ import numpy as np
 
 from .align import align, query_text, target_text
 from .embed.protocol import Encoder
-from .errors import AlignerError, InputFileError
+from .errors import AlignerError, DimensionError, InputFileError
+from .progress import ProgressFn, StageProgress
 from .records import Candidate, Document, Quote
 from .settings import SETTINGS, Settings
-
-StageProgress = Callable[[str, int, int], None]
-"""progress(stage, done, total); stages: read, extract, embed, align, save."""
 
 TARGET_LANGS = ("fr", "ar")
 
@@ -48,19 +46,20 @@ class AlignResult:
     stats: dict = field(default_factory=dict)
 
 
-def prepare_document(doc: Document) -> DocSpans:
+def prepare_document(doc: Document, settings: Settings = SETTINGS) -> DocSpans:
     """Split ``doc`` into sentences, extract its quotes, build sentence targets.
 
     Sentence targets include each sentence and each pair of consecutive
     sentences of one paragraph, so an English quote whose original runs over
-    two sentences can match both at once.
+    two sentences can match both at once. ``settings``: language detection
+    (``langid_*``) and sentence splitting (``arabic_semicolon_ends_sentence``).
     """
     from .text.quotes import extract_quotes, sentence_spans
     from .text.sentences import split_sentences
 
-    sents = split_sentences(doc)
-    quotes = tuple(extract_quotes(doc, sents))
-    singles = list(sentence_spans(doc, sents))
+    sents = split_sentences(doc, settings=settings)
+    quotes = tuple(extract_quotes(doc, sents, settings=settings))
+    singles = list(sentence_spans(doc, sents, settings=settings))
     windows = []
     for a, b in zip(singles, singles[1:]):
         gap = doc.text[a.sentence_end:b.sentence_start]
@@ -84,23 +83,48 @@ def outlet_language(outlet: str | None) -> str | None:
 
 
 class EmbeddingSource:
-    """Embeds texts once: asks the project cache first, then the encoder."""
+    """Embeds texts once: asks the project's embedding cache first, then the encoder.
+
+    Vectors are cached under ``encoder.embedding_key`` where the encoder has
+    one (model id plus the text normalisations it applies), else ``encoder.name``.
+    """
 
     def __init__(self, encoder: Encoder, project=None):
         self.encoder = encoder
         self.project = project
 
-    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """texts: n strings -> (n, dim) float32, L2-normalised rows."""
+    @property
+    def cache_key(self) -> str:
+        return getattr(self.encoder, "embedding_key", self.encoder.name)
+
+    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        """texts: n strings -> (n, dim) float32, L2-normalised rows, C-contiguous.
+
+        With a project, cached rows are read from it and only the other
+        (distinct) texts are encoded, then stored; each text is encoded once.
+        """
         texts = list(texts)
+        dim = self.encoder.dim
         if not texts:
-            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+            return np.zeros((0, dim), dtype=np.float32)
+        if self.project is None:
+            vectors, missing = np.zeros((len(texts), dim), dtype=np.float32), list(range(len(texts)))
+        else:
+            vectors, missing = self.project.get_embeddings(self.cache_key, texts, dim=dim)
+        if not missing:
+            if progress is not None:
+                progress(len(texts), len(texts))
+            return np.ascontiguousarray(vectors)
+        todo = list(dict.fromkeys(texts[i] for i in missing))
+        new = np.ascontiguousarray(self.encoder.encode(todo, progress=progress), dtype=np.float32)
+        if new.shape != (len(todo), dim):
+            raise DimensionError(f"encoder {self.encoder.name} returned shape {new.shape}, "
+                                 f"expected {(len(todo), dim)}")
         if self.project is not None:
-            return self.project.embeddings_for(self.encoder, texts, progress=progress)
-        uniq = list(dict.fromkeys(texts))
-        vecs = self.encoder.encode(uniq, progress=progress)
-        pos = {t: i for i, t in enumerate(uniq)}
-        return np.ascontiguousarray(vecs[[pos[t] for t in texts]], dtype=np.float32)
+            self.project.put_embeddings(self.cache_key, todo, new)
+        row = {t: j for j, t in enumerate(todo)}
+        vectors[missing] = new[[row[texts[i]] for i in missing]]
+        return np.ascontiguousarray(vectors)
 
 
 def source_quotes(docs: Sequence[DocSpans]) -> list[Quote]:
@@ -189,13 +213,13 @@ def align_paths(
         for n, doc in enumerate(docs, 1):
             doc_id, is_new = project.add_document(doc)
             if is_new or not project.spans(doc_id):
-                ds = prepare_document(doc)
+                ds = prepare_document(doc, settings)
                 project.set_spans(doc_id, [*ds.quotes, *ds.sentences])
             step("extract", n, len(docs))
         prepared = project_doc_spans(project)
     else:
         for n, doc in enumerate(docs, 1):
-            prepared.append(prepare_document(doc))
+            prepared.append(prepare_document(doc, settings))
             step("extract", n, len(docs))
 
     embedder = EmbeddingSource(encoder, project)

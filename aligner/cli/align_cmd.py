@@ -10,8 +10,12 @@ from typing import Optional
 
 import typer
 
-from . import app
+from ..review import confidence_band
+from ._app import app
 from ._common import console, console_err, stage_progress
+
+BAND_COLOURS = {"high": "green", "medium": "yellow", "low": "white", "none": "white"}
+"""Colour of a match score in the table output, by confidence band."""
 
 FORMATS = ("table", "jsonl", "tsv", "tmx")
 
@@ -23,10 +27,10 @@ class Format(str, Enum):
     tmx = "tmx"
 
 
-def _encoder_factory(model: str | None):
+def _encoder_factory(model: str | None, settings):
     from ..embed import get_encoder
 
-    return get_encoder(model)
+    return get_encoder(model, settings=settings)
 
 
 @app.command("align")
@@ -54,12 +58,12 @@ def align_cmd(
     if fmt is Format.tmx and output is None:
         raise typer.BadParameter("TMX output needs --output FILE", param_hint="--format")
 
-    encoder = _encoder_factory(model)
+    encoder = _encoder_factory(model, settings)
     proj = None
     if project is not None:
         from ..store import Project
 
-        proj = Project.open(project, create=True)
+        proj = Project.open(project, create=True, settings=settings)
     try:
         with stage_progress() as progress:
             result = align_paths([str(p) for p in paths], encoder, project=proj, top_k=top_k,
@@ -130,7 +134,7 @@ def _print_table(cands, stats) -> None:
     for c in cands:
         if c.rank != 1:
             continue
-        colour = "green" if c.score >= 0.8 else "yellow" if c.score >= 0.5 else "white"
+        colour = BAND_COLOURS[confidence_band(c.score)]
         src = f"“{_short(c.source.text)}”\n[dim]{c.source.speaker or '?'} · {Path(c.source.doc).name}[/]"
         tgt = _short(c.target.text if c.target.is_quote else c.target.sentence)
         table.add_row(src, c.kind, f"[{colour}]{c.score:.2f}[/]", tgt,

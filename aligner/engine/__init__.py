@@ -31,12 +31,15 @@ class EncoderSpec:
     dtype: str | None = None
     batch_size: int | None = None
     cache: bool = True
+    settings: object = None
+    """The caller's :class:`aligner.settings.Settings` (resolved once, at the CLI)."""
 
     def __call__(self):
         from ..embed import get_encoder
 
+        kwargs = {} if self.settings is None else {"settings": self.settings}
         return get_encoder(self.model, dtype=self.dtype, batch_size=self.batch_size,
-                           cache=self.cache)
+                           cache=self.cache, **kwargs)
 
 
 def open_engine(name: str, *, address: str | None = None, workers: int | None = None,

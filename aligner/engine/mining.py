@@ -16,7 +16,7 @@ the vectors streamed instead of held:
    ``WORK/fwd.*.npy`` / ``WORK/bwd.*.npy``; then the other direction;
 4. score each block with :func:`aligner.margin.neighbour_means`,
    :func:`aligner.margin.score_neighbours` and
-   :func:`aligner.rerank.apply_number_check`, keeping each row's best
+   :func:`aligner.margin.penalise_numbers`, keeping each row's best
    candidate (:meth:`aligner.margin.Candidates.best_only`);
 5. select pairs with :func:`aligner.mine.select_pairs`.
 
@@ -36,7 +36,7 @@ import numpy as np
 
 from ..errors import ChoiceError, DimensionError
 from ..margin import (Candidates, center_for_mining, centring_mean, get_margin, neighbour_means,
-                      score_neighbours)
+                      penalise_numbers, score_neighbours)
 from ..records import MinedPair
 from ..search import build_index, knn, query_blocks
 from ..settings import SETTINGS, Settings
@@ -189,8 +189,6 @@ def mine_vectors(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *
     each side fits ``settings.mine_memory_budget_mb``).
     """
     from ..mine import check_mining_options, parse_threshold, select_pairs
-    from ..rerank import apply_number_check, numbers
-
     s = settings or SETTINGS
     if len(src_texts) != len(src):
         raise DimensionError(f"src_texts: {len(src_texts)} texts for {len(src)} vectors")
@@ -226,19 +224,16 @@ def mine_vectors(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *
     fn = get_margin(margin)
     fwd_check = bwd_check = None
     if s.mine_number_weight:
-        step("Reading numbers", 0, 2)
-        src_nums = [numbers(t) for t in src_texts]
-        step("Reading numbers", 1, 2)
-        tgt_nums = [numbers(t) for t in tgt_texts]
-        step("Reading numbers", 2, 2)
+        src_nums: dict = {}  # numbers of each text, read once for all blocks
+        tgt_nums: dict = {}
 
         def fwd_check(c, a, b):
-            return apply_number_check(c, src_texts[a:b], tgt_texts, s.mine_number_weight,
-                                      query_numbers=src_nums[a:b], key_numbers=tgt_nums)
+            return penalise_numbers(c, src_texts[a:b], tgt_texts, s.mine_number_weight,
+                                    key_numbers=tgt_nums)
 
         def bwd_check(c, a, b):
-            return apply_number_check(c, tgt_texts[a:b], src_texts, s.mine_number_weight,
-                                      query_numbers=tgt_nums[a:b], key_numbers=src_nums)
+            return penalise_numbers(c, tgt_texts[a:b], src_texts, s.mine_number_weight,
+                                    key_numbers=src_nums)
 
     step("Scoring pairs", 0, 2)
     fwd = _score(f_sims, f_ids, src_mean, tgt_mean, fn, candidates, src_blocks, fwd_check)

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import re
 
-from .normalize import fold_arabic as _fold_arabic_hard
-from .normalize import fold_latin
-
-
-def fold_arabic(text: str) -> str:
-    """Word-list folding: keeps ى apart from ي (على is not علي)."""
-    return _fold_arabic_hard(text, soft=True)
+from ..text.arabic import has_arabic_block
+from ..text.outlets import OUTLETS as TEXT_OUTLETS
+from .normalize import fold_arabic, fold_latin
 
 
 def _fold(word: str) -> str:
     """``word`` folded as Arabic if it has Arabic script, else as Latin."""
-    return fold_arabic(word) if any("\u0600" <= c <= "\u06ff" for c in word) else fold_latin(word)
+    return fold_arabic(word, soft=True) if has_arabic_block(word) else fold_latin(word)
 
 
 def _concepts(table: dict[str, str]) -> dict[str, str]:
@@ -46,7 +42,7 @@ ambassadrice ayatollah guide dirigeant dirigeante porte-parole conseiller consei
 colonel cheikh secrétaire m. mme monsieur madame médiateur représentant représentante responsable fondateur
 membre négociateur coordinateur adjoint
 """.split())
-TITLES_AR = frozenset(fold_arabic(w) for w in """
+TITLES_AR = frozenset(fold_arabic(w, soft=True) for w in """
 رئيس الرئيس رئيسة وزير الوزير وزيرة المتحدث المتحدثة متحدث الناطق ناطق مدير المدير مديرة المبعوث مبعوث
 السفير سفير الأمين أمين العماد اللواء العميد الجنرال الشيخ القائد قائد زعيم الزعيم نائب المستشار مستشار
 عضو المرشد مرشد الملك الأمير العقيد المنسق منسق المفاوض كبير الدكتور ممثل السيد السيدة رئيسة
@@ -60,7 +56,7 @@ SPEECH_VERBS_FR = frozenset("""
 a déclaré déclare a dit dit a affirmé affirme a ajouté ajoute a estimé estime a souligné souligne
 a indiqué indique a assuré assure a expliqué explique a annoncé annonce selon a averti a confié
 """.split())
-SPEECH_VERBS_AR = frozenset(fold_arabic(w) for w in """
+SPEECH_VERBS_AR = frozenset(fold_arabic(w, soft=True) for w in """
 قال وقال أكد وأكد أعلن وأعلن أضاف وأضاف صرح وصرح أوضح وأوضح اعتبر واعتبر أشار وأشار حذر وحذر
 تابع وتابع لفت ولفت شدد وشدد كشف وكشف نقل بحسب وفق وفقا يقول وتقول تقول يرى ورأى رأى
 """.split())
@@ -93,7 +89,7 @@ ORG_HEADS: dict[str, str] = _concepts({
 ORG_PREFIXES_LATIN = frozenset(
     "jabhat jabhet jubhat jaish jaysh jeish jaych harakat haraket liwa liwaa katibat kataib ahrar hayat hay'at "
     "hayat tahrir tanzim faylaq jund ansar".split())
-ORG_PREFIXES_AR = frozenset(fold_arabic(w) for w in
+ORG_PREFIXES_AR = frozenset(fold_arabic(w, soft=True) for w in
                             "جبهة جيش حركة لواء ألوية كتائب أحرار هيئة الهيئة تنظيم فيلق جند أنصار حزب المرصد "
                             "مرصد الائتلاف ائتلاف المجلس مجلس لجنة اللجنة شبكة".split())
 # English/French words inside organisation names that carry meaning across languages
@@ -160,21 +156,16 @@ for canonical, aliases in {
 # dotted Arabic agency abbreviations
 for _a, _c in (("أ.ف.ب", "AFP"), ("ا.ف.ب", "AFP"), ("أ.ب", "AP"), ("ا.ب", "AP"), ("د.ب.أ", "DPA")):
     ORG_ALIASES[alias_key(_a)] = _c
-# news outlets known to the reader (aligner.text.outlets), when that module is present
+# news outlets: the one list is aligner.text.outlets.OUTLETS; one-word Arabic
+# aliases are only taken when they are unambiguous names
 _SAFE_AR_OUTLET = {"سانا", "رويترز", "لوموند", "لوفيغارو", "بلومبرغ", "الجزيرة"}
-try:
-    from ..text.outlets import OUTLETS as _TEXT_OUTLETS
-except Exception:  # pragma: no cover - optional
-    _TEXT_OUTLETS = ()
-for _o in _TEXT_OUTLETS:
+for _o in TEXT_OUTLETS:
     for _a in (_o.name,) + tuple(_o.aliases):
-        if any("\u0600" <= c <= "\u06ff" for c in _a):
+        if has_arabic_block(_a):
             if " " in _a.strip() or _a in _SAFE_AR_OUTLET:
                 ORG_ALIASES.setdefault(alias_key(_a), _o.name)
         elif len(_a) >= 2:
             ORG_ALIASES.setdefault(alias_key(_a), _o.name)
-OUTLETS = frozenset({"Reuters", "AFP", "AP", "Asharq Al-Awsat", "Journal du Dimanche", "TRT World"}
-                    | {o.name for o in _TEXT_OUTLETS})
 
 # ---------------------------------------------------------------- gazetteer
 # canonical English -> spellings (English, French, Arabic)
@@ -282,7 +273,7 @@ mr mrs ms dr sir
 le la les un une des du de et ou mais donc car ni ce cette ces il elle ils elles nous vous on selon
 après avant pendant depuis lors dans pour par sur sous avec sans chez en au aux
 """.split())
-STOP_AR = frozenset(fold_arabic(w) for w in """
+STOP_AR = frozenset(fold_arabic(w, soft=True) for w in """
 في من إلى الى على عن مع أن إن ان أنه انه أنها التي الذي الذين كان كانت قد لقد لم لن ما لا هذا هذه ذلك
 تلك هو هي هم بعد قبل خلال بين حول ضد عبر منذ حتى أو او ثم كما لكن بل إذ اذا إذا عند لدى دون غير
 وفي ومن وإلى وعلى وعن ومع وأن وإن ولم ولا وقد كل بعض أي يوم اليوم أمس الأحد الاثنين الثلاثاء الأربعاء
@@ -293,7 +284,7 @@ STOP_AR = frozenset(fold_arabic(w) for w in """
 الأعلى العليا الأركان العامة الوطني الوطنية مجلس الأمن وكالة قناة صحيفة أجل نحو وسط شمال جنوب شرق غرب
 """.split())
 # Arabic gentilics / descriptors that follow a title (وزير الخارجية الروسي ...)
-DESCRIPTORS_AR = frozenset(fold_arabic(w) for w in """
+DESCRIPTORS_AR = frozenset(fold_arabic(w, soft=True) for w in """
 السوري السورية الروسي الروسية الأمريكي الأميركي الأمريكية الأميركية الإيراني الإيرانية الفرنسي الفرنسية
 التركي التركية السعودي السعودية اللبناني اللبنانية البريطاني البريطانية الأممي الأممية العربي العربية
 الأردني المصري العراقي القطري الإسرائيلي الصيني الألماني الخارجية الوزراء الحكومة العام العامة الخاص

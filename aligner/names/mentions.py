@@ -30,10 +30,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from ..records import Document, NameMention
+from ..text.arabic import (
+    ARABIC_BASIC_LETTERS,
+    ARABIC_BLOCK,
+    NOT_AFTER_ARABIC_LETTER,
+    NOT_BEFORE_ARABIC_LETTER,
+    has_arabic_block,
+)
 from .lexicon import (
+    ACRONYM_STOP,
     DEMONYMS,
     DESCRIPTORS_AR,
-    ACRONYM_STOP,
     MONTHS,
     NON_NAME_WORDS,
     ORG_ALIASES,
@@ -59,10 +66,8 @@ from .normalize import (
     LATIN_PARTICLES,
     arabic_key,
     clean_form,
+    fold_arabic,
     fold_latin,
-)
-from .normalize import fold_arabic as _fold_arabic_hard
-from .normalize import (
     latin_key,
     name_units,
     script_of,
@@ -75,10 +80,6 @@ _ABBREV = frozenset("mr mrs ms dr st gen col lt sgt capt maj prof sen rep gov jr
                     "mar apr jun jul aug sep sept oct m mme mlle".split())
 
 
-def fold_arabic(text: str) -> str:
-    """Soft Arabic folding for word lists (keeps ى apart from ي)."""
-    return _fold_arabic_hard(text, soft=True)
-
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sentences of ``text``: line breaks and . ! ? ؟ end them
@@ -87,7 +88,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for line in re.finditer(r"[^\n]+", text):
         ls, le = line.span()
         start = ls
-        for m in re.finditer(r"[.!?؟…]+[\"”’»)]*(?=\s+[\"“«(‘]*[A-ZÀ-ÖØ-Þ\u0600-\u06ff])", line.group()):
+        for m in re.finditer(r"[.!?؟…]+[\"”’»)]*(?=\s+[\"“«(‘]*[A-ZÀ-ÖØ-Þ" + ARABIC_BLOCK + r"])", line.group()):
             end = ls + m.end()
             last = re.search(r"(\S+)$", text[start:ls + m.start() + 1])
             word = last.group(1) if last else ""
@@ -144,7 +145,7 @@ def _latin_tokens(text: str, s0: int, e0: int) -> list[_Tok]:
     toks: list[_Tok] = []
     for m in _LAT_TOKEN_RE.finditer(text, s0, e0):
         t, s, e = m.group(), m.start(), m.end()
-        if "\u0600" <= t[0] <= "\u06ff":
+        if has_arabic_block(t[0]):
             continue
         el = _ELISION_RE.match(t)
         if el:
@@ -175,7 +176,7 @@ def _arabic_tokens(text: str, s0: int, e0: int) -> list[_Tok]:
     out = []
     for m in _AR_TOKEN_RE.finditer(text, s0, e0):
         t = m.group()
-        f = fold_arabic(t)
+        f = fold_arabic(t, soft=True)
         if not f:
             continue
         out.append(_Tok(t, m.start(), m.end(), f, True))
@@ -197,7 +198,7 @@ def _joined(text: str, a: _Tok, b: _Tok) -> bool:
 _CONNECT_NAME = frozenset({"al", "el", "de", "di", "da", "du", "del", "della", "der", "van", "von", "bin", "ibn",
                            "ben", "bint", "le", "la", "abu", "abou", "abd", "abdel", "abdul"})
 _CONNECT_ORG = frozenset({"of", "for", "the", "and", "de", "des", "du", "d'", "l'", "la", "pour", "et"})
-_ORG_HEAD_KEYS = frozenset(k for k in ORG_HEADS if not any("\u0600" <= c <= "\u06ff" for c in k))
+_ORG_HEAD_KEYS = frozenset(k for k in ORG_HEADS if not has_arabic_block(k))
 _STOP_LATIN = (STOP_CAPS - _ORG_HEAD_KEYS) | MONTHS
 _FR_ORG_CONT = frozenset(fold_latin(w) for w in """
 syrien syrienne syriens syriennes libre national nationale nationaux islamique islamiques arabe arabes
@@ -269,7 +270,7 @@ def _role_before(text: str, sent_start: int, pos: int, lang: str) -> str | None:
     if not words or len(words) > 12:
         return None
     titles = TITLE_HEADS_EN | TITLES_FR if lang in ("en", "fr") else TITLES_AR
-    folded = [fold_latin(w).strip(".,’'s") if lang != "ar" else fold_arabic(w) for w in words]
+    folded = [fold_latin(w).strip(".,’'s") if lang != "ar" else fold_arabic(w, soft=True) for w in words]
     idx = [i for i, w in enumerate(folded) if w in titles or w.rstrip("s") in titles]
     if not idx:
         return None
@@ -618,7 +619,7 @@ def _acronyms(text: str, toks: list[_Tok]) -> list[_Spec]:
 
 _DIGIT_ALIASES = [r"[\s\-.']*".join(re.escape(c) for c in k)
                   for k in sorted({k for k in ORG_ALIASES if re.search(r"\d", k)
-                                   and not re.search("[\u0600-\u06ff]", k)}, key=len, reverse=True)]
+                                   and not has_arabic_block(k)}, key=len, reverse=True)]
 
 
 def _latin_sentence(text: str, s: int, e: int, lang: str) -> list[_Spec]:
@@ -682,12 +683,12 @@ def _named_in_quotes(text: str, s: int, e: int) -> list[_Spec]:
 # ----------------------------------------------------------- Arabic script
 
 _AR_CLITICS = ("و", "ف", "ب", "ل", "ك")
-_AR_STOP_NAME = STOP_AR | frozenset(fold_arabic(w) for w in """
+_AR_STOP_NAME = STOP_AR | frozenset(fold_arabic(w, soft=True) for w in """
 صحيفة لصحيفة وكالة لوكالة قناة لقناة أمس اليوم إنه انه إنها انها هناك الذي التي الذين يوم لدى أنّ إنّ
 الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت خلال عقب إثر اثر بأن بان لأن لان حيث بينما فيما
 المقبل المقبلة الماضي الماضية الحالي الحالية الجديد الجديدة الأخير الأخيرة الأول الأولى الثاني الثانية
 """.split())
-_AR_ORG_STOP = frozenset(fold_arabic(w) for w in """
+_AR_ORG_STOP = frozenset(fold_arabic(w, soft=True) for w in """
 في من إلى الى على عن مع أن إن ان أنه انه التي الذي الذين كان كانت قد لقد لم لن ما لا هذا هذه ذلك
 تلك هو هي هم بعد قبل خلال بين حول ضد عبر منذ حتى أو او ثم كما لكن بل إذ اذا إذا عند لدى دون غير
 وفي ومن وإلى وعلى وعن ومع وأن وإن سابقا سابقاً يوم اليوم أمس
@@ -707,13 +708,14 @@ def _strip_clitic(f: str, known) -> str | None:
     return None
 
 
-_AR_PLACE_NOUNS = frozenset(fold_arabic(w) for w in """
+_AR_PLACE_NOUNS = frozenset(fold_arabic(w, soft=True) for w in """
 حي بلدة مدينة قرية منطقة مخيم محافظة ريف جبل وادي سهل مطار ساحة شارع معبر بلدات قرى أحياء
 """.split())
-_AR_DOTTED_RE = re.compile(r"(?<![\u0621-\u064a])(?:[\u0621-\u064a]\.){1,3}[\u0621-\u064a](?![\u0621-\u064a])")
+_AR_DOTTED_RE = re.compile(NOT_AFTER_ARABIC_LETTER + rf"(?:[{ARABIC_BASIC_LETTERS}]\.){{1,3}}[{ARABIC_BASIC_LETTERS}]"
+                           + NOT_BEFORE_ARABIC_LETTER)
 _TANWEEN = "\u064b\u064c\u064d"
-_AR_GEO_NAME_NOUNS = frozenset(fold_arabic(w) for w in "جبل وادي سهل".split())
-_AR_ADMIN = frozenset(fold_arabic(w) for w in "محافظة مدينة منطقة ريف بلدة".split())
+_AR_GEO_NAME_NOUNS = frozenset(fold_arabic(w, soft=True) for w in "جبل وادي سهل".split())
+_AR_ADMIN = frozenset(fold_arabic(w, soft=True) for w in "محافظة مدينة منطقة ريف بلدة".split())
 
 
 def _ar_head(f: str) -> tuple[str, bool] | None:
@@ -757,7 +759,7 @@ def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
 
     # 0. dotted agency abbreviations: أ.ف.ب
     for m in _AR_DOTTED_RE.finditer(text, s, e):
-        if _alias(fold_arabic(m.group())):
+        if _alias(fold_arabic(m.group(), soft=True)):
             specs.append(_Spec(m.start(), m.end(), "organization", cue="alias"))
             for t in toks:
                 if m.start() <= t.start < m.end():
@@ -867,7 +869,7 @@ def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
         while j < n and j - i < 4 and not toks[j].used and (j == i or joined(j - 1, j)) and not stop(toks[j]):
             if j > i:
                 f = toks[j].fold
-                prev = fold_arabic(toks[j - 1].text)
+                prev = fold_arabic(toks[j - 1].text, soft=True)
                 particle = prev in {"عبد", "ابو", "بن", "ابن", "دي", "دو", "فان", "آل", "ال"}
                 known = f in name_units_ar or arabic_key(f) in name_units_ar or f in {"الدين", "الله"}
                 if common_noun(toks[j]) and not particle:
@@ -1085,7 +1087,7 @@ def _single_words(doc: Document, pu: set[str], ou: set[str], taken: set[tuple[in
 
 def _gentilic(f: str) -> bool:
     """السوري، الفرنسية، العربي: adjectives of origin, never a name on their own."""
-    return f.startswith("ال") and f.endswith(("ي", "يه", "ية")) and len(f) > 4 and fold_arabic(f) not in ORG_ALIASES
+    return f.startswith("ال") and f.endswith(("ي", "يه", "ية")) and len(f) > 4 and fold_arabic(f, soft=True) not in ORG_ALIASES
 
 
 def known_units(mentions: Iterable[NameMention]) -> KnownUnits:
@@ -1103,8 +1105,8 @@ def known_units(mentions: Iterable[NameMention]) -> KnownUnits:
             info = analyse(m.form, "organization")
             if info.heads or info.concepts or len(info.units) >= 2:
                 ou.update(u.key for u in info.units if len(u.key) >= 3 and u.kind == "name"
-                          and fold_latin(u.text) not in NON_NAME_WORDS and fold_arabic(u.text) not in _AR_ADMIN
-                          and not _gentilic(fold_arabic(u.text)))
+                          and fold_latin(u.text) not in NON_NAME_WORDS and fold_arabic(u.text, soft=True) not in _AR_ADMIN
+                          and not _gentilic(fold_arabic(u.text, soft=True)))
     return KnownUnits(frozenset(pu), frozenset(ou))
 
 

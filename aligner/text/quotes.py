@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from ..records import Document, Quote, Sentence
 from ..settings import SETTINGS, Settings
 from . import speakers as sp
+from .arabic import ARABIC_BASIC_LETTER_RE, NOT_AFTER_ARABIC_LETTER
 from .boilerplate import heading_like
 from .langid import span_language
 from .outlets import is_known_outlet
@@ -200,7 +201,7 @@ _TITLE_CUE = re.compile(
     r"(?:\b(?:entitled|titled|theme|topic|item|heading|slogan|motto|words?|phrase|terms?|expression|notion|"
     r"concept|intitulée?s?|thème|titre|mots?|expression|formule)|بعنوان|شعار|عنوان|عبارة|مصطلح)\s*[:,]?\s*$", re.I)
 _AR_NAME_CUE = re.compile(
-    r"(?:(?<![\u0621-\u064A])لـ?|صحيفة|جريدة|قناة|وكالة|موقع|تنظيم|حركة|جماعة|فصيل|عملية|مجلة|برنامج|كتاب|باسم|"
+    r"(?:" + NOT_AFTER_ARABIC_LETTER + r"لـ?|صحيفة|جريدة|قناة|وكالة|موقع|تنظيم|حركة|جماعة|فصيل|عملية|مجلة|برنامج|كتاب|باسم|"
     r"يدعى|تدعى|يسمى|تسمى|المعروف\s+ب|ما\s+يسمى|بعنوان|اسم|شعار|لواء|كتيبة|ائتلاف|تحالف)\s*$")
 
 
@@ -235,7 +236,7 @@ def is_speech(text: str, s: _Span, para_start: int, heading: bool) -> bool:
         return False
     if not ended and _TITLE_CUE.search(prefix):
         return False  # "the item entitled “…”", "the words “…”": a title or a term
-    arabic = bool(re.search(r"[\u0621-\u064A]", content))
+    arabic = bool(ARABIC_BASIC_LETTER_RE.search(content))
     if arabic:
         if len(words) <= 4 and not ended and _AR_NAME_CUE.search(prefix):
             return False
@@ -326,14 +327,11 @@ def _covering(sentences: list[Sentence], starts: list[int], a: int, b: int) -> t
 
 
 def _analyse(doc: Document, sentences: list[Sentence] | None, settings: Settings) -> _Analysis:
-    token = sp.COMMON_WORDS.set(sp.common_words(doc.text))
-    try:
-        return _analyse_inner(doc, sentences, settings)
-    finally:
-        sp.COMMON_WORDS.reset(token)
+    return _analyse_inner(doc, sentences, settings, sp.common_words(doc.text))
 
 
-def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Settings) -> _Analysis:
+def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Settings,
+                   common: frozenset[str]) -> _Analysis:
     if sentences is None:
         from .sentences import split_sentences
 
@@ -414,17 +412,17 @@ def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Se
         att = None
         if len(s.marks) > 1 and s.para == para_of(s.marks[1][0]):
             gap_a, gap_b = s.marks[0][1], s.marks[1][0]
-            att = _usable(sp.attribute_after(masked[gap_a:gap_b], lang, base=gap_a))
+            att = _usable(sp.attribute_after(masked[gap_a:gap_b], lang, base=gap_a, common=common))
         if att is None and s.close_pos is not None and sentences:
             send = sentences[j].end
             if last_mark_end < send:
                 ended = text[s.cend - 1:s.cend] in ".!?…؟"
                 att = _usable(sp.attribute_after(masked[last_mark_end:send], lang, base=last_mark_end,
-                                                 quote_ended=ended))
+                                                 quote_ended=ended, common=common))
         if att is None and sentences:
             sstart = sentences[i].start
             if first_mark > sstart:
-                att = sp.attribute_before(masked[sstart:first_mark], lang, base=sstart)
+                att = sp.attribute_before(masked[sstart:first_mark], lang, base=sstart, common=common)
                 if att is not None and att.kind == "none" and not att.outlet:
                     att = None
         if att is None and sentences and not masked[sentences[i].start:first_mark].strip() and i > 0:
@@ -433,7 +431,8 @@ def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Se
                     r"(?:\b(?:said|says|added|told|stated|declared|explained|a\s+déclaré|a\s+ajouté|a\s+dit)"
                     r"(?:\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*)?|:)\s*\W{0,2}$",
                     prev.text):
-                att = _usable(sp.attribute_sentence(masked[prev.start:prev.end], prev.lang, base=prev.start))
+                att = _usable(sp.attribute_sentence(masked[prev.start:prev.end], prev.lang, base=prev.start,
+                                                       common=common))
         quote_atts.append(att)
 
     # 5. indirect speech in sentences without quotes
@@ -443,7 +442,8 @@ def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Se
     for (i, j) in quote_sents:
         covered.update(range(i, j + 1))
     for idx, sent in enumerate(sentences):
-        found = sp.attribute_sentence_all(masked[sent.start:sent.end], sent.lang, base=sent.start)
+        found = sp.attribute_sentence_all(masked[sent.start:sent.end], sent.lang, base=sent.start,
+                                             common=common)
         if found and idx not in covered:
             sent_atts[idx] = found[0]
         other_atts.extend(found)  # every reporting clause is a candidate antecedent
@@ -455,7 +455,7 @@ def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Se
     ordered = sorted(by_pos.values(), key=lambda a: a.verb_pos)
     mentions = []
     for ps, pe in body:
-        mentions.extend(sp.title_mentions(masked[ps:pe], base=ps))
+        mentions.extend(sp.title_mentions(masked[ps:pe], base=ps, common=common))
     resolved = {a.verb_pos: a for a in sp.resolve(ordered, para_of, mentions)}
 
     def final(att: sp.Attribution | None) -> sp.Attribution | None:

@@ -25,20 +25,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
+from .arabic import (
+    ARABIC_BASIC_LETTER_RE,
+    ARABIC_BASIC_LETTERS,
+    ARABIC_BLOCK_RE,
+    NOT_AFTER_ARABIC_LETTER,
+    NOT_BEFORE_ARABIC_LETTER,
+    strip_diacritics,
+)
 from .outlets import find_outlet, is_known_outlet, looks_like_outlet, outlet_language  # noqa: F401 (re-export)
-from .arabic import strip_diacritics
 
 MASK = "\ue000"  # stands for the words of another quote in a masked text
 
-# words the current document also writes in lower case ("Opposition forces said" is not a name)
-COMMON_WORDS: ContextVar[frozenset[str]] = ContextVar("COMMON_WORDS", default=frozenset())
-
 
 def common_words(text: str) -> frozenset[str]:
-    """Lower-case words of ``text``; set :data:`COMMON_WORDS` to it while analysing a document."""
+    """Lower-case words of ``text``.
+
+    The attribution functions take them as ``common``: a capitalised word
+    that opens a sentence and that the document also writes in lower case
+    ("Opposition forces said") is not a name.
+    """
     return frozenset(w.casefold() for w in re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w’'-]*", text))
 
 _ADJ_SUFFIX = re.compile(r"-(?:based|led|backed|held|linked|controlled|affiliated|run|born|made|owned)$", re.I)
@@ -202,7 +210,8 @@ _FR_VERB_RE = re.compile(
     + _alts(FR_VERB_STEMS) + r")e?s?|(?:" + _alts(FR_PRESENT) + r")(?:-t-(?:il|elle)|-(?:il|elle|ils|elles))?"
     r"|[Ss]elon|[Dd]['’]après)(?![\w’'-])",
 )
-_AR_VERB_RE = re.compile(r"(?<![\u0621-\u064A])(?:[وف])?(?:" + _alts(AR_VERBS) + r")(?:\s*ا?لـ?)?(?![\u0621-\u064A])")
+_AR_VERB_RE = re.compile(NOT_AFTER_ARABIC_LETTER + r"(?:[وف])?(?:" + _alts(AR_VERBS) + r")(?:\s*ا?لـ?)?"
+                         + NOT_BEFORE_ARABIC_LETTER)
 
 # --------------------------------------------------------------------------- records
 
@@ -305,13 +314,13 @@ class _Name:
     titled: bool
 
 
-def _classify_run(text: str, run: _Run) -> _Name | None:
+def _classify_run(text: str, run: _Run, common: frozenset[str]) -> _Name | None:
     toks = list(run.tokens)
     words = [_norm(t[0]) for t in toks]
     if all(w in STOPWORDS or w in WEEKDAYS_MONTHS or w in DEMONYMS or w in PLACES or _ADJ_SUFFIX.search(w)
            for w in words):
         return None
-    if len(toks) == 1 and run.prev in ("", ",") and words[0] in COMMON_WORDS.get():
+    if len(toks) == 1 and run.prev in ("", ",") and words[0] in common:
         return None  # "Opposition forces said": a capitalised common word opening the sentence
     # an outlet is not a speaker
     full = text[toks[0][1]:toks[-1][2]]
@@ -362,8 +371,8 @@ def _classify_run(text: str, run: _Run) -> _Name | None:
     return None
 
 
-def _pick_name(text: str, prefer_last: bool = True) -> _Name | None:
-    names = [n for n in (_classify_run(text, r) for r in _runs(text)) if n]
+def _pick_name(text: str, common: frozenset[str], prefer_last: bool = True) -> _Name | None:
+    names = [n for n in (_classify_run(text, r, common) for r in _runs(text)) if n]
     persons = [n for n in names if n.kind == "person"]
     pool = persons or [n for n in names if n.kind == "org"]
     if not pool:
@@ -393,7 +402,8 @@ def _head_noun(desc: str) -> str | None:
     return words[-1].casefold() if words else None
 
 
-def _np_attribution(np_text: str, np_start: int, verb_pos: int, lang: str) -> Attribution | None:
+def _np_attribution(np_text: str, np_start: int, verb_pos: int, lang: str,
+                    common: frozenset[str]) -> Attribution | None:
     """Turn a subject noun phrase into an Attribution (unresolved)."""
     raw = np_text.replace(MASK, " ")
     stripped = raw.strip(" ,;:")
@@ -409,7 +419,7 @@ def _np_attribution(np_text: str, np_start: int, verb_pos: int, lang: str) -> At
         return Attribution(verb_pos, None, None, "pron", None, gender=pron_map[first[0]])
     if first and first[0] in ("he", "she", "il", "elle") and len(first) <= 2 and first[-1] in ("also", "then", "later", "further"):
         return Attribution(verb_pos, None, None, "pron", None)
-    name = _pick_name(raw)
+    name = _pick_name(raw, common)
     if name is not None and name.kind == "org":
         lead = raw[: name.start]
         if any(w.casefold() in HUMAN_HEADS for w in re.findall(r"[^\W\d_]+", lead)):
@@ -446,9 +456,9 @@ _FR_OUTLET_RES = (
     re.compile(r"\b(?:selon|sur|dans)\s+(?:l['’]\s*|le\s+|la\s+)?[«“\"]?\s*(?P<o>[A-Z][\w’'\-.&]*(?:\s+(?:[A-Z0-9][\w’'\-.&]*|du|de|des|la|le)){0,5})"),
 )
 _AR_OUTLET_RES = (
-    re.compile(r"(?<![\u0621-\u064A])لـ?\s*[\"“«]\s*(?P<o>[^\"”»:،.\n]{2,40}?)\s*[\"”»]"),
-    re.compile(r"(?<![\u0621-\u064A])ل(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع|إذاعة|مجلة|تلفزيون)\s+[\"“«]?[^\s:،.\"”»]+(?:\s+[^\s:،.\"”»]+){0,3})"),
-    re.compile(r"(?<![\u0621-\u064A])ل(?P<o>[\u0621-\u064A]+(?:\s+[\u0621-\u064A]+){0,2})"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + r"لـ?\s*[\"“«]\s*(?P<o>[^\"”»:،.\n]{2,40}?)\s*[\"”»]"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + r"ل(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع|إذاعة|مجلة|تلفزيون)\s+[\"“«]?[^\s:،.\"”»]+(?:\s+[^\s:،.\"”»]+){0,3})"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + rf"ل(?P<o>[{ARABIC_BASIC_LETTERS}]+(?:\s+[{ARABIC_BASIC_LETTERS}]+){{0,2}})"),
     re.compile(r"(?:نقلت|نقل|بحسب|حسب|وفق|أفادت|ذكرت)\s+(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع)\s+[^\s:،.]+(?:\s+[^\s:،.]+){0,3})"),
     re.compile(r"في\s+(?:تصريح|تصريحات|حديث|مقابلة|لقاء)\s+(?:لـ?|مع)\s*[\"“«]?(?P<o>[^\"”»:،.\n]{2,40}?)[\"”»:،.]"),
 )
@@ -471,7 +481,7 @@ def _trim_outlet(cand: str) -> str | None:
     # unknown outlet: a proper name with a media word ("Iran TV", "Sham Network")
     for n in range(len(words), 0, -1):
         head = " ".join(words[:n])
-        if looks_like_outlet(head) and (head[:1].isupper() or not head[:1].isalpha() or re.match(r"[\u0600-\u06FF]", head)):
+        if looks_like_outlet(head) and (head[:1].isupper() or not head[:1].isalpha() or ARABIC_BLOCK_RE.match(head)):
             return head.strip(" \"“”«»")
     return None
 
@@ -500,7 +510,7 @@ def find_outlet_in(text: str, lang: str) -> str | None:
 
 def _verb_matches(text: str, lang: str) -> list[re.Match]:
     out = []
-    if lang == "ar" or re.search(r"[\u0621-\u064A]", text):
+    if lang == "ar" or ARABIC_BASIC_LETTER_RE.search(text):
         out += list(_AR_VERB_RE.finditer(text))
     if lang != "ar" or re.search(r"[A-Za-z]", text):
         out += list(_FR_VERB_RE.finditer(text) if lang == "fr" else _EN_VERB_RE.finditer(text))
@@ -519,7 +529,7 @@ _SUBORD = re.compile(r"\b(?:that|which|who|whom|while|but|because|when|where|whe
                      r"after|before|if|since|until|que|qui|qu['’]|mais|car|lorsque|quand|alors que)\b", re.I)
 
 
-def _np_before(text: str, verb_start: int, lang: str = "en") -> tuple[int, int]:
+def _np_before(text: str, verb_start: int, lang: str = "en", common: frozenset[str] = frozenset()) -> tuple[int, int]:
     """(start, end) of the subject noun phrase ending just before ``verb_start``."""
     end = verb_start
     lo = 0
@@ -569,8 +579,8 @@ def _np_before(text: str, verb_start: int, lang: str = "en") -> tuple[int, int]:
         prev = pieces[-2]
         prev_text, core_text = text[prev[0]:prev[1]], text[core[0]:core[1]]
         if not _INTRO.match(prev_text) and len(prev_text.split()) <= 16:
-            core_name = _pick_name(core_text)
-            prev_name = _pick_name(prev_text)
+            core_name = _pick_name(core_text, common)
+            prev_name = _pick_name(prev_text, common)
             core_person = core_name is not None and core_name.kind == "person"
             prev_person = prev_name is not None and prev_name.kind == "person"
             if (core_person and not prev_person and _descriptive(prev_text)) or \
@@ -604,7 +614,8 @@ def _np_after(text: str, pos: int) -> tuple[int, int, str]:
     return pos, np_end, appo
 
 
-def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = False) -> Attribution | None:
+def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = False,
+                    common: frozenset[str] = frozenset()) -> Attribution | None:
     """Reporting clause right after a closing quote mark: ``, he said``,
     ``said Wael al Halqi in …``, ``, a déclaré X au JDD``, ``Reuters quoted Y``.
     ``text`` runs from just after the mark to the end of the sentence."""
@@ -626,13 +637,13 @@ def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = 
     vtext = v.group(0).casefold()
     verb_pos = base + v.start()
     outlet = find_outlet_in(clause, lang)
-    if lang == "ar" or re.match(r"[\u0621-\u064A]", vtext):
+    if lang == "ar" or ARABIC_BASIC_LETTER_RE.match(vtext):
         return _arabic_after_verb(t, v, base, outlet)
     before = t[lead:v.start()]
     if vtext.startswith(("quoted", "reported", "cited")) and before.strip() and looks_like_outlet(before.strip()):
         # "Reuters quoted Russia's Foreign Ministry"
         s, e, appo = _np_after(t, v.end())
-        att = _np_attribution(t[s:e], base + s, verb_pos, lang)
+        att = _np_attribution(t[s:e], base + s, verb_pos, lang, common)
         o = _trim_outlet(before.strip())
         return replace(att, outlet=o or outlet) if att else Attribution(verb_pos, outlet=o or outlet, kind="none")
     inverted = not before.strip() or re.fullmatch(r"\s*(?:a|ont|avait)\s*", before, re.I)
@@ -643,12 +654,12 @@ def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = 
         return Attribution(verb_pos, None, None, "pron", None, outlet, gender=g)
     if vtext.startswith(("selon", "according", "d'après", "d’après")):
         s, e, appo = _np_after(t, v.end())
-        att = _np_attribution(t[s:e], base + s, verb_pos, lang)
+        att = _np_attribution(t[s:e], base + s, verb_pos, lang, common)
         return replace(att, outlet=outlet) if att else None
     if inverted:
         s, e, appo = _np_after(t, v.end())
         np_text = t[s:e]
-        att = _np_attribution(np_text, base + s, verb_pos, lang)
+        att = _np_attribution(np_text, base + s, verb_pos, lang, common)
         if att is None:
             return None
         if appo and att.desc is None:
@@ -656,7 +667,7 @@ def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = 
         return replace(att, outlet=outlet)
     if len(before.split()) > 14:
         return None
-    att = _np_attribution(before, base + lead, verb_pos, lang)
+    att = _np_attribution(before, base + lead, verb_pos, lang, common)
     return replace(att, outlet=outlet) if att else None
 
 
@@ -716,7 +727,7 @@ def _arabic_after_verb(t: str, v: re.Match, base: int, outlet: str | None) -> At
     return Attribution(verb_pos, name, desc, "person", None, outlet)
 
 
-def attribute_before(text: str, lang: str, base: int = 0) -> Attribution | None:
+def attribute_before(text: str, lang: str, base: int = 0, *, common: frozenset[str] = frozenset()) -> Attribution | None:
     """Reporting clause before an opening quote mark, in the same sentence:
     ``X told Asharq Al-Awsat: “…``, ``X said the talks needs to “…``,
     ``according to X, “…``, ``وقال X لـ"…": «…``, ``X a affirmé que « …``.
@@ -724,7 +735,7 @@ def attribute_before(text: str, lang: str, base: int = 0) -> Attribution | None:
     verbs = _verb_matches(text, lang)
     fallback = None
     for v in reversed(verbs):
-        att = _attribute_at(text, v, lang, base)
+        att = _attribute_at(text, v, lang, base, common)
         if att is None:
             continue
         if att.kind == "none":
@@ -736,15 +747,15 @@ def attribute_before(text: str, lang: str, base: int = 0) -> Attribution | None:
     return fallback
 
 
-def _attribute_at(text: str, v: re.Match, lang: str, base: int) -> Attribution | None:
+def _attribute_at(text: str, v: re.Match, lang: str, base: int, common: frozenset[str]) -> Attribution | None:
     vtext = v.group(0).casefold()
     verb_pos = base + v.start()
     outlet = find_outlet_in(text[v.start():], lang)
-    if re.match(r"[وف]?[\u0621-\u064A]", v.group(0).strip()):
+    if re.match(rf"[وف]?[{ARABIC_BASIC_LETTERS}]", v.group(0).strip()):
         return _arabic_after_verb(text, v, base, outlet)
     if vtext.startswith(("according", "selon", "d'après", "d’après")):
         s, e, _ = _np_after(text, v.end())
-        att = _np_attribution(text[s:e], base + s, verb_pos, lang)
+        att = _np_attribution(text[s:e], base + s, verb_pos, lang, common)
         if att is None:
             return None
         if att.kind == "none" and find_outlet(att.desc or ""):
@@ -756,15 +767,15 @@ def _attribute_at(text: str, v: re.Match, lang: str, base: int) -> Attribution |
     if vtext in EN_PARTICIPLES:
         # "…, saying …": the subject of the sentence
         s, e = _sentence_subject(text)
-        att = _np_attribution(text[s:e], base + s, verb_pos, lang) if e > s else None
+        att = _np_attribution(text[s:e], base + s, verb_pos, lang, common) if e > s else None
         if att is None:
             return None
         o = find_outlet_in(text, lang)
         return replace(att, outlet=o or outlet)
-    s, e = _np_before(text, v.start(), lang)
+    s, e = _np_before(text, v.start(), lang, common)
     if e <= s:
         return Attribution(verb_pos, None, None, "none", None, outlet)
-    att = _np_attribution(text[s:e], base + s, verb_pos, lang)
+    att = _np_attribution(text[s:e], base + s, verb_pos, lang, common)
     if att is None:
         return Attribution(verb_pos, None, None, "none", None, outlet)
     if att.kind == "none" and outlet is None and looks_like_outlet(att.desc or ""):
@@ -784,20 +795,20 @@ def _sentence_subject(text: str) -> tuple[int, int]:
     return m.start(1), m.end(1)
 
 
-def attribute_sentence(text: str, lang: str, base: int = 0) -> Attribution | None:
+def attribute_sentence(text: str, lang: str, base: int = 0, *, common: frozenset[str] = frozenset()) -> Attribution | None:
     """Indirect speech: the first reporting clause of a sentence ("Lavrov said
     an agreement was reached", "وأكد الوزير أن …"), or None."""
-    found = attribute_sentence_all(text, lang, base)
+    found = attribute_sentence_all(text, lang, base, common=common)
     return found[0] if found else None
 
 
-def attribute_sentence_all(text: str, lang: str, base: int = 0) -> list[Attribution]:
+def attribute_sentence_all(text: str, lang: str, base: int = 0, *, common: frozenset[str] = frozenset()) -> list[Attribution]:
     """Every reporting clause of a sentence, in order ("X said …, while Y said …")."""
     out = []
     for v in _verb_matches(text, lang):
         if v.group(0).casefold() in EN_PARTICIPLES:
             continue
-        att = _attribute_at(text, v, lang, base)
+        att = _attribute_at(text, v, lang, base, common)
         if att is None or (att.kind == "none" and not att.outlet):
             continue
         out.append(att)
@@ -816,11 +827,11 @@ class Mention:
     title: str
 
 
-def title_mentions(text: str, base: int = 0) -> list[Mention]:
+def title_mentions(text: str, base: int = 0, *, common: frozenset[str] = frozenset()) -> list[Mention]:
     """Persons introduced with a title in ``text`` (used to resolve "the minister")."""
     out = []
     for run in _runs(text):
-        name = _classify_run(text, run)
+        name = _classify_run(text, run, common)
         if name and name.kind == "person" and name.titled:
             title = text[run.tokens[0][1]:name.start]
             out.append(Mention(base + run.tokens[0][1], name.text, title.strip()))
