@@ -15,6 +15,7 @@ ERROR_CODES: dict[str, str] = {
     "E003": "ModelNotAvailable: the embedding model cannot be loaded offline",
     "E004": "ProjectError: the project file is missing, damaged, locked or newer",
     "E005": "DimensionError: arrays of the wrong shape, dtype or layout",
+    "E006": "OutputFileError: an output must not be written (an input, the project, a device, a read-only folder)",
     "E010": "Cancelled (aligner.pipeline): the alignment was cancelled",
     "E011": "DictionaryImportError (aligner.names.dictionary): a reviewed dictionary has problems",
     "E012": "ConstraintConflict (aligner.names.cluster): reviewer name decisions contradict each other",
@@ -80,6 +81,14 @@ class DimensionError(AlignerError, ValueError):
     """Arrays handed to the core have the wrong shape, dtype or layout."""
 
     code = "E005"
+
+
+class OutputFileError(InputFileError):
+    """An output the user named cannot (or must not) be written: it is one of
+    the inputs or the project, a device or FIFO, or its folder is read-only.
+    Nothing was written."""
+
+    code = "E006"
 
 
 class EngineError(AlignerError):

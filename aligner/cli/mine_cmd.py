@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from ..export.formats.tsv import tsv_field
+from ..io.output import check_output
 from . import _engine
 from ._app import app
-from ._common import console_err, progress_bar, stage_progress
-
-_TSV_BREAKERS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+from ._common import progress_bar, say, stage_progress
 
 MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max (both "
              "directions pooled, each sentence once), fwd or bwd (one direction).")
@@ -27,11 +25,6 @@ def encoder_factory(model: str | None, settings=None):
     return EncoderSpec(model, settings=settings)
 
 
-def tsv_field(text: str) -> str:
-    """``text`` with tabs and line breaks replaced by single spaces."""
-    return _TSV_BREAKERS.sub(" ", text)
-
-
 def format_pairs(pairs) -> str:
     """TSV lines ``score<TAB>src_index<TAB>tgt_index<TAB>src_text<TAB>tgt_text``."""
     return "".join(
@@ -42,8 +35,8 @@ def format_pairs(pairs) -> str:
 
 @app.command("mine")
 def mine_cmd(
-    src: Path = typer.Argument(..., help="Source sentences, one per line (UTF-8): a file, a folder of files, or a glob such as 'corpus/*.en'."),
-    tgt: Path = typer.Argument(..., help="Target sentences, one per line (UTF-8), any language: a file, folder or glob."),
+    src: Path = typer.Argument(..., readable=False, help="Source sentences, one per line (UTF-8): a file, a folder of files, or a glob such as 'corpus/*.en'."),
+    tgt: Path = typer.Argument(..., readable=False, help="Target sentences, one per line (UTF-8), any language: a file, folder or glob."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the TSV to this file (atomically) instead of stdout."),
     threshold: str = typer.Option("auto", "--threshold", "-t", help="auto (the threshold tuned on UN dev), none (retrieval: every source line gets its best target), or a number such as 0.2 (higher = fewer, surer pairs)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Sentence-transformers model name or local path (default: the bundled multilingual-e5-small)."),
@@ -70,8 +63,7 @@ def mine_cmd(
     from ..engine.embedding import embed_side
     from ..engine.mining import mine_vectors
     from ..engine.shards import expand_inputs
-    from ..errors import ChoiceError, InputFileError
-    from ..io.atomic import atomic_write
+    from ..errors import ChoiceError
     from ..mine import MODES, parse_threshold, retrieve
     from ..settings import Settings
 
@@ -84,8 +76,7 @@ def mine_cmd(
                           ["auto", "none (retrieval)", "a number such as 0.2"]) from None
     if mode is not None and mode not in MODES:
         raise ChoiceError("mining mode", mode, list(MODES))
-    if output is not None and output.is_dir():
-        raise InputFileError(str(output), "is a folder; give a file name for the output")
+    out = check_output(output, inputs=[src, tgt], input_suffixes=None)
     _engine.check_engine_options(engine, ray_address, work_dir, resume)
     src_files, tgt_files = expand_inputs([src]), expand_inputs([tgt])
     factory = encoder_factory(model, settings)
@@ -118,12 +109,7 @@ def mine_cmd(
     pairs = [replace(p, src_index=s_side.line_numbers[p.src_index],
                      tgt_index=t_side.line_numbers[p.tgt_index]) for p in pairs]
     text = format_pairs(pairs)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        with atomic_write(output) as f:
-            f.write(text)
+    out.write_text(text)
+    if not out.is_stdout:
         what = "lines" if retrieval else "pairs"
-        console_err.print(f"wrote {len(pairs)} {what} to {output}", highlight=False)
-
+        say(f"wrote {len(pairs)} {what} to {out.label}")

