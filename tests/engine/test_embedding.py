@@ -62,11 +62,11 @@ def test_a_bad_file_is_named_and_does_not_poison_the_rest(corpus_files, tmp_path
     src_dir, _, _, _ = corpus_files
     bad = src_dir / "part1.txt"
     good_bytes = bad.read_bytes()
-    bad.write_bytes(b"\xff\xfe broken " + good_bytes)
+    bad.write_bytes(b"caf\xe9 broken " + good_bytes)
     files = expand_inputs([src_dir])
     with pytest.raises(ShardFailures) as e:
         embed(files, tmp_path / "w")
-    assert e.value.failures == [(str(bad), "is not valid UTF-8 (bad byte 0xff on line 1); "
+    assert e.value.failures == [(str(bad), "is not valid UTF-8 (bad byte 0xe9 on line 1); "
                                            "convert it to UTF-8 first")]
     assert "7 of 7 shards done and kept" in e.value.message and "--resume" in e.value.message
     assert len(list((tmp_path / "w" / "shards").glob("*.npy"))) == 7  # part0 and part2 done
