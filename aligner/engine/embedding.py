@@ -75,7 +75,7 @@ class ShardEmbedder:
         except AlignerError as e:
             return ShardResult(shard.index, shard.path, shard.rows, time.perf_counter() - t0,
                                e.message)
-        except (OSError, ValueError, UnicodeError) as e:
+        except Exception as e:  # noqa: BLE001 - the isolation boundary: one shard fails, not the run
             return ShardResult(shard.index, shard.path, shard.rows, time.perf_counter() - t0,
                                f"{type(e).__name__}: {e}")
         return ShardResult(shard.index, shard.path, shard.rows, time.perf_counter() - t0)
