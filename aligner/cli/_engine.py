@@ -71,7 +71,9 @@ def shard_progress(label: str) -> Iterator:
                     MofNCompleteColumn(), TextColumn("shards"), TextColumn("{task.fields[rate]}"),
                     TimeElapsedColumn(), console=console_err, transient=True)
     with prog:
-        task = prog.add_task(label, total=None, rate="")
+        from rich.markup import escape
+
+        task = prog.add_task(escape(label), total=None, rate="")
 
         def update(done: int, total: int, sentences: int, seconds: float) -> None:
             rate = f"{sentences / seconds:,.0f} sentences/s" if seconds > 0 and sentences else ""

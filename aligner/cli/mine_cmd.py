@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -18,11 +19,21 @@ MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max 
              "directions pooled, each sentence once), fwd or bwd (one direction).")
 
 
-def encoder_factory(model: str | None, settings=None):
-    """Encoder factory (zero-argument, picklable for Ray); tests replace it with a fake's."""
-    from ..engine import EncoderSpec
+def make_encoder(model: str | None, settings):
+    """The local engine's encoder; tests replace it with a fake encoder."""
+    from ..embed import get_encoder
 
-    return EncoderSpec(model, settings=settings)
+    return get_encoder(model, settings=settings)
+
+
+def encoder_factory(model: str | None, settings, engine: str):
+    """Zero-argument encoder factory: :func:`make_encoder` for the local engine; for Ray a
+    picklable :class:`aligner.engine.EncoderSpec` (each actor makes its own encoder)."""
+    if engine == "ray":
+        from ..engine import EncoderSpec
+
+        return EncoderSpec(model, settings=settings)
+    return functools.partial(make_encoder, model, settings)
 
 
 def format_pairs(pairs) -> str:
@@ -79,13 +90,16 @@ def mine_cmd(
     out = check_output(output, inputs=[src, tgt], input_suffixes=None)
     _engine.check_engine_options(engine, ray_address, work_dir, resume)
     src_files, tgt_files = expand_inputs([src]), expand_inputs([tgt])
-    factory = encoder_factory(model, settings)
+    factory = encoder_factory(model, settings, engine)
     lines_per_shard = shard_lines or settings.engine_shard_lines
 
     with _engine.work_folder(work_dir, "aligner-mine-") as work, \
             open_engine(engine, address=ray_address, workers=workers,
                         object_store_mb=settings.ray_object_store_mb) as eng:
-        key = _engine.encoder_key(factory())  # encoders load lazily: this loads no model
+        encoder = factory()  # encoders load lazily: this loads no model
+        key = _engine.encoder_key(encoder)
+        if engine == "local":
+            factory = lambda: encoder  # noqa: E731 - one encoder for both sides
         sides = []
         for label, files, sub in ((src.name, src_files, "src"), (tgt.name, tgt_files, "tgt")):
             with _engine.shard_progress(f"Embedding {label}") as update:
@@ -94,7 +108,8 @@ def mine_cmd(
                                   shard_lines=lines_per_shard, skip_blank=True,
                                   max_bytes=settings.max_file_bytes, resume=resume,
                                   keep_texts=True, progress=update, notes=_engine.note)
-            _engine.report_side(f"embedded {label}", side)
+            if work_dir is not None or engine != "local":  # what was reused, how fast
+                _engine.report_side(f"embedded {label}", side)
             sides.append(side)
         s_side, t_side = sides
         if retrieval:

@@ -57,8 +57,8 @@ def expand_inputs(specs: Sequence[str | os.PathLike]) -> list[Path]:
             found = [p]
         elif glob.has_magic(str(spec)):
             found = sorted(Path(f) for f in glob.glob(str(spec), recursive=True) if Path(f).is_file())
-            if not found:
-                raise InputFileError(str(spec), "matches no file")
+            if not found:  # a literal name with brackets is a pattern too
+                raise InputFileError(str(spec), "file not found")
         else:
             raise InputFileError(str(spec), "file not found")
         out.extend(found)

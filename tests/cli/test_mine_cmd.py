@@ -36,9 +36,9 @@ def files(tmp_path, monkeypatch, fake_encoder):
 
     def factory(model, settings):
         made.append(model)
-        return lambda: fake_encoder
+        return fake_encoder
 
-    monkeypatch.setattr(mine_cmd, "encoder_factory", factory)
+    monkeypatch.setattr(mine_cmd, "make_encoder", factory)
     src = tmp_path / "src.txt"
     tgt = tmp_path / "tgt.txt"
     src.write_text("\n".join(SRC) + "\n", encoding="utf-8")
@@ -90,7 +90,7 @@ def test_threshold_filters_and_auto_is_default(files, capsys):
 
 
 def test_tabs_and_odd_line_breaks_do_not_break_the_tsv(tmp_path, monkeypatch, fake_encoder, capsys):
-    monkeypatch.setattr(mine_cmd, "encoder_factory", lambda model, settings=None: lambda: fake_encoder)
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, settings: fake_encoder)
     src = tmp_path / "s.txt"
     tgt = tmp_path / "t.txt"
     src.write_text("alpha\tbeta gamma\nsecond line here\n", encoding="utf-8")
@@ -156,7 +156,7 @@ def test_failure_during_embedding_leaves_no_output(tmp_path, monkeypatch, capsys
         def encode(self, texts, *, progress=None):
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(mine_cmd, "encoder_factory", lambda model, settings=None: Broken)
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, settings: Broken())
     src = tmp_path / "s.txt"
     src.write_text("one\ntwo\n", encoding="utf-8")
     out = tmp_path / "o.tsv"
@@ -178,7 +178,8 @@ def test_progress_is_reported(files, monkeypatch, capsys):
         yield update
 
     monkeypatch.setattr(_engine, "shard_progress", recording)
-    assert main(["mine", str(src), str(tgt), "--shard-lines", "4"]) == 0
+    work = src.parent / "work"
+    assert main(["mine", str(src), str(tgt), "--shard-lines", "4", "--work-dir", str(work)]) == 0
     # 6 lines a side in shards of 4: two shards each, counted as they finish
     assert seen == [("Embedding src.txt", 0, 2), ("Embedding src.txt", 1, 2),
                     ("Embedding src.txt", 2, 2), ("Embedding tgt.txt", 0, 2),
@@ -188,7 +189,7 @@ def test_progress_is_reported(files, monkeypatch, capsys):
 
 @pytest.mark.model
 def test_real_model_pairs_english_with_french(tmp_path, real_encoder, monkeypatch, capsys):
-    monkeypatch.setattr(mine_cmd, "encoder_factory", lambda model, settings=None: lambda: real_encoder)
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, settings: real_encoder)
     en = ["The minister resigned on Tuesday after the vote.",
           "Prices of bread rose sharply this winter.",
           "The museum will reopen in spring with a new wing.",

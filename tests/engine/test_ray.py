@@ -124,7 +124,7 @@ def test_cli_engine_ray_matches_local(cluster, corpus_files, tmp_path, monkeypat
     from aligner.cli import main, mine_cmd
 
     src_dir, tgt, _, _ = corpus_files
-    monkeypatch.setattr(mine_cmd, "encoder_factory", lambda model, settings=None: FACTORY)
+    monkeypatch.setattr(mine_cmd, "encoder_factory", lambda model, settings, engine: FACTORY)
     out_local, out_ray = tmp_path / "local.tsv", tmp_path / "ray.tsv"
     assert main(["mine", str(src_dir), str(tgt), "-o", str(out_local), "-t", "0"]) == 0
     assert main(["mine", str(src_dir), str(tgt), "-o", str(out_ray), "-t", "0", "--engine", "ray",

@@ -18,7 +18,7 @@ def test_expand_inputs_files_folders_globs(tmp_path):
         (tmp_path / name).write_text("x\n", encoding="utf-8")
     got = expand_inputs([tmp_path / "b", str(tmp_path / "*.txt"), tmp_path / "a.txt"])
     assert [p.name for p in got] == ["c.txt", "d.txt", "a.txt"]  # folder sorted, duplicates once
-    with pytest.raises(InputFileError, match=r"\*\.fr: matches no file"):
+    with pytest.raises(InputFileError, match=r"\*\.fr: file not found"):
         expand_inputs([str(tmp_path / "*.fr")])
     with pytest.raises(InputFileError, match="missing.txt: file not found"):
         expand_inputs([tmp_path / "missing.txt"])
