@@ -15,7 +15,7 @@ from aligner.mine import mine
 from aligner.search import knn, query_blocks
 from aligner.settings import SETTINGS
 
-from conftest import make_corpus
+from engine_corpus import make_corpus
 from fakes import FakeEncoder
 
 
