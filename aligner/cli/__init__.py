@@ -21,7 +21,7 @@ __all__ = ["app", "entry", "main"]
 
 def _register() -> None:
     """Import the command modules; each adds its commands to ``app`` on import."""
-    from . import align_cmd, export_cmd, mine_cmd, model_cmd, names_cmd  # noqa: F401
+    from . import align_cmd, bitext_cmd, export_cmd, mine_cmd, model_cmd, names_cmd  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

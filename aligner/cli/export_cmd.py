@@ -34,8 +34,16 @@ def export_cmd(
 
     with Project.open(project, create=False, settings=Settings.from_env()) as proj:
         rows = proj.confirmed_pairs()
+        beads = proj.confirmed_beads()  # whole-text alignments (aligner bitext --project)
     for out, fmt in outputs:
+        if fmt == "tmx" and beads:
+            from ..export.beads import write_tmx_with_beads
+
+            n, nb = write_tmx_with_beads(rows, beads, out)
+            say(f"wrote {n} confirmed pair{'s' if n != 1 else ''} and {nb} confirmed bead{'s' if nb != 1 else ''} "
+                f"to {out.label}", err=False)
+            continue
         n = write_pairs(rows, out, fmt)
         say(f"wrote {n} confirmed pair{'s' if n != 1 else ''} to {out.label}", err=False)
-    if not rows:
+    if not rows and not beads:
         say("the project has no confirmed pairs yet: review matches in the workbench first", err=False)

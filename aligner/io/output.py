@@ -168,6 +168,9 @@ def check_output(
     if project is not None and same_file(target, project):
         raise OutputFileError(label, "is the project file itself; writing it would destroy the project. "
                               "Choose another output file")
+    if st is not None and _is_database(target):
+        raise OutputFileError(label, "is a database (an aligner project?); writing it would destroy it. "
+                              "Choose another output file")
     suffixes = None if input_suffixes is None else {s.lower() for s in input_suffixes}
     for inp in inputs:
         ip = Path(inp).expanduser()

@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from .. import wordlists
 from .arabic import (
     ARABIC_BASIC_LETTER_RE,
     ARABIC_BASIC_LETTERS,
@@ -59,145 +60,40 @@ _INTRO = re.compile(
 
 # --------------------------------------------------------------------------- lexicons
 
-EN_VERBS = (
-    "said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "noted", "notes",
-    "explained", "explains", "stressed", "stresses", "insisted", "insists", "warned", "warns",
-    "declared", "declares", "asserted", "asserts", "announced", "announces", "confirmed", "confirms",
-    "argued", "argues", "claimed", "claims", "continued", "wrote", "writes", "tweeted", "affirmed",
-    "revealed", "reveals", "acknowledged", "admitted", "replied", "responded", "commented", "remarked",
-    "pointed out", "described", "describes", "called on", "called for", "urged", "urges", "reported",
-    "observed", "emphasized", "emphasised", "underlined", "recalled", "maintained", "vowed", "pledged",
-    "denied", "conceded", "quoted", "was quoted as saying", "is quoted as saying", "were quoted as saying",
-    "according to", "saying", "adding", "noting", "stressing", "explaining", "warning", "insisting",
-)
-EN_PARTICIPLES = {"saying", "adding", "noting", "stressing", "explaining", "warning", "insisting"}
+EN_VERBS = wordlists.words("quotes_en_verbs")
+EN_PARTICIPLES = set(wordlists.words("quotes_en_participles"))
 
-FR_VERB_STEMS = (
-    "déclaré", "dit", "affirmé", "ajouté", "indiqué", "confié", "expliqué", "souligné", "estimé",
-    "assuré", "précisé", "lancé", "martelé", "poursuivi", "insisté", "averti", "prévenu", "reconnu",
-    "annoncé", "jugé", "répondu", "rappelé", "commenté", "écrit", "tweeté", "dénoncé", "regretté",
-    "déploré", "confirmé", "observé", "relevé", "noté", "fait valoir", "fait savoir", "raconté", "témoigné",
-)
-FR_PRESENT = (
-    "déclare", "dit", "affirme", "ajoute", "indique", "confie", "explique", "souligne", "estime",
-    "assure", "précise", "lance", "martèle", "poursuit", "insiste", "avertit", "prévient", "reconnaît",
-    "annonce", "juge", "répond", "rappelle", "commente", "écrit", "dénonce", "regrette", "déplore",
-    "confirme", "observe", "relève", "note", "raconte", "témoigne", "résume", "tranche", "conclut",
-)
+FR_VERB_STEMS = wordlists.words("quotes_fr_verb_stems")
+FR_PRESENT = wordlists.words("quotes_fr_present")
 
-AR_VERBS = (
-    "قال", "قالت", "يقول", "تقول", "أضاف", "أضافت", "يضيف", "تضيف", "أكد", "أكدت", "يؤكد", "تؤكد",
-    "صرح", "صرحت", "أوضح", "أوضحت", "يوضح", "توضح", "أشار", "أشارت", "يشير", "تشير", "اعتبر", "اعتبرت",
-    "رأى", "رأت", "يرى", "ترى", "لفت", "لفتت", "تابع", "تابعت", "شدد", "شددت", "ذكر", "ذكرت", "أعلن",
-    "أعلنت", "أفاد", "أفادت", "كشف", "كشفت", "أردف", "أردفت", "استطرد", "حذر", "حذرت", "نفى", "نفت",
-    "وفق", "وفقا", "وفقاً", "بحسب", "حسب", "نقل", "نقلت",
-)
-AR_ACCORDING = {"وفق", "وفقا", "وفقاً", "بحسب", "حسب"}
+AR_VERBS = wordlists.words("quotes_ar_verbs")
+AR_ACCORDING = set(wordlists.words("quotes_ar_according"))
 
-TITLE_WORDS = frozenset("""
-president prime minister foreign defence defense interior finance secretary state general gen director
-head chief spokesman spokeswoman spokesperson envoy special ambassador commander military colonel col
-lt lieutenant major maj brig brigadier captain capt dr mr mrs ms miss sir sheikh shaikh king queen prince
-princess crown emir ayatollah supreme leader deputy vice senior u.n. un u.s. us eu uk u.k. nato senator
-sen rep representative congressman congresswoman mayor governor judge pope imam cardinal bishop professor
-prof adviser advisor chairman chairwoman chair premier chancellor sultan humanitarian affairs
-coordinator undersecretary under-secretary assistant acting former late interim high commissioner
-rapporteur observatory opposition regime council committee ministry army
-président présidente ministre premier première porte-parole directeur directrice chef secrétaire
-général générale ambassadeur ambassadrice émissaire envoyé envoyée m mme mlle me député députée
-sénateur sénatrice maire conseiller conseillère chargé commandant colonel roi reine émir cheikh
-""".split())
+TITLE_WORDS = frozenset(wordlists.words("quotes_title_words"))
 
-ORG_WORDS = frozenset("""
-committee council observatory ministry army front coalition group organization organisation network union
-brigades brigade movement agency party government forces office commission department rights nations
-court bank fund institute university association authority league assembly parliament senate congress
-board foundation corporation company administration regime militia battalion division alliance
-federation service services police guard guards command headquarters unit cabinet presidency
-comité conseil ministère armée groupe réseau mouvement agence parti gouvernement bureau observatoire
-commission assemblée sénat
-""".split())
+ORG_WORDS = frozenset(wordlists.words("quotes_org_words"))
 
-LOWER_ORG_HEADS = frozenset("""
-group movement army council committee party front faction factions forces militia network organization
-organisation agency newspaper channel ministry government regime coalition office observatory brigade
-brigades union alliance news daily
-""".split())
+LOWER_ORG_HEADS = frozenset(wordlists.words("quotes_lower_org_heads"))
 
-HUMAN_HEADS = frozenset("""
-source sources official officials member members spokesman spokeswoman spokesperson minister envoy
-president commander adviser advisor diplomat diplomats ambassador leader leaders chief head director
-activist activists resident residents witness witnesses analyst analysts expert experts observer observers
-fighter fighters officer officers general lawmaker lawmakers deputy mp senator negotiator representative
-secretary coordinator doctor doctors journalist correspondent man woman citizen refugee mayor governor
-chairman chairwoman man woman people ministry government regime opposition army observatory group
-coalition council committee faction factions organization agency spokespeople
-source sources responsable responsables membre membres porte-parole ministre président présidente
-diplomate diplomates militant militants habitant habitants témoin témoins expert experts analyste
-commandant chef député opposant opposants combattant combattants
-""".split())
+HUMAN_HEADS = frozenset(wordlists.words("quotes_human_heads"))
 
-DEMONYMS = frozenset("""
-syrian syrians russian russians iranian iranians american americans french british turkish lebanese iraqi
-saudi egyptian jordanian israeli palestinian chinese german european arab arabs kurdish qatari emirati
-yemeni libyan tunisian algerian moroccan afghan pakistani indian ukrainian swiss italian spanish western
-eastern northern southern international regional local gulf
-syrien syrienne syriens russe russes iranien iranienne américain américaine français française
-britannique turc turque libanais libanaise irakien irakienne saoudien saoudienne égyptien égyptienne
-israélien israélienne palestinien palestinienne chinois allemand européen européenne arabe kurde
-""".split())
+DEMONYMS = frozenset(wordlists.words("quotes_demonyms"))
 
-PLACES = frozenset("""
-syria syrie iran russia russie iraq irak lebanon liban turkey turquie israel israël egypt égypte jordan
-jordanie saudi arabia arabie yemen qatar kuwait bahrain oman emirates uae libya libye tunisia tunisie
-algeria algérie morocco maroc france britain uk u.k. us u.s. usa america amérique china chine germany
-allemagne europe ukraine afghanistan pakistan palestine gaza aleppo alep idlib damascus damas homs hama
-deraa daraa raqqa latakia moscow moscou washington paris london londres geneva genève tehran téhéran
-beirut beyrouth baghdad bagdad cairo riyadh riyad amman ankara istanbul jerusalem jérusalem brussels
-bruxelles hamburg vienna vienne doha dubai kabul mosul douma ghouta kurdistan tripoli tunis algiers
-rabat sanaa aden kirkuk basra sinai golan west east north south middle kremlin elysée élysée
-""".split())
+PLACES = frozenset(wordlists.words("quotes_places"))
 
-WEEKDAYS_MONTHS = frozenset("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-august september october november december
-lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août
-septembre octobre novembre décembre
-""".split())
+WEEKDAYS_MONTHS = frozenset(wordlists.words("quotes_weekdays_months"))
 
-STOPWORDS = frozenset("""
-the a an in on at for meanwhile however moreover also but and politically official according speaking
-several some many most two three this that these those it he she they we i you his her their its our
-after before while when despite although since as if furthermore besides then now still yet asked
-yesterday today earlier later last next other such both each all any no not only even just so thus
-le la les l un une des du de selon pour dans mais et il elle ils elles ce cette ces lors après avant
-alors ainsi par sur en au aux interrogé interrogée d
-""".split())
+STOPWORDS = frozenset(wordlists.words("quotes_stopwords"))
 
-CONNECTORS = frozenset("al el bin ibn bint ben de di du da del della van von der den la le of for des d' y ould bou".split())
-PREPOSITIONS = frozenset("in of from at for to with near on by into across against over under toward towards "
-                         "de du des à au aux en dans chez vers pour sur avec".split())
+CONNECTORS = frozenset(wordlists.words("quotes_connectors"))
+PREPOSITIONS = frozenset(wordlists.words("quotes_prepositions"))
 EN_PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "o"}
 FR_PRONOUNS = {"il": "m", "elle": "f", "ils": "p", "elles": "p"}
 
-AR_TITLE_WORDS = frozenset("""
-رئيس الرئيس وزير الوزير وزيرة رئيسة المتحدث المتحدثة الناطق الناطقة متحدث ناطق مدير المدير نائب سفير السفير
-أمين الأمين العام المبعوث مبعوث قائد القائد مستشار المستشار عضو السيد السيدة الدكتور د الشيخ اللواء العميد
-العقيد الجنرال الملك الأمير ولي العهد المرشد الأعلى المفوض زعيم المنسق منسق الخارجية الداخلية الدفاع
-الوزراء باسم في من عن لدى مسؤول المسؤول القيادي قيادي رئاسة حكومة الحكومة وزارة هيئة الهيئة مجلس المجلس
-المرصد لحقوق لشؤون للأمم المتحدة
-""".split())
-AR_GENERIC = frozenset("""
-مصدر مصادر مسؤول مسؤولون مسؤولين ناشط ناشطون ناشطين قيادي عضو متحدث شهود سكان مراقبون خبراء دبلوماسي ضابط
-مقاتل المصدر المصادر المسؤول الوزير الرئيس المتحدث الناطق مصدر مطلع مطلع مطلعة مصادر
-""".split())
-AR_STOP = frozenset("""
-إن أن ان إنه أنه بأن فإن وإن لـ في خلال أمس اليوم الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت مساء صباح عن
-على إلى لدى حول بعد قبل حين عندما الذي التي كما و
-""".split())
-AR_DEF_HEADS = {"المصدر": "source", "المصادر": "sources", "الوزير": "minister", "المسؤول": "official",
-                "المتحدث": "spokesman", "الناطق": "spokesman", "الرئيس": "president", "القيادي": "leader",
-                "المبعوث": "envoy", "السفير": "ambassador", "القائد": "commander"}
+AR_TITLE_WORDS = frozenset(wordlists.words("quotes_ar_title_words"))
+AR_GENERIC = frozenset(wordlists.words("quotes_ar_generic"))
+AR_STOP = frozenset(wordlists.words("quotes_ar_stop"))
+AR_DEF_HEADS = wordlists.table("quotes_ar_def_heads")
 
 
 def _alts(words: Sequence[str]) -> str:

@@ -83,9 +83,24 @@ def _confirmed_at(rec: PairRecord) -> str | None:
     return rec.confirmed_at or (dec.time if dec is not None and dec.status == "confirmed" else None)
 
 
-def _add(store, srclang: str, rec: PairRecord) -> None:
+def add_props(unit, props) -> None:
+    """Add ``<prop type=name>value</prop>`` to a unit (values None or "" left out).
+
+    TMX 1.4: ``<tu>`` content is (note | prop)*, tuv+, so props go before the first tuv.
+    """
     from lxml import etree
 
+    first_tuv = unit.xmlelement.find(unit.namespaced("tuv"))
+    for name, value in props:
+        if value is None or value == "":
+            continue
+        prop = etree.Element(unit.namespaced("prop"))
+        prop.set("type", name)
+        prop.text = xml_safe(str(value))
+        first_tuv.addprevious(prop)
+
+
+def _add(store, srclang: str, rec: PairRecord) -> None:
     cand, dec = rec.candidate, rec.decision
     source, target = cand.source, cand.target
     src_lang = source.lang or srclang
@@ -104,15 +119,7 @@ def _add(store, srclang: str, rec: PairRecord) -> None:
     for k, v in attrs.items():
         if v:
             unit.xmlelement.set(k, xml_safe(v))
-    # TMX 1.4: <tu> content is (note | prop)*, tuv+ -> props go before the first tuv
-    first_tuv = unit.xmlelement.find(unit.namespaced("tuv"))
-    for name, value in _props(rec):
-        if value is None or value == "":
-            continue
-        prop = etree.Element(unit.namespaced("prop"))
-        prop.set("type", name)
-        prop.text = xml_safe(str(value))
-        first_tuv.addprevious(prop)
+    add_props(unit, _props(rec))
     note = dec.note if (rec.reviewed and dec) else ""
     if note and note.strip():
         unit.addnote(xml_safe(note))
