@@ -19,7 +19,7 @@ ERROR_CODES: dict[str, str] = {
     "E010": "Cancelled (aligner.pipeline): the alignment was cancelled",
     "E011": "DictionaryImportError (aligner.names.dictionary): a reviewed dictionary has problems",
     "E012": "ConstraintConflict (aligner.names.cluster): reviewer name decisions contradict each other",
-    "E014": "BitextInputError (aligner.bitext): one of the two texts to align has no sentence",
+    "E014": "BitextInputError (aligner.bitext): one of the two texts of a whole-text alignment cannot be aligned",
 }
 """Every error code, once: code -> "ExceptionClass: meaning". Each class's
 ``code`` comes from here; ``tests/test_errors.py`` checks the two agree and

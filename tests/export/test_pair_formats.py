@@ -57,7 +57,8 @@ def test_contract(fmt, lang, reviewed, tmp_path):
     assert write_pairs(recs, out, fmt) == len(recs)
     data = out.read_bytes()
     data.decode("utf-8")  # always valid UTF-8
-    assert data == f.dumps(recs)
+    if fmt != "tmx":  # TMX's header carries the creation time
+        assert data == f.dumps(recs)
 
     if fmt == "tmx":
         root = etree.fromstring(data)  # well-formed XML

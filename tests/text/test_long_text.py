@@ -103,3 +103,34 @@ def test_language_of_a_huge_paragraph_is_judged_on_a_bounded_sample(monkeypatch)
     assert max(seen) <= langid.SAMPLE_CHARS
     mixed = long_paragraph(SENTS, 100_000) + " " + long_paragraph(AR, 300_000)
     assert langid.detect_language(mixed) == "ar"
+
+
+def _resolve_work(n: int) -> tuple[int, list]:
+    """Calls of ``paragraph_of`` made by speakers.resolve on ``n`` attributions in one paragraph."""
+    from aligner.text.speakers import Attribution, Mention, resolve
+
+    calls = 0
+
+    def paragraph_of(pos: int) -> int:
+        nonlocal calls
+        calls += 1
+        return 0
+
+    items = []
+    for i in range(n):
+        kind = ("person", "pron", "def", "org")[i % 4]
+        items.append(Attribution(verb_pos=10 * i, speaker=f"Person {i // 4}" if kind in ("person", "org") else None,
+                                 desc="the minister" if kind == "person" else None, kind=kind,
+                                 head="minister" if kind == "def" else None))
+    mentions = [Mention(pos=10 * i + 5, name=f"Person {i}", title="minister") for i in range(0, n, 8)]
+    out = resolve(items, paragraph_of, mentions)
+    return calls, out
+
+
+def test_speaker_resolution_is_linear_in_one_huge_paragraph():
+    """Pronouns and descriptions look back through an index, not the whole document."""
+    small, out_small = _resolve_work(2000)
+    big, out_big = _resolve_work(4000)
+    assert 0 < small and big <= 2.2 * small  # linear (quadratic would be about 4x)
+    assert out_big[1].speaker == "Person 0"  # "he" after Person 0 is Person 0
+    assert out_big[-3].speaker == f"Person {(4000 - 4) // 4}"
