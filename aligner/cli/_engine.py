@@ -56,7 +56,7 @@ def work_folder(work_dir: Optional[Path], prefix: str) -> Iterator[Path]:
 def encoder_key(encoder) -> str:
     """What identifies an encoder's vectors in a work folder (model, input steps, dtype)."""
     key = getattr(encoder, "embedding_key", None) or encoder.name
-    for attr in ("dtype", "max_seq_length"):
+    for attr in ("backend", "dtype", "max_seq_length"):
         value = getattr(encoder, attr, None)
         if isinstance(value, (str, int)):
             key += f"|{attr}={value}"

@@ -127,6 +127,18 @@ class DeviceChoice:
 
 
 def cuda_available() -> bool:
+    """True where torch sees a CUDA GPU. A CPU-only torch build (version ``+cpu``) is
+    recognised from its metadata, without importing torch (seconds of start-up)."""
+    import sys
+
+    if "torch" not in sys.modules:
+        try:
+            import importlib.metadata
+
+            if importlib.metadata.version("torch").endswith("+cpu"):
+                return False
+        except Exception:
+            pass
     try:
         import torch
 
@@ -172,3 +184,105 @@ def best_device(device: str | None = None, dtype: str = "auto", *,
     if sup.ok:
         return DeviceChoice(device, "bf16", f"{where}; {sup.reason}")
     return DeviceChoice(device, "fp32", f"{where}; {sup.reason}")
+
+
+# ---------------------------------------------------------------------------
+# inference backend (torch / OpenVINO / OpenVINO int8)
+# ---------------------------------------------------------------------------
+BACKENDS = ("auto", "torch", "openvino", "int8")
+"""Valid values of ``Settings.backend`` / ``ALIGNER_BACKEND`` / ``--backend``.
+
+``torch``: sentence-transformers in ``dtype`` (bf16 where native, else fp32).
+``openvino``: the model exported to OpenVINO, computing in bf16 where the CPU
+has it natively, else fp32. ``int8``: the OpenVINO model quantised to int8
+(NNCF, static, calibrated on shipped text), other ops as ``openvino``.
+"""
+
+
+def int8_support(flags: frozenset[str] | set[str] | None = None) -> Support:
+    """Which int8 instructions the CPU has (the int8 backend runs anywhere
+    OpenVINO does; these decide whether it is the fastest path)."""
+    flags = cpu_flags() if flags is None else frozenset(flags)
+    if "amx_int8" in flags and "amx_tile" in flags:
+        return Support(True, "AMX int8 tiles (amx_int8)")
+    if "avx512_vnni" in flags:
+        return Support(True, "AVX512-VNNI (avx512_vnni)")
+    if "avx_vnni" in flags:
+        return Support(True, "AVX-VNNI (avx_vnni)")
+    if "avx2" in flags:
+        return Support(True, "AVX2 without VNNI (int8 still beats fp32 there)")
+    return Support(False, "no AVX2/VNNI/AMX int8 instructions")
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    backend: str
+    """``torch``, ``openvino`` or ``int8`` (never ``auto``)."""
+    precision: str
+    """What the non-int8 maths runs in: ``bf16`` / ``fp16`` / ``fp32``."""
+    reason: str
+
+    @property
+    def label(self) -> str:
+        """``torch-bf16``, ``openvino-fp32``, ``int8-bf16``..."""
+        return f"{self.backend}-{self.precision}"
+
+
+def choose_backend(requested: str = "auto", *, device: str = "cpu", dtype: str = "auto",
+                   flags: frozenset[str] | set[str] | None = None, bf16: Support | None = None,
+                   openvino: Support | None = None) -> BackendChoice:
+    """Pick the inference backend from the CPU's flags (``requested`` = one of :data:`BACKENDS`).
+
+    ``auto`` on a CPU: int8 (OpenVINO) wherever the CPU has int8 dot products
+    (AMX, AVX512-VNNI, AVX-VNNI) or at least AVX2: on an AVX512-BF16 + VNNI
+    CPU it measured faster than bf16 (torch or OpenVINO; bench/README.md), on
+    AMX CPUs int8 runs on the AMX int8 tiles, on VNNI-only and AVX2 CPUs fp32
+    is the only other choice. Elsewhere (no AVX2, ARM) or on a GPU: torch.
+    Where OpenVINO cannot be used (``openvino`` says why) torch is used and
+    the reason says so. ``dtype`` is the precision of the non-int8 maths
+    (auto: bf16 where native, else fp32); ``fp16`` (a GPU dtype) means torch.
+    Whether the OpenVINO model passes its accuracy guard is decided when it
+    is built (:mod:`aligner.embed.openvino_build`).
+    """
+    requested = (requested or "auto").strip().lower()
+    if requested not in BACKENDS:
+        raise ChoiceError("backend", requested, BACKENDS)
+    dtype = (dtype or "auto").strip().lower()
+    flags = cpu_flags() if flags is None else frozenset(flags)
+    if dtype in ("auto", ""):
+        # flags alone (OpenVINO has its own kernels; torch's capability is checked by best_device)
+        sup = bf16_support(flags, capability="", mkldnn_bf16=True) if bf16 is None else bf16
+        cpu_precision = "bf16" if sup.ok else "fp32"
+        prec_why = f"{cpu_precision} ({sup.reason})"
+    else:
+        cpu_precision, prec_why = dtype, f"{dtype} (requested)"
+    on_gpu = bool(device) and device not in ("cpu", "auto")
+    if requested == "torch" or (requested == "auto" and (on_gpu or dtype == "fp16")):
+        why = ("torch requested" if requested == "torch" else
+               f"device {device}" if on_gpu else "dtype fp16 requested (a GPU dtype)")
+        return BackendChoice("torch", "", why)  # precision filled in by best_device
+    if on_gpu or dtype == "fp16":
+        raise ChoiceError(f"backend for {'device ' + device if on_gpu else 'dtype fp16'}", requested,
+                          ("auto", "torch"))
+    ov = openvino if openvino is not None else openvino_support()
+    if requested in ("openvino", "int8"):
+        if not ov.ok:
+            return BackendChoice("torch", "", f"{requested} requested but {ov.reason}; using torch")
+        return BackendChoice(requested, cpu_precision, f"{requested} requested; other ops in {prec_why}")
+    i8 = int8_support(flags)
+    if not i8.ok:
+        return BackendChoice("torch", "", f"CPU has {i8.reason}: torch")
+    if not ov.ok:
+        return BackendChoice("torch", "", f"CPU has {i8.reason} but {ov.reason}: torch")
+    return BackendChoice("int8", cpu_precision, f"CPU has {i8.reason}: int8 (OpenVINO), other ops in {prec_why}")
+
+
+def openvino_support() -> Support:
+    """Whether the ``openvino`` and ``nncf`` packages can be imported (without importing them)."""
+    import importlib.util
+
+    missing = [m for m in ("openvino", "nncf") if importlib.util.find_spec(m) is None]
+    if missing:
+        return Support(False, f"package {' and '.join(missing)} is not installed "
+                              "(pip install 'openvino' 'nncf', see pyproject.toml)")
+    return Support(True, "openvino and nncf installed")

@@ -24,7 +24,7 @@ from ..settings import DEFAULT_MODEL, SETTINGS, Settings
 from ..text.arabic import strip_diacritics, western_digits
 from .protocol import ProgressFn
 
-_LOAD_LOCK = threading.Lock()
+_LOAD_LOCK = threading.RLock()
 
 
 def resolve_model(model: str) -> tuple[Path, str, bool]:
@@ -102,16 +102,21 @@ class SentenceTransformerEncoder:
     ``cache``: keep embeddings in the on-disk cache (``Settings.embed_cache``),
     in ``cache_dir`` (default ``<cache root>/embeddings``).
     ``max_seq_length``: tokens per text (``Settings.max_seq_length``).
+    ``backend``: auto | torch | openvino | int8 (None = ``Settings.backend`` /
+    ``ALIGNER_BACKEND``); auto picks from the CPU's flags
+    (:func:`aligner.embed.hardware.choose_backend`) and falls back to torch,
+    saying why (:attr:`backend_reason`), where the OpenVINO build cannot be
+    made or failed its accuracy guard.
 
     Nothing is loaded until :meth:`encode` or :attr:`dim` is used. ``name``
-    is stable across machines and dtypes (the model id), so it can key
-    stored vectors; the embedding cache itself also keys on dtype.
+    is stable across machines and dtypes (the model id); stored vectors are
+    keyed by :attr:`embedding_key`, which adds the backend and precision.
     """
 
     def __init__(self, model: str | os.PathLike | None = None, *, device: str | None = None,
                  dtype: str | None = None, batch_size: int | None = None, cache: bool = True,
                  settings: Settings | None = None, max_seq_length: int | None = None,
-                 cache_dir: str | os.PathLike | None = None):
+                 cache_dir: str | os.PathLike | None = None, backend: str | None = None):
         self._settings = settings or SETTINGS
         s = self._settings
         self._model_arg = str(model) if model is not None else s.model
@@ -123,6 +128,16 @@ class SentenceTransformerEncoder:
             from ..errors import ChoiceError
 
             raise ChoiceError("dtype", self._dtype_arg, DTYPES)
+        from .hardware import BACKENDS
+
+        self._backend_arg = (backend or s.backend).strip().lower()
+        if self._backend_arg not in BACKENDS:
+            from ..errors import ChoiceError
+
+            raise ChoiceError("backend", self._backend_arg, BACKENDS)
+        self._backend = None
+        self._ov = None
+        self._ov_manifest: dict | None = None
         self.batch_size = int(batch_size or s.batch_size)
         if self.batch_size < 1:
             raise ValueError("batch_size must be >= 1")
@@ -136,6 +151,7 @@ class SentenceTransformerEncoder:
         self._choice = None
         self._cache = None
         self._dim: int | None = None
+        self._ov_dir: Path | None = None
 
     # -- identity ---------------------------------------------------------
     @property
@@ -148,12 +164,14 @@ class SentenceTransformerEncoder:
     @property
     def embedding_key(self) -> str:
         """Key of this encoder's vectors in a project file: the model id plus the
-        text normalisations the model sees (:mod:`aligner.text.arabic`), so that
-        vectors made before a normalisation changed are embedded again, not reused."""
+        text normalisations the model sees (:mod:`aligner.text.arabic`) and the
+        engine (backend and precision, e.g. ``int8-bf16``), so that vectors made
+        before a normalisation or the engine changed are embedded again, not reused.
+        Resolving the engine may build the OpenVINO model (once per machine)."""
         s = self._settings
         steps = [name for name, on in (("strip-marks", s.embed_strip_diacritics),
                                        ("western-digits", s.embed_western_digits)) if on]
-        return f"{self.name}|input:{','.join(steps) or 'as-is'}"
+        return f"{self.name}|input:{','.join(steps) or 'as-is'}|engine:{self.backend_choice().label}"
 
     @property
     def path(self) -> Path:
@@ -168,12 +186,83 @@ class SentenceTransformerEncoder:
 
     @property
     def dtype(self) -> str:
-        """What the model computes in: bf16, fp16 or fp32 (resolved from ``auto``)."""
-        return self._device_choice().dtype
+        """What the model computes in: bf16, fp16 or fp32 (resolved from ``auto``);
+        for the int8 backend, what its non-quantised operations compute in."""
+        return self.backend_choice().precision
 
     @property
     def dtype_reason(self) -> str:
         return self._device_choice().reason
+
+    @property
+    def backend(self) -> str:
+        """``torch``, ``openvino`` or ``int8`` (resolved from ``auto``)."""
+        return self.backend_choice().backend
+
+    @property
+    def backend_reason(self) -> str:
+        """Why this backend (and precision) was chosen, or why a fallback happened."""
+        return self.backend_choice().reason
+
+    @property
+    def openvino_build(self) -> dict | None:
+        """Manifest of the OpenVINO build in use (build time, accuracy guard...), else None."""
+        self.backend_choice()
+        return self._ov_manifest
+
+    def backend_choice(self, progress: ProgressFn | None = None):
+        """The :class:`~aligner.embed.hardware.BackendChoice` in use.
+
+        For the OpenVINO backends this makes sure the build exists
+        (exporting and quantising the model once, ``progress(done, total)``)
+        and that it passed its accuracy guard; otherwise it falls back to
+        torch and the reason says why.
+        """
+        if self._backend is None:
+            with _LOAD_LOCK:
+                if self._backend is None:
+                    self._backend = self._resolve_backend(progress)
+        return self._backend
+
+    def _resolve_backend(self, progress: ProgressFn | None):
+        from dataclasses import replace as dc_replace
+
+        from .hardware import BackendChoice, choose_backend
+
+        from .hardware import cuda_available
+
+        device = self._device_arg or ("cuda" if cuda_available() else "cpu")
+        choice = choose_backend(self._backend_arg, device=device, dtype=self._dtype_arg)
+
+        def torch_choice(why: str) -> BackendChoice:
+            dev = self._device_choice()  # (imports torch: only on the torch path)
+            return BackendChoice("torch", dev.dtype, f"{why}; {dev.reason}")
+
+        if choice.backend == "torch":
+            return torch_choice(choice.reason)
+        folder = self._ensure_folder(progress)
+        from . import openvino_build as ob
+
+        try:
+            ob.model_layout(folder)
+        except ModelNotAvailable as e:
+            return torch_choice(f"{choice.backend} not possible: {e.message}")
+        try:
+            dest, manifest, built = ob.ensure_build(folder, model_id=self.name,
+                                                    source_fingerprint=_fingerprint(folder), progress=progress)
+        except ModelNotAvailable as e:
+            return torch_choice(f"{choice.backend} not possible: {e.message}")
+        except Exception as e:  # an export/quantisation failure must not stop the work
+            return torch_choice(f"{choice.backend} not possible: building the OpenVINO model failed "
+                                f"({type(e).__name__}: {e})")
+        verdict = manifest["guard"][choice.backend]
+        if not verdict["passed"]:
+            return torch_choice(f"{choice.backend} model failed its accuracy guard ({verdict['reason']})")
+        self._ov_dir = dest
+        self._ov_manifest = manifest
+        built_note = f"; built now in {manifest.get('build_seconds')} s" if built else ""
+        return dc_replace(choice, reason=f"{choice.reason}; accuracy guard passed "
+                                         f"({verdict['reason']}){built_note}")
 
     @property
     def dim(self) -> int:
@@ -182,8 +271,11 @@ class SentenceTransformerEncoder:
             self._dim = self._embedding_cache().dim
         if self._dim is None:
             st = self._load()
-            get_dim = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
-            self._dim = int(get_dim())
+            if isinstance(getattr(st, "dim", None), int):  # OpenVINORunner
+                self._dim = st.dim
+            else:
+                get_dim = getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension
+                self._dim = int(get_dim())
         return self._dim
 
     def __repr__(self) -> str:
@@ -213,14 +305,18 @@ class SentenceTransformerEncoder:
         return folder
 
     def prepare(self, progress: ProgressFn | None = None) -> Path:
-        """Make sure the model folder exists (building the default model: ``progress(done, total)``).
+        """Make sure the model folder exists (building the default model) and, for the
+        OpenVINO backends, the OpenVINO build (``progress(done, total)``).
 
-        Cheap when already built; does not import torch. Returns the folder.
+        Cheap when already built; does not load the model. Returns the folder.
         """
-        return self._ensure_folder(progress)
+        folder = self._ensure_folder(progress)
+        self.backend_choice(progress)
+        return folder
 
     def load(self, progress: ProgressFn | None = None):
-        """Load the model now (building the default model if needed); returns the SentenceTransformer."""
+        """Load the model now (building what is needed); returns the engine:
+        the SentenceTransformer (torch) or an :class:`~aligner.embed.ov_runner.OpenVINORunner`."""
         return self._load(progress)
 
     def _load(self, progress: ProgressFn | None = None):
@@ -229,22 +325,30 @@ class SentenceTransformerEncoder:
         with _LOAD_LOCK:
             if self._st is not None:
                 return self._st
+            choice = self.backend_choice(progress)
+            if choice.backend != "torch":
+                from .ov_runner import OpenVINORunner, default_threads
+
+                assert self._ov_dir is not None
+                self._st = OpenVINORunner(self._ov_dir, choice.backend, choice.precision,
+                                          threads=default_threads(), max_seq_length=self.max_seq_length)
+                return self._st
             folder = self._ensure_folder(progress)
-            choice = self._device_choice()
+            dev = self._device_choice()
             import torch
 
             from .hardware import available_cpus
 
-            if choice.device == "cpu" and "OMP_NUM_THREADS" not in os.environ:
+            if dev.device == "cpu" and "OMP_NUM_THREADS" not in os.environ:
                 torch.set_num_threads(available_cpus())
             with _quiet_loading():
                 from sentence_transformers import SentenceTransformer
 
-                torch_dtype = getattr(torch, _TORCH_DTYPES[choice.dtype])
+                torch_dtype = getattr(torch, _TORCH_DTYPES[dev.dtype])
                 try:
                     st = SentenceTransformer(
                         str(folder),
-                        device=choice.device,
+                        device=dev.device,
                         local_files_only=True,
                         trust_remote_code=False,
                         # load straight into the target dtype (lower peak memory)
@@ -266,9 +370,41 @@ class SentenceTransformerEncoder:
             from .cache import EmbeddingCache
 
             folder = self._ensure_folder()
-            key = f"{self.name}|{_fingerprint(folder)}|{self.dtype}|{self.max_seq_length}"
+            key = f"{self.name}|{_fingerprint(folder)}|{self._engine_key()}|{self.max_seq_length}"
             self._cache = EmbeddingCache(key, self._dim, self._cache_dir)
         return self._cache
+
+    def _engine_key(self) -> str:
+        """Backend + precision, and for OpenVINO which build (so a rebuilt model is not mixed in)."""
+        choice = self.backend_choice()
+        if choice.backend == "torch":
+            return choice.precision  # as before this key had the backend: torch caches stay valid
+        files = (self._ov_manifest or {}).get("files", {})
+        graph = "int8.xml" if choice.backend == "int8" else "model.xml"
+        digest = files.get(graph.replace(".xml", ".bin"), {}).get("sha256", "")[:12]
+        return f"{choice.label}-{digest}"
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Tokens the model sees for each text (prompt and special tokens included,
+        after truncation to ``max_seq_length``); loads the model."""
+        engine = self._load()
+        texts = [self._model_text(t) for t in texts]
+        if hasattr(engine, "token_counts"):
+            return engine.token_counts(texts)
+        features = engine.preprocess(inputs=[self._prompt(engine) + t for t in texts])
+        return [int(n) for n in features["attention_mask"].sum(dim=1)]
+
+    @staticmethod
+    def _prompt(st) -> str:
+        name = getattr(st, "default_prompt_name", None)
+        return (getattr(st, "prompts", None) or {}).get(name, "") if name else ""
+
+    def _model_text(self, text: str) -> str:
+        if self._settings.embed_strip_diacritics:
+            text = strip_diacritics(text)
+        if self._settings.embed_western_digits:
+            text = western_digits(text)
+        return text
 
     # -- encoding ---------------------------------------------------------------
     def encode(self, texts: Sequence[str], *, progress: ProgressFn | None = None) -> np.ndarray:
@@ -291,10 +427,7 @@ class SentenceTransformerEncoder:
         n = len(texts)
         if n == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._settings.embed_strip_diacritics:
-            texts = [strip_diacritics(t) for t in texts]
-        if self._settings.embed_western_digits:
-            texts = [western_digits(t) for t in texts]
+        texts = [self._model_text(t) for t in texts]
         uniq = list(dict.fromkeys(texts))
         index = {t: i for i, t in enumerate(uniq)}
         todo = list(range(len(uniq)))
@@ -313,22 +446,33 @@ class SentenceTransformerEncoder:
                 vecs = np.zeros((len(uniq), self.dim), dtype=np.float32)
             lengths = _token_lengths(st, [uniq[i] for i in todo])
             order = [todo[k] for k in sorted(range(len(todo)), key=lambda k: -lengths[k])]
+            chunks = [order[a:a + self.batch_size] for a in range(0, len(order), self.batch_size)]
             done = 0
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start:start + self.batch_size]
-                batch = [uniq[i] for i in idx]
-                emb = st.encode(batch, batch_size=len(batch), convert_to_numpy=True,
-                                normalize_embeddings=False, show_progress_bar=False)
+
+            def finished(k: int, emb: np.ndarray) -> None:
+                nonlocal done
+                idx = chunks[k]
                 emb = _normalise(np.asarray(emb, dtype=np.float32))
                 vecs[idx] = emb
                 if cache is not None:
-                    cache.put(batch, emb)
+                    cache.put([uniq[i] for i in idx], emb)
                 done += len(idx)
                 if progress:
                     progress(done, total)
+
+            self._run(st, [[uniq[i] for i in idx] for idx in chunks], finished)
         assert vecs is not None
         out = vecs[[index[t] for t in texts]]
         return np.ascontiguousarray(out, dtype=np.float32)
+
+    def _run(self, engine, batches: list[list[str]], on_done) -> None:
+        """Embed ``batches`` with ``engine``; ``on_done(batch index, (len, dim) float32)``."""
+        if hasattr(engine, "run"):  # OpenVINORunner: requests in flight, completion order
+            engine.run(batches, on_done)
+            return
+        for k, batch in enumerate(batches):
+            on_done(k, engine.encode(batch, batch_size=len(batch), convert_to_numpy=True,
+                                     normalize_embeddings=False, show_progress_bar=False))
 
 
 def _token_lengths(st, texts: list[str], chunk: int = 4096) -> list[int]:
@@ -337,6 +481,8 @@ def _token_lengths(st, texts: list[str], chunk: int = 4096) -> list[int]:
     Sorting by tokens rather than characters pads batches less: on 1,500 UN
     sentences, 64,480 instead of 77,308 token positions, about 20 % faster.
     """
+    if hasattr(st, "raw_token_lengths"):  # OpenVINORunner
+        return st.raw_token_lengths(texts)
     tok = getattr(st, "tokenizer", None)
     if tok is not None:
         try:

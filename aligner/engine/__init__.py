@@ -33,11 +33,15 @@ class EncoderSpec:
     cache: bool = True
     settings: object = None
     """The caller's :class:`aligner.settings.Settings` (resolved once, at the CLI)."""
+    backend: str | None = None
+    """Encoder backend (``aligner embed --backend``); None: the encoder's default."""
 
     def __call__(self):
         from ..embed import get_encoder
 
         kwargs = {} if self.settings is None else {"settings": self.settings}
+        if self.backend:
+            kwargs["backend"] = self.backend
         return get_encoder(self.model, dtype=self.dtype, batch_size=self.batch_size,
                            cache=self.cache, **kwargs)
 

@@ -19,6 +19,9 @@ class _FakeST(FakeEncoder):
     dtype = "fp32"
     device = "cpu"
     dtype_reason = "fake"
+    backend = "torch"
+    backend_reason = "fake backend"
+    embedding_key = "fake|engine:torch-fp32"
 
     def load(self, progress=None):
         return self
@@ -31,7 +34,7 @@ class _FakeST(FakeEncoder):
 def fake_cli_encoder(monkeypatch):
     made = []
 
-    def make(model, dtype=None, batch_size=None, cache=True):
+    def make(model, dtype=None, batch_size=None, cache=True, backend=None):
         enc = _FakeST(dim=16)
         made.append((model, dtype, batch_size, cache))
         return enc
@@ -99,8 +102,16 @@ def test_embed_keeps_one_row_per_line(tmp_path, capsys, fake_cli_encoder):
 def test_model_info_json_with_fake(capsys, fake_cli_encoder):
     assert main(["model", "info", "--json", "--model", "m"]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert {"name", "path", "dim", "dtype", "device"} <= set(info)
-    assert info["dim"] == 16
+    assert {"name", "path", "dim", "dtype", "device", "backend", "reason", "cpu_flags"} <= set(info)
+    assert info["dim"] == 16 and info["backend"] == "torch" and info["reason"] == "fake backend"
+
+
+def test_bad_backend_is_a_clear_error(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_text("hello\n", encoding="utf-8")
+    assert main(["embed", str(src), "-o", str(tmp_path / "o.npy"), "--backend", "onnx"]) == 2
+    line = _error_line(capsys)
+    assert "onnx" in line and "int8" in line and "openvino" in line
 
 
 def test_bad_dtype_is_a_clear_error(tmp_path, capsys):
@@ -123,12 +134,21 @@ def test_unknown_model_is_a_clear_error(tmp_path, capsys):
 @pytest.mark.model
 def test_model_install_and_info_real(capsys, real_encoder):
     assert main(["model", "install"]) == 0
-    assert str(real_encoder.path) in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert str(real_encoder.path) in out
+    assert "OpenVINO models" in out and "int8: accepted" in out  # the guard's verdict is shown
     assert main(["model", "info", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["name"] == real_encoder.name
     assert info["dim"] == 384 and info["path"] == str(real_encoder.path)
     assert info["dtype"] in {"bf16", "fp16", "fp32"} and info["device"] in {"cpu", "cuda"}
+    assert info["backend"] == real_encoder.backend and info["reason"] == real_encoder.backend_reason
+    assert info["embedding_key"].endswith(f"|engine:{real_encoder.backend}-{real_encoder.dtype}")
+    if info["backend"] != "torch":
+        assert info["openvino_build"]["guard"][info["backend"]]["passed"]
+    assert main(["model", "info", "--json", "--backend", "torch", "--dtype", "fp32"]) == 0
+    forced = json.loads(capsys.readouterr().out)
+    assert (forced["backend"], forced["dtype"]) == ("torch", "fp32") and "torch requested" in forced["reason"]
 
 
 @pytest.mark.model

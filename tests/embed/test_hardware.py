@@ -81,3 +81,48 @@ def test_detection_on_this_machine_is_consistent():
     if not ({"avx512_bf16"} <= flags or {"amx_bf16", "amx_tile"} <= flags):
         assert not sup.ok
     assert sup.reason
+
+
+# --------------------------------------------------------------------------
+# backend choice (torch / openvino / int8)
+# --------------------------------------------------------------------------
+VNNI_ONLY = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 avx512f avx512bw avx512_vnni\n"
+OV_OK = hw.Support(True, "installed")
+OV_MISSING = hw.Support(False, "package openvino is not installed")
+
+
+@pytest.mark.parametrize("text,capability,backend,precision,reason_part", [
+    (SAPPHIRE_RAPIDS, "AVX512", "int8", "bf16", "AMX int8"),
+    (ZEN4, "AVX512", "int8", "bf16", "avx512_vnni"),
+    (VNNI_ONLY, "AVX512", "int8", "fp32", "avx512_vnni"),
+    (SKYLAKE, "AVX512", "int8", "fp32", "AVX2 without VNNI"),
+    (ARM, "DEFAULT", "torch", "", "no AVX2/VNNI/AMX"),
+])
+def test_auto_backend_follows_cpu_flags(text, capability, backend, precision, reason_part):
+    flags = hw.cpu_flags(text)
+    choice = hw.choose_backend("auto", flags=flags, bf16=hw.bf16_support(flags, capability, True), openvino=OV_OK)
+    assert (choice.backend, choice.precision) == (backend, precision)
+    assert reason_part in choice.reason
+
+
+def test_backend_falls_back_to_torch_without_openvino_and_says_why():
+    flags = hw.cpu_flags(ZEN4)
+    for requested in ("auto", "int8", "openvino"):
+        choice = hw.choose_backend(requested, flags=flags, bf16=hw.Support(True, "x"), openvino=OV_MISSING)
+        assert choice.backend == "torch" and "openvino is not installed" in choice.reason
+
+
+def test_backend_overrides_and_errors():
+    flags = hw.cpu_flags(VNNI_ONLY)
+    no_bf16 = hw.bf16_support(flags, "AVX512")
+    assert hw.choose_backend("torch", flags=flags, bf16=no_bf16, openvino=OV_OK).backend == "torch"
+    ov = hw.choose_backend("OpenVINO", flags=flags, bf16=no_bf16, openvino=OV_OK)
+    assert (ov.backend, ov.precision, ov.label) == ("openvino", "fp32", "openvino-fp32")
+    forced = hw.choose_backend("int8", dtype="bf16", flags=flags, bf16=no_bf16, openvino=OV_OK)
+    assert (forced.backend, forced.precision) == ("int8", "bf16") and "requested" in forced.reason
+    assert hw.choose_backend("auto", device="cuda", flags=flags, openvino=OV_OK).backend == "torch"
+    assert hw.choose_backend("auto", dtype="fp16", flags=flags, bf16=no_bf16, openvino=OV_OK).backend == "torch"
+    with pytest.raises(ChoiceError, match="auto, torch, openvino, int8"):
+        hw.choose_backend("onnx", flags=flags, openvino=OV_OK)
+    with pytest.raises(ChoiceError, match="auto, torch"):
+        hw.choose_backend("int8", device="cuda", flags=flags, openvino=OV_OK)
