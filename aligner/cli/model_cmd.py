@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputFileError
-from . import _engine
+from . import _engine as engine_opts
 from ._app import app
 from ._common import console, console_err, progress_bar
 
@@ -159,12 +159,12 @@ def embed_cmd(
     dtype: Optional[str] = typer.Option(None, "--dtype", help=_DTYPE_HELP),
     backend: Optional[str] = typer.Option(None, "--backend", help=_BACKEND_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
-    engine: str = _engine.ENGINE_OPT,
-    ray_address: Optional[str] = _engine.ADDRESS_OPT,
-    workers: Optional[int] = _engine.WORKERS_OPT,
-    work_dir: Optional[Path] = _engine.WORK_DIR_OPT,
-    resume: bool = _engine.RESUME_OPT,
-    shard_lines: Optional[int] = _engine.SHARD_LINES_OPT,
+    engine: str = engine_opts.ENGINE_OPT,
+    ray_address: Optional[str] = engine_opts.ADDRESS_OPT,
+    workers: Optional[int] = engine_opts.WORKERS_OPT,
+    work_dir: Optional[Path] = engine_opts.WORK_DIR_OPT,
+    resume: bool = engine_opts.RESUME_OPT,
+    shard_lines: Optional[int] = engine_opts.SHARD_LINES_OPT,
 ) -> None:
     """Embed every line of the inputs into OUT.npy (row i = line i, L2-normalised float32).
 
@@ -181,7 +181,7 @@ def embed_cmd(
         raise InputFileError("--output", "missing; give -o vectors.npy (or --work-dir DIR to keep only the shards)")
     target = None if out is None else check_output(out, inputs=inputs, option="--output",
                                                    allow_stdout=False, input_suffixes=None)
-    _engine.check_engine_options(engine, ray_address, work_dir, resume)
+    engine_opts.check_engine_options(engine, ray_address, work_dir, resume)
     if len(inputs) > 1 or engine != "local" or work_dir is not None or not inputs[0].is_file():
         _embed_sharded(inputs, target, _encoder_factory(model, dtype, batch_size, not no_cache, backend),
                        engine=engine, address=ray_address, workers=workers, work_dir=work_dir,
@@ -218,15 +218,15 @@ def _embed_sharded(inputs, target, factory, *, engine, address, workers, work_di
 
     settings = Settings.from_env()
     files = expand_inputs(inputs)
-    with _engine.work_folder(work_dir, "aligner-embed-") as work, \
+    with engine_opts.work_folder(work_dir, "aligner-embed-") as work, \
             open_engine(engine, address=address, workers=workers,
                         object_store_mb=settings.ray_object_store_mb) as eng:
-        with _engine.shard_progress(f"Embedding {len(files)} file{'s' if len(files) != 1 else ''}") as update:
-            side = embed_side(eng, files, work, factory, key=_engine.encoder_key(factory()),
+        with engine_opts.shard_progress(f"Embedding {len(files)} file{'s' if len(files) != 1 else ''}") as update:
+            side = embed_side(eng, files, work, factory, key=engine_opts.encoder_key(factory()),
                               shard_lines=shard_lines or settings.engine_shard_lines,
                               skip_blank=False, max_bytes=_EMBED_MAX_BYTES, resume=resume,
-                              progress=update, notes=_engine.note)
-        _engine.report_side("embedded", side)
+                              progress=update, notes=engine_opts.note)
+        engine_opts.report_side("embedded", side)
         if target is not None:
             _join_shards(side.vectors, target)
             console.print(f"wrote {len(side.vectors)} x {side.vectors.dim} float32 to {target.label}",
