@@ -188,7 +188,8 @@ def speed(n: int, model: str | None, params: BitextParams, fast: bool = False) -
           f"{' --fast (sentences embedded, runs averaged)' if fast else ''}\n")
     print(markdown_table(["sentences a side", "texts embedded", "embedding s", "alignment s", "total s",
                           "beads equal to the gold 1-1 line pairs"],
-                         [[n, sum(len(v) for v in src.vecs) + sum(len(v) for v in tgt.vecs), round(t1 - t0, 1),
+                         [[n, len(fr) + len(en) if fast else sum(len(v) for v in src.vecs) + sum(len(v) for v in tgt.vecs),
+                           round(t1 - t0, 1),
                            round(t2 - t1, 2), round(t2 - t0, 1), f"{one_one}/{n}"]]))
     print(f"\nprocess CPU time {cpu:.0f} s (all threads)")
     _footer()
