@@ -20,6 +20,8 @@ ERROR_CODES: dict[str, str] = {
     "E011": "DictionaryImportError (aligner.names.dictionary): a reviewed dictionary has problems",
     "E012": "ConstraintConflict (aligner.names.cluster): reviewer name decisions contradict each other",
     "E014": "BitextInputError (aligner.bitext): one of the two texts of a whole-text alignment cannot be aligned",
+    "E020": "EngineError: the batch engine cannot run (Ray missing, cluster unreachable, work folder in use)",
+    "E021": "ShardFailures: some input files failed; the others' shards are done and kept",
 }
 """Every error code, once: code -> "ExceptionClass: meaning". Each class's
 ``code`` comes from here; ``tests/test_errors.py`` checks the two agree and
@@ -88,3 +90,26 @@ class OutputFileError(InputFileError):
     Nothing was written."""
 
     code = "E006"
+
+
+class EngineError(AlignerError):
+    """The compute engine cannot run: Ray missing, cluster unreachable, work folder unusable."""
+
+    code = "E020"
+
+
+class ShardFailures(AlignerError):
+    """Some input files failed while the others were processed.
+
+    ``failures``: (file, problem) pairs; the shards of every other file are
+    finished and kept, so a rerun with ``--resume`` does only what failed.
+    """
+
+    code = "E021"
+
+    def __init__(self, failures: list[tuple[str, str]], done: int, total: int):
+        lines = "\n".join(f"  {path}: {problem}" for path, problem in failures)
+        super().__init__(f"{len(failures)} input file{'s' if len(failures) != 1 else ''} failed "
+                         f"({done} of {total} shards done and kept; fix the files and rerun "
+                         f"with --resume):\n{lines}")
+        self.failures = list(failures)

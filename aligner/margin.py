@@ -45,9 +45,10 @@ from .search import build_index, check_matrix, knn
 from .settings import SETTINGS, Settings
 
 __all__ = [
-    "MARGINS", "Candidates", "center", "cosine", "distance", "get_margin", "margin_matrix",
-    "mutual_best", "neighbour_means", "prepare_spaces", "ratio", "score_candidates", "self_align",
-    "whiten",
+    "MARGINS", "Candidates", "Scored", "center", "center_for_mining", "centring_mean", "column_mean", "cosine", "distance", "get_margin",
+    "margin_matrix", "mutual_best", "neighbour_means", "penalise_numbers", "prepare_and_score",
+    "prepare_spaces",
+    "ratio", "score_candidates", "score_knn", "score_neighbours", "self_align", "whiten",
 ]
 
 MarginFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -132,6 +133,24 @@ def margin_matrix(src: np.ndarray, tgt: np.ndarray, *, k: int | None = None,
 
 # ------------------------------------------------------- preparing the spaces
 
+MEAN_BLOCK = 65_536
+"""Rows summed at a time by :func:`column_mean` (fixed, so that a side read
+block by block from disk gets the very same mean as the side in memory)."""
+
+
+def column_mean(vecs: np.ndarray) -> np.ndarray:
+    """(dim,) float64 mean of the rows of ``vecs`` (n, dim), n >= 1.
+
+    Summed in float64 over fixed blocks of :data:`MEAN_BLOCK` rows, so the
+    result depends only on the values, not on whether ``vecs`` is in memory
+    or a memory-mapped file read a block at a time (:mod:`aligner.engine`).
+    """
+    total = np.zeros(vecs.shape[1], np.float64)
+    for a in range(0, len(vecs), MEAN_BLOCK):
+        total += np.asarray(vecs[a:a + MEAN_BLOCK]).sum(axis=0, dtype=np.float64)
+    return total / max(1, len(vecs))
+
+
 def center(vecs: np.ndarray, *, min_n: int = 1, mean: np.ndarray | None = None) -> np.ndarray:
     """Subtract the mean vector and re-normalise the rows.
 
@@ -143,11 +162,34 @@ def center(vecs: np.ndarray, *, min_n: int = 1, mean: np.ndarray | None = None) 
     check_matrix("vecs", vecs)
     if len(vecs) < max(1, min_n) and mean is None:
         return vecs.copy()
-    mu = vecs.mean(axis=0, dtype=np.float64) if mean is None else np.asarray(mean, np.float64)
+    mu = column_mean(vecs) if mean is None else np.asarray(mean, np.float64)
     if mu.shape != (vecs.shape[1],):
         raise ValueError(f"mean: expected shape ({vecs.shape[1]},), got {mu.shape}")
     out = vecs.astype(np.float64) - mu
     return _normalise(out)
+
+
+def centring_mean(vecs: np.ndarray, settings: Settings | None = None) -> np.ndarray | None:
+    """The (dim,) float64 mean that mining subtracts from a side, or None.
+
+    None when ``settings.mine_center`` is off or the side has fewer than
+    ``settings.mine_center_min`` rows (its mean would be mostly its topic).
+    ``vecs``: (n, dim) float32, in memory or any array-like that slices rows
+    (a side read from disk block by block gets the same mean).
+    """
+    s = settings or SETTINGS
+    if not s.mine_center or len(vecs) < max(1, s.mine_center_min):
+        return None
+    return column_mean(vecs)
+
+
+def center_for_mining(vecs: np.ndarray, mean: np.ndarray | None) -> np.ndarray:
+    """Rows of ``vecs`` (n, dim) float32 centred on ``mean`` from :func:`centring_mean`.
+
+    Each row depends only on itself and ``mean``, so a side may be centred
+    block by block. ``mean`` None: the rows unchanged (a copy).
+    """
+    return np.array(vecs, dtype=np.float32, order="C") if mean is None else center(vecs, mean=mean)
 
 
 def whiten(vecs: np.ndarray, shrink: float, *, min_n: int = 1) -> np.ndarray:
@@ -298,6 +340,38 @@ class Candidates:
             return np.full(len(self.score), -np.inf, np.float32)
         return np.take_along_axis(self.score, self.best()[:, None], axis=1)[:, 0]
 
+    def best_only(self) -> "Candidates":
+        """The same candidates cut to each query's best column: (n_q, 1) arrays.
+
+        Everything mining reads (:meth:`best_ids`, :meth:`best_scores`,
+        :meth:`at_best` of :meth:`confidence`) is unchanged, at 1/c of the
+        memory; used to keep only what matters of each block of queries.
+        """
+        if self.ids.shape[1] <= 1:
+            return self
+        col = self.best()[:, None]
+
+        def take(a):
+            return None if a is None else np.ascontiguousarray(np.take_along_axis(a, col, axis=1))
+
+        return Candidates(take(self.ids), take(self.cos), take(self.score), take(self.hub),
+                          take(self.penalty))
+
+    @staticmethod
+    def concat(parts: Sequence["Candidates"]) -> "Candidates":
+        """Row-wise concatenation of the candidates of consecutive query blocks."""
+        if not parts:
+            raise ValueError("Candidates.concat: no parts")
+        if len(parts) == 1:
+            return parts[0]
+        pens = [p.penalty for p in parts]
+        penalty = None
+        if any(p is not None for p in pens):
+            penalty = np.concatenate([np.zeros_like(q.score) if p is None else p
+                                      for p, q in zip(pens, parts)])
+        return Candidates(*(np.concatenate([getattr(p, f) for p in parts])
+                            for f in ("ids", "cos", "score", "hub")), penalty=penalty)
+
 
 def score_both_ways(src: np.ndarray, tgt: np.ndarray, *, k: int, margin: str = "ratio",
                     candidates: int = 16, settings: Settings | None = None
@@ -309,7 +383,7 @@ def score_both_ways(src: np.ndarray, tgt: np.ndarray, *, k: int, margin: str = "
     ``margin`` using ``k`` neighbours per side. Returns (forward, backward):
     forward.ids index tgt rows, backward.ids index src rows.
     """
-    fn = get_margin(margin)
+    get_margin(margin)
     check_matrix("src", src)
     check_matrix("tgt", tgt, src.shape[1], other="src")
     if k < 1:
@@ -321,14 +395,36 @@ def score_both_ways(src: np.ndarray, tgt: np.ndarray, *, k: int, margin: str = "
     src_index = build_index(src, settings=settings)
     f_sims, f_ids = knn(tgt_index, src, depth, settings=settings)
     b_sims, b_ids = knn(src_index, tgt, depth, settings=settings)
+    return score_knn(f_sims, f_ids, b_sims, b_ids, k=k, margin=margin, candidates=candidates)
+
+
+def score_knn(f_sims: np.ndarray, f_ids: np.ndarray, b_sims: np.ndarray, b_ids: np.ndarray, *,
+              k: int, margin: str = "ratio", candidates: int = 16) -> tuple[Candidates, Candidates]:
+    """Margin-score both directions from their nearest-neighbour lists.
+
+    f_sims/f_ids: (n_src, depth) float32/int64, each source's nearest
+    targets, best first (-1/-inf: no hit); b_sims/b_ids: (n_tgt, depth) the
+    same for the targets. depth >= max(k, candidates) where the other side
+    is that large. Returns (forward, backward) :class:`Candidates`.
+    """
+    fn = get_margin(margin)
     src_mean = neighbour_means(f_sims[:, :k])
     tgt_mean = neighbour_means(b_sims[:, :k])
-    fwd = _scored(f_sims, f_ids, src_mean, tgt_mean, fn, candidates)
-    bwd = _scored(b_sims, b_ids, tgt_mean, src_mean, fn, candidates)
+    fwd = score_neighbours(f_sims, f_ids, src_mean, tgt_mean, fn, candidates)
+    bwd = score_neighbours(b_sims, b_ids, tgt_mean, src_mean, fn, candidates)
     return fwd, bwd
 
 
-def _scored(sims, ids, q_mean, key_mean, fn, candidates) -> Candidates:
+def score_neighbours(sims: np.ndarray, ids: np.ndarray, q_mean: np.ndarray, key_mean: np.ndarray,
+                     fn: MarginFn, candidates: int) -> Candidates:
+    """Margin scores of queries against their nearest keys.
+
+    sims/ids: (n_q, depth) the queries' nearest keys (best first, -1: none);
+    q_mean: (n_q,) float32 each query's neighbourhood mean; key_mean:
+    (n_keys,) the keys'; ``fn`` a criterion of :data:`MARGINS`. The first
+    ``candidates`` columns are scored. A block of queries may be scored on
+    its own: each row depends only on its own neighbours and ``key_mean``.
+    """
     sims, ids = sims[:, :candidates], ids[:, :candidates]
     valid = ids >= 0
     key_m = np.where(valid, key_mean[np.maximum(ids, 0)] if len(key_mean) else 0.0, 0.0)
@@ -355,9 +451,10 @@ def score_candidates(src: np.ndarray, tgt: np.ndarray, *, retrieval: bool = True
     penalised (:mod:`aligner.rerank`, ``settings.mine_number_weight``).
     Returns (forward, backward) :class:`Candidates`.
     """
-    return _prepare_and_score(src, tgt, retrieval=retrieval, k=k, margin=margin,
-                              candidates=candidates, prepare=prepare, src_texts=src_texts,
-                              tgt_texts=tgt_texts, settings=settings)[2:]
+    scored = prepare_and_score(src, tgt, retrieval=retrieval, k=k, margin=margin,
+                               candidates=candidates, prepare=prepare, src_texts=src_texts,
+                               tgt_texts=tgt_texts, settings=settings)
+    return scored.fwd, scored.bwd
 
 
 def prepare_spaces(src: np.ndarray, tgt: np.ndarray, *, retrieval: bool = True,
@@ -375,11 +472,45 @@ def prepare_spaces(src: np.ndarray, tgt: np.ndarray, *, retrieval: bool = True,
     0.80), and whitening cost F1 too.
     Returns (src', tgt'): float32, C-contiguous, rows L2-normalised.
     """
-    return _prepare_and_score(src, tgt, retrieval=retrieval, settings=settings)[:2]
+    scored = prepare_and_score(src, tgt, retrieval=retrieval, settings=settings)
+    return scored.src, scored.tgt
 
 
-def _prepare_and_score(src, tgt, *, retrieval=True, k=None, margin=None, candidates=None,
-                       prepare=True, src_texts=None, tgt_texts=None, settings=None):
+def penalise_numbers(cands: Candidates, query_texts: Sequence[str], key_texts: Sequence[str],
+                     weight: float, *, key_numbers: dict | None = None) -> Candidates:
+    """The number cross-check of mining: ``cands`` less ``weight`` times
+    :func:`aligner.rerank.number_penalties` (``key_numbers``: see there)."""
+    return cands.penalised(weight * number_penalties(cands.ids, query_texts, key_texts,
+                                                     key_numbers=key_numbers))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Both spaces as scored, and the candidates of both directions.
+
+    src: (n_src, dim), tgt: (n_tgt, dim) float32, the prepared spaces
+    (centred, or whitened and self-aligned for retrieval); fwd: each
+    source's candidates (ids index tgt rows); bwd: each target's (ids index
+    src rows).
+    """
+
+    src: np.ndarray
+    tgt: np.ndarray
+    fwd: Candidates
+    bwd: Candidates
+
+
+def prepare_and_score(src: np.ndarray, tgt: np.ndarray, *, retrieval: bool = True,
+                      k: int | None = None, margin: str | None = None,
+                      candidates: int | None = None, prepare: bool = True,
+                      src_texts: Sequence[str] | None = None,
+                      tgt_texts: Sequence[str] | None = None,
+                      settings: Settings | None = None) -> Scored:
+    """:func:`prepare_spaces` then :func:`score_candidates`, keeping both results.
+
+    Same arguments as :func:`score_candidates`; returns a :class:`Scored`
+    (retrieval needs the prepared spaces again for the Sinkhorn step).
+    """
     s = settings or SETTINGS
     k = s.mine_k if k is None else k
     margin = margin or s.mine_margin
@@ -390,15 +521,15 @@ def _prepare_and_score(src, tgt, *, retrieval=True, k=None, margin=None, candida
     if prepare and retrieval and s.retrieval_whiten > 0:
         src = whiten(src, s.retrieval_whiten, min_n=s.mine_center_min)
         tgt = whiten(tgt, s.retrieval_whiten, min_n=s.mine_center_min)
-    elif prepare and s.mine_center:
-        src = center(src, min_n=s.mine_center_min)
-        tgt = center(tgt, min_n=s.mine_center_min)
+    elif prepare:
+        src = center_for_mining(src, centring_mean(src, s))
+        tgt = center_for_mining(tgt, centring_mean(tgt, s))
 
     def scored(src_vecs):
         fwd, bwd = score_both_ways(src_vecs, tgt, k=k, margin=margin, candidates=candidates, settings=s)
         if src_texts is not None and tgt_texts is not None and s.mine_number_weight:
-            fwd = fwd.penalised(s.mine_number_weight * number_penalties(fwd.ids, src_texts, tgt_texts))
-            bwd = bwd.penalised(s.mine_number_weight * number_penalties(bwd.ids, tgt_texts, src_texts))
+            fwd = penalise_numbers(fwd, src_texts, tgt_texts, s.mine_number_weight)
+            bwd = penalise_numbers(bwd, tgt_texts, src_texts, s.mine_number_weight)
         return fwd, bwd
 
     fwd, bwd = scored(src)
@@ -409,7 +540,7 @@ def _prepare_and_score(src, tgt, *, retrieval=True, k=None, margin=None, candida
         if len(pairs) >= s.self_align_min_pairs:
             src = self_align(src, tgt, pairs, min_pairs=s.self_align_min_pairs)
             fwd, bwd = scored(src)
-    return src, tgt, fwd, bwd
+    return Scored(src, tgt, fwd, bwd)
 
 
 # ------------------------------------------------- Sinkhorn hubness correction

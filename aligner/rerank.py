@@ -45,17 +45,20 @@ def number_mismatch(a: frozenset[str], b: frozenset[str]) -> float:
     return 1.0 - len(a & b) / len(a | b)
 
 
-def number_penalties(ids: np.ndarray, query_texts: Sequence[str], key_texts: Sequence[str]) -> np.ndarray:
+def number_penalties(ids: np.ndarray, query_texts: Sequence[str], key_texts: Sequence[str], *,
+                     key_numbers: dict[int, frozenset[str]] | None = None) -> np.ndarray:
     """(n_q, c) float32 :func:`number_mismatch` of each query and candidate key.
 
     ids: (n_q, c) int64 rows of ``key_texts`` (-1: no candidate, penalty 0);
-    row i belongs to ``query_texts[i]``.
+    row i belongs to ``query_texts[i]``. ``key_numbers``: a dict the numbers
+    of the keys read so far are kept in (pass the same one for every block
+    of queries against the same keys, so each key is read once).
     """
     penalty = np.zeros(ids.shape, np.float32)
     if ids.size == 0:
         return penalty
     q_nums = [numbers(t) for t in query_texts]
-    k_nums: dict[int, frozenset[str]] = {}
+    k_nums: dict[int, frozenset[str]] = {} if key_numbers is None else key_numbers
     for i, row in enumerate(ids.tolist()):
         a = q_nums[i]
         if not a:

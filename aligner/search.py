@@ -18,7 +18,25 @@ import numpy as np
 from .errors import ChoiceError, DimensionError
 from .settings import SETTINGS, Settings
 
-__all__ = ["INDEX_KINDS", "build_index", "check_matrix", "knn", "set_threads"]
+__all__ = ["INDEX_KINDS", "build_index", "check_matrix", "knn", "query_blocks", "set_threads"]
+
+_MIN_BLOCK = 32  # FAISS switches from BLAS to a per-query loop below 20 queries
+
+
+def query_blocks(n: int, block_rows: int) -> list[tuple[int, int]]:
+    """``[a, b)`` row ranges of at most ``block_rows`` rows covering ``range(n)``
+    (a tail shorter than 32 rows joins the block before it).
+
+    Depends only on ``n`` and ``block_rows``: searching the same blocks gives
+    bit-identical cosines, whoever runs them (BLAS rounds differently for
+    different numbers of queries per call).
+    """
+    block_rows = max(1, int(block_rows))
+    blocks = [(a, min(n, a + block_rows)) for a in range(0, n, block_rows)]
+    if len(blocks) > 1 and blocks[-1][1] - blocks[-1][0] < _MIN_BLOCK:
+        a, _ = blocks.pop()
+        blocks[-1] = (blocks[-1][0], n)
+    return blocks
 
 _threads_set = False
 
@@ -137,13 +155,14 @@ def build_index(vecs: np.ndarray, *, kind: str | None = None, settings: Settings
     return INDEX_KINDS[kind](vecs, s)
 
 
-def knn(index_or_vecs, queries: np.ndarray, k: int, *, settings: Settings | None = None
-        ) -> tuple[np.ndarray, np.ndarray]:
+def knn(index_or_vecs, queries: np.ndarray, k: int, *, settings: Settings | None = None,
+        block_rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` most similar indexed vectors of each query.
 
     index_or_vecs: a FAISS index from :func:`build_index`, or the (n, dim)
     float32 vectors themselves (an index is built on the fly).
-    queries: (nq, dim) float32, C-contiguous.
+    queries: (nq, dim) float32, C-contiguous, searched in blocks of
+    ``block_rows`` (default ``settings.search_block_rows``; :func:`query_blocks`).
     Returns ``(sims, ids)``: (nq, k') float32 similarities, best first, and
     (nq, k') int64 row ids, where k' = min(k, n). With an approximate index a
     query may get fewer than k' hits; missing slots hold id -1 and sim -inf.
@@ -160,9 +179,11 @@ def knn(index_or_vecs, queries: np.ndarray, k: int, *, settings: Settings | None
     nq = len(queries)
     if kk == 0 or nq == 0:
         return np.zeros((nq, kk), np.float32), np.zeros((nq, kk), np.int64)
-    sims, ids = index.search(queries, kk)
-    sims = np.ascontiguousarray(sims, dtype=np.float32)
-    ids = np.ascontiguousarray(ids, dtype=np.int64)
+    s = settings or SETTINGS
+    sims = np.empty((nq, kk), np.float32)
+    ids = np.empty((nq, kk), np.int64)
+    for a, b in query_blocks(nq, block_rows or s.search_block_rows):
+        sims[a:b], ids[a:b] = index.search(queries[a:b], kk)
     missing = ids < 0
     if missing.any():
         sims[missing] = -np.inf

@@ -96,6 +96,21 @@ class Settings:
     """Mining mode: score penalty when both sentences hold numbers and they disagree
     (1 - Jaccard), see aligner/rerank.py. Not used in retrieval mode (it did not help there)."""
 
+    # --- batch engine (aligner/engine: `aligner embed|mine --engine local|ray`) ---
+    engine_shard_lines: int = 8192
+    """Input lines per embedding shard (one .npy file in the work folder; the unit of --resume)."""
+    search_block_rows: int = 16384
+    """Query vectors searched at a time, in memory and from disk (one Ray task each); fixed
+    blocks make the cosines independent of how the work is split (BLAS rounds by block size)."""
+    mine_memory_budget_mb: int = 2048
+    """Memory the search index of `aligner mine` may take, per side. A side whose vectors fit
+    (rows x dim x 4 bytes) is searched as in memory (exact, IVF past ivf_threshold); a larger
+    side gets an IVF-PQ index (a few dozen bytes per row) with exact re-ranking from disk."""
+    mine_pq_refine: int = 4
+    """IVF-PQ: approximate neighbours fetched per wanted neighbour, then re-ranked exactly."""
+    ray_object_store_mb: int = 1024
+    """Object store of the local Ray cluster that `--engine ray` starts (no --ray-address)."""
+
     # --- quote alignment (aligner/align.py) ---
     align_candidates: int = 20
     """Nearest targets scored per source quote before re-ranking."""

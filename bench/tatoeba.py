@@ -2,7 +2,7 @@
 
 Each of the 1000 sentences is a query against the 1000 sentences of the other
 language (both directions, xx->en and en->xx); P@1 = the top answer is the
-gold line. Every row runs :func:`aligner.mine.mine` in retrieval mode (the
+gold line. Every row runs :func:`aligner.mine.retrieve` (the
 function behind ``aligner mine --threshold none``) with the settings named
 in the row, so the last per-query row is exactly the product's default.
 
@@ -27,7 +27,7 @@ from _common import (TATOEBA, Embedder, add_engine_option, command_line, load_un
                      markdown_table, need_data, read, retrieval_lines)
 
 from aligner.margin import margin_matrix, prepare_spaces
-from aligner.mine import mine
+from aligner.mine import retrieve
 from aligner.settings import SETTINGS
 
 PLAIN = dict(mine_center=False, retrieval_self_align=False, retrieval_whiten=0.0, retrieval_sinkhorn=0.0)
@@ -62,7 +62,7 @@ ANCHORS = {"ara": {"LaBSE": 0.911, "multilingual-e5-large": 0.880},
 
 def p_at_1(src: np.ndarray, tgt: np.ndarray, src_texts, tgt_texts, settings) -> float:
     """Fraction of sources whose best target (retrieval mode) is the same row."""
-    pairs = mine(src, tgt, src_texts, tgt_texts, threshold=None, settings=settings)
+    pairs = retrieve(src, tgt, src_texts, tgt_texts, settings=settings)
     hits = sum(p.tgt_index == p.src_index for p in pairs)
     return hits / len(src_texts)
 
@@ -170,7 +170,7 @@ def run_dev_robustness(embed: Embedder) -> str:
     row_of = {int(line): r for r, line in enumerate(lines)}
 
     def errors(x, y, xt, yt, gold: dict[int, int], s) -> int:
-        pairs = mine(x, y, xt, yt, threshold=None, settings=s)
+        pairs = retrieve(x, y, xt, yt, settings=s)
         return sum(pairs[i].tgt_index != j for i, j in gold.items())
 
     rows = []

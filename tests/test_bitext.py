@@ -135,3 +135,18 @@ def test_banded_search_on_long_text_matches_the_full_search():
 def test_bead_record():
     b = Bead((1, 2), (3,), 0.5)
     assert b.kind == "2-1" and not b.is_null and Bead((), (3,), 0.0).is_null
+
+
+def test_fast_mode_overlaps_are_normalised_sums_and_still_align():
+    from aligner.bitext import mean_overlaps
+
+    s = sentences(20, seed=8)
+    t = s[:5] + [s[5][:-1] + " " + s[6]] + s[7:]
+    enc = FakeEncoder(dim=256)
+    sv = mean_overlaps(enc.encode(s), s)
+    v = enc.encode(s)
+    expect = (v[3] + v[4]) / np.linalg.norm(v[3] + v[4])
+    assert np.allclose(sv.vecs[1][3], expect, atol=1e-6) and [len(x) for x in sv.vecs] == [20, 19, 18]
+    beads = align_bitext(sv, mean_overlaps(enc.encode(t), t))
+    assert ((5, 6), (5,)) in pairs(beads)
+    covers(beads, 20, 19)

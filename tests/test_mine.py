@@ -10,7 +10,7 @@ import pytest
 from aligner.errors import ChoiceError, DimensionError
 from aligner.margin import (prepare_spaces, score_candidates, sinkhorn_best,
                             sinkhorn_potentials)
-from aligner.mine import MODES, mine, parse_threshold
+from aligner.mine import MODES, mine, parse_threshold, retrieve
 from aligner.records import MinedPair
 from aligner.settings import SETTINGS
 
@@ -54,7 +54,7 @@ def task():
 
 def test_retrieval_mode_one_line_per_source_in_order(task):
     sv, tv, st, tt, gold = task
-    pairs = mine(sv, tv, st, tt, threshold=None)
+    pairs = retrieve(sv, tv, st, tt)
     assert [p.src_index for p in pairs] == list(range(30))
     assert all(isinstance(p, MinedPair) for p in pairs)
     for p in pairs:
@@ -69,10 +69,10 @@ def test_retrieval_takes_the_sinkhorn_choice_and_reports_its_margin(task):
     x, y = prepare_spaces(sv, tv, settings=s)
     v = sinkhorn_potentials(x, y, temperature=s.retrieval_sinkhorn, iters=s.retrieval_sinkhorn_iters)
     expected, cos = sinkhorn_best(x, y, v, temperature=s.retrieval_sinkhorn)
-    pairs = mine(sv, tv, st, tt, threshold=None)
+    pairs = retrieve(sv, tv, st, tt)
     assert [p.tgt_index for p in pairs] == expected.tolist()
     # the score is the ratio margin of the chosen pair, as without the correction
-    plain = mine(sv, tv, st, tt, threshold=None, settings=replace(s, retrieval_sinkhorn=0.0))
+    plain = retrieve(sv, tv, st, tt, settings=replace(s, retrieval_sinkhorn=0.0))
     for a, b in zip(pairs, plain):
         if a.tgt_index == b.tgt_index:
             assert a.score == pytest.approx(b.score, rel=1e-5)
@@ -86,7 +86,7 @@ def test_retrieval_skips_sinkhorn_for_a_few_sources_against_many(task, monkeypat
         raise AssertionError("Sinkhorn used with 5 sources against 30 targets")
 
     monkeypatch.setattr(mine_module, "sinkhorn_potentials", fail)
-    pairs = mine(sv[:5], tv, st[:5], tt, threshold=None)
+    pairs = retrieve(sv[:5], tv, st[:5], tt)
     assert len(pairs) == 5
 
 
@@ -128,7 +128,7 @@ def test_retrieval_self_alignment_is_off_when_mining(task, monkeypatch):
     s = replace(SETTINGS, self_align_min_pairs=5)
     mine(sv, tv, st, tt, threshold=-1e9, settings=s)
     assert calls == []
-    mine(sv, tv, st, tt, threshold=None, settings=s)
+    retrieve(sv, tv, st, tt, settings=s)
     assert calls == [1]
 
 
@@ -180,12 +180,12 @@ def test_empty_sides_give_no_pairs():
     empty = np.zeros((0, 8), np.float32)
     one = np.ascontiguousarray(np.eye(1, 8, dtype=np.float32))
     assert mine(empty, one, [], ["x"]) == []
-    assert mine(one, empty, ["x"], [], threshold=None) == []
+    assert retrieve(one, empty, ["x"], []) == []
 
 
 def test_fewer_sentences_than_k(task):
     sv, tv, st, tt, gold = task
-    pairs = mine(sv[:2], tv[:1], st[:2], tt[:1], threshold=None, k=8)
+    pairs = retrieve(sv[:2], tv[:1], st[:2], tt[:1], k=8)
     assert [p.tgt_index for p in pairs] == [0, 0]
 
 
@@ -205,14 +205,20 @@ def test_bad_inputs():
 
 
 @pytest.mark.parametrize("value, expected", [
-    (None, None), ("none", None), ("None", None), ("1.05", 1.05), (" 0.9 ", 0.9), (1, 1.0), ("-2e-1", -0.2),
+    ("auto", SETTINGS.mine_threshold), ("1.05", 1.05), (" 0.9 ", 0.9), (1, 1.0), ("-2e-1", -0.2),
 ])
 def test_parse_threshold(value, expected):
     assert parse_threshold(value) == expected
 
 
-@pytest.mark.parametrize("value", ["high", "", "nan", "inf", True, "1,05"])
+@pytest.mark.parametrize("value", ["high", "", "nan", "inf", True, "1,05", None, "none"])
 def test_parse_threshold_rejects(value):
     with pytest.raises(ChoiceError) as e:
         parse_threshold(value)
-    assert "valid choices: auto, none, a number such as 0.2" in e.value.message
+    assert "valid choices: auto, a number such as 0.2" in e.value.message
+
+
+def test_mining_needs_a_threshold_retrieval_is_its_own_task(task):
+    sv, tv, st, tt, _ = task
+    with pytest.raises(ChoiceError, match="aligner.mine.retrieve"):
+        mine(sv, tv, st, tt, threshold=None)

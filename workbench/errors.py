@@ -29,6 +29,7 @@ ERROR_SENTENCES = {
     "E011": N_("The name dictionary could not be read."),
     "E012": N_("These corrections contradict each other: two spellings cannot be both the same person and "
                "different people. Undo one of them first."),
+    "E014": N_("One of the two texts has no sentence to align. Check that you chose the right files."),
 }
 """Code -> sentence (marked for translation). Unknown codes fall back to E000's sentence."""
 

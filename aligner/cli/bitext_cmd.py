@@ -35,6 +35,7 @@ def bitext_cmd(
     project: Optional[Path] = typer.Option(None, "--project", "-p", help="Also keep the article pair and its beads in this project file, for review. Created if missing."),
     src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Language code of SRC (default: detected; detection knows en, fr, ar)."),
     tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Language code of TGT (default: detected)."),
+    fast: bool = typer.Option(False, "--fast", help="Embed single sentences only (3 times less model work); runs of 2-3 sentences are averaged, which is somewhat less accurate."),
 ) -> None:
     """Align two whole texts in order: 1-1, 1-2, 2-1, 2-2, 1-3, 3-1 beads, and 1-0 / 0-1 for
     sentences with no counterpart. One bead per line, in text order."""
@@ -61,7 +62,7 @@ def bitext_cmd(
                     raise AlignerError(f"{side.path}: the language could not be detected; give it with {opt} "
                                        "(TMX needs both languages)")
         encoder = _encoder_factory(model, settings)
-        result = align_sides(s_side, t_side, encoder, progress=progress)
+        result = align_sides(s_side, t_side, encoder, progress=progress, fast=fast)
         if project is not None:
             from ..store import Project
 

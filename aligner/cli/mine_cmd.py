@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -10,18 +11,29 @@ import typer
 
 from ..export.formats.tsv import tsv_field
 from ..io.output import check_output
+from . import _engine
 from ._app import app
-from ._common import progress_bar, say
+from ._common import progress_bar, say, stage_progress
 
 MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max (both "
              "directions pooled, each sentence once), fwd or bwd (one direction).")
 
 
 def make_encoder(model: str | None, settings):
-    """Encoder factory; tests replace it with a fake encoder."""
+    """The local engine's encoder; tests replace it with a fake encoder."""
     from ..embed import get_encoder
 
     return get_encoder(model, settings=settings)
+
+
+def encoder_factory(model: str | None, settings, engine: str):
+    """Zero-argument encoder factory: :func:`make_encoder` for the local engine; for Ray a
+    picklable :class:`aligner.engine.EncoderSpec` (each actor makes its own encoder)."""
+    if engine == "ray":
+        from ..engine import EncoderSpec
+
+        return EncoderSpec(model, settings=settings)
+    return functools.partial(make_encoder, model, settings)
 
 
 def format_pairs(pairs) -> str:
@@ -32,56 +44,87 @@ def format_pairs(pairs) -> str:
     )
 
 
-def _embed(encoder, texts: list[str], label: str):
-    with progress_bar(f"Embedding {label}", total=len(texts)) as update:
-        return encoder.encode(texts, progress=update)
-
-
 @app.command("mine")
 def mine_cmd(
-    src: Path = typer.Argument(..., readable=False, help="Source sentences, one per line (UTF-8)."),
-    tgt: Path = typer.Argument(..., readable=False, help="Target sentences, one per line (UTF-8), any language."),
+    src: Path = typer.Argument(..., readable=False, help="Source sentences, one per line (UTF-8): a file, a folder of files, or a glob such as 'corpus/*.en'."),
+    tgt: Path = typer.Argument(..., readable=False, help="Target sentences, one per line (UTF-8), any language: a file, folder or glob."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the TSV to this file (atomically) instead of stdout."),
     threshold: str = typer.Option("auto", "--threshold", "-t", help="auto (the threshold tuned on UN dev), none (retrieval: every source line gets its best target), or a number such as 0.2 (higher = fewer, surer pairs)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Sentence-transformers model name or local path (default: the bundled multilingual-e5-small)."),
     k: Optional[int] = typer.Option(None, "--k", min=1, help="Neighbours per side in the margin score (default: the tuned value)."),
     mode: Optional[str] = typer.Option(None, "--mode", help=MODE_HELP),
+    engine: str = _engine.ENGINE_OPT,
+    ray_address: Optional[str] = _engine.ADDRESS_OPT,
+    workers: Optional[int] = _engine.WORKERS_OPT,
+    work_dir: Optional[Path] = _engine.WORK_DIR_OPT,
+    resume: bool = _engine.RESUME_OPT,
+    shard_lines: Optional[int] = _engine.SHARD_LINES_OPT,
 ) -> None:
     """Pair each line of SRC with its translation in TGT.
 
     Output: one TSV line per pair, score<TAB>src_index<TAB>tgt_index<TAB>src_text<TAB>tgt_text,
-    with 0-based line numbers. With a threshold (mining) only pairs that pass are listed, best
-    first; with --threshold none every non-blank SRC line gets its best TGT line, in SRC order.
+    with 0-based line numbers (counted over a side's files in sorted order when it has several).
+    With a threshold (mining) only pairs that pass are listed, best first; with --threshold none
+    every non-blank SRC line gets its best TGT line, in SRC order.
+
+    Embeddings go to shards on disk and mining searches them block by block, so memory stays
+    bounded (settings mine_memory_budget_mb); --threshold none loads both sides in memory.
     """
+    from ..engine import open_engine
+    from ..engine.embedding import embed_side
+    from ..engine.mining import mine_vectors
+    from ..engine.shards import expand_inputs
     from ..errors import ChoiceError
-    from ..io.lines import read_lines
-    from ..mine import MODES, mine, parse_threshold
+    from ..mine import MODES, parse_threshold, retrieve
     from ..settings import Settings
 
     settings = Settings.from_env()
-    thr = parse_threshold(threshold, settings)  # bad value -> ChoiceError before any work
+    retrieval = threshold.strip().lower() == "none"
+    try:  # a bad value is an error before any work
+        thr = None if retrieval else parse_threshold(threshold, settings)
+    except ChoiceError:
+        raise ChoiceError("threshold", threshold,
+                          ["auto", "none (retrieval)", "a number such as 0.2"]) from None
     if mode is not None and mode not in MODES:
         raise ChoiceError("mining mode", mode, list(MODES))
     out = check_output(output, inputs=[src, tgt], input_suffixes=None)
+    _engine.check_engine_options(engine, ray_address, work_dir, resume)
+    src_files, tgt_files = expand_inputs([src]), expand_inputs([tgt])
+    factory = encoder_factory(model, settings, engine)
+    lines_per_shard = shard_lines or settings.engine_shard_lines
 
-    src_lines = read_lines(src, max_bytes=settings.max_file_bytes)
-    tgt_lines = read_lines(tgt, max_bytes=settings.max_file_bytes)
-    # blank lines keep their line numbers but are never paired
-    src_rows = [i for i, t in enumerate(src_lines) if t.strip()]
-    tgt_rows = [i for i, t in enumerate(tgt_lines) if t.strip()]
-    src_texts = [src_lines[i] for i in src_rows]
-    tgt_texts = [tgt_lines[i] for i in tgt_rows]
-
-    encoder = make_encoder(model, settings)
-    src_vecs = _embed(encoder, src_texts, src.name)
-    tgt_vecs = _embed(encoder, tgt_texts, tgt.name)
-    with progress_bar("Scoring pairs"):
-        pairs = mine(src_vecs, tgt_vecs, src_texts, tgt_texts, k=k, threshold=thr, mode=mode,
-                     settings=settings)
-    pairs = [replace(p, src_index=src_rows[p.src_index], tgt_index=tgt_rows[p.tgt_index])
-             for p in pairs]
+    with _engine.work_folder(work_dir, "aligner-mine-") as work, \
+            open_engine(engine, address=ray_address, workers=workers,
+                        object_store_mb=settings.ray_object_store_mb) as eng:
+        encoder = factory()  # encoders load lazily: this loads no model
+        key = _engine.encoder_key(encoder)
+        if engine == "local":
+            factory = lambda: encoder  # noqa: E731 - one encoder for both sides
+        sides = []
+        for label, files, sub in ((src.name, src_files, "src"), (tgt.name, tgt_files, "tgt")):
+            with _engine.shard_progress(f"Embedding {label}") as update:
+                side = embed_side(eng, files, work / sub, factory,
+                                  key=key,
+                                  shard_lines=lines_per_shard, skip_blank=True,
+                                  max_bytes=settings.max_file_bytes, resume=resume,
+                                  keep_texts=True, progress=update, notes=_engine.note)
+            if work_dir is not None or engine != "local":  # what was reused, how fast
+                _engine.report_side(f"embedded {label}", side)
+            sides.append(side)
+        s_side, t_side = sides
+        if retrieval:
+            with progress_bar("Scoring pairs"):
+                pairs = retrieve(s_side.vectors.load(), t_side.vectors.load(), s_side.texts,
+                                 t_side.texts, k=k, settings=settings)
+        else:
+            with stage_progress() as stage:
+                pairs = mine_vectors(s_side.vectors, t_side.vectors, s_side.texts, t_side.texts,
+                                     engine=eng, work=work / "mine", threshold=thr, k=k,
+                                     mode=mode, settings=settings, progress=stage)
+    pairs = [replace(p, src_index=s_side.line_numbers[p.src_index],
+                     tgt_index=t_side.line_numbers[p.tgt_index]) for p in pairs]
     text = format_pairs(pairs)
     out.write_text(text)
     if not out.is_stdout:
-        what = "pairs" if thr is not None else "lines"
+        what = "lines" if retrieval else "pairs"
         say(f"wrote {len(pairs)} {what} to {out.label}")

@@ -13,6 +13,8 @@ from typing import Optional
 
 import typer
 
+from ..errors import InputFileError
+from . import _engine as engine_opts
 from ._app import app
 from ._common import console, console_err, progress_bar
 
@@ -135,27 +137,58 @@ def _engine(enc) -> str:
     return f"{backend} {enc.dtype}" if backend else enc.dtype
 
 
+def _encoder_factory(model: Optional[str], dtype: Optional[str] = None,
+                     batch_size: Optional[int] = None, cache: bool = True,
+                     backend: Optional[str] = None):
+    """Picklable encoder factory for the sharded path (tests replace it)."""
+    from ..engine import EncoderSpec
+    from ..settings import Settings
+
+    return EncoderSpec(model, dtype, batch_size, cache, settings=Settings.from_env(), backend=backend)
+
+
+_EMBED_MAX_BYTES = 200_000_000  # per input file, as read_lines' default
+
+
 @app.command("embed")
 def embed_cmd(
-    file: Path = typer.Argument(..., readable=False, help="UTF-8 text file, one sentence per line."),
-    out: Path = typer.Option(..., "--output", "-o", help="Output .npy file: float32 (lines, dim)."),
+    inputs: list[Path] = typer.Argument(..., readable=False, help="UTF-8 text, one sentence per line: one or more files, folders or globs (e.g. 'corpus/*.txt')."),
+    out: Optional[Path] = typer.Option(None, "--output", "-o", help="Output .npy file: float32 (lines, dim), the lines of all inputs in order."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help=_MODEL_HELP),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Sentences per forward pass."),
     dtype: Optional[str] = typer.Option(None, "--dtype", help=_DTYPE_HELP),
     backend: Optional[str] = typer.Option(None, "--backend", help=_BACKEND_HELP),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    engine: str = engine_opts.ENGINE_OPT,
+    ray_address: Optional[str] = engine_opts.ADDRESS_OPT,
+    workers: Optional[int] = engine_opts.WORKERS_OPT,
+    work_dir: Optional[Path] = engine_opts.WORK_DIR_OPT,
+    resume: bool = engine_opts.RESUME_OPT,
+    shard_lines: Optional[int] = engine_opts.SHARD_LINES_OPT,
 ) -> None:
-    """Embed every line of FILE into OUT.npy (row i = line i, L2-normalised float32).
+    """Embed every line of the inputs into OUT.npy (row i = line i, L2-normalised float32).
 
     Lines are stripped of surrounding whitespace. Blank lines are kept (so the
     row count equals the line count) and embedded as the empty text; their
-    rows carry no meaning and are reported on stderr.
+    rows carry no meaning. Several inputs, --work-dir or --engine ray embed in
+    shards (one .npy per --shard-lines lines, in the work folder; --resume
+    skips finished shards); -o then joins them into one file.
     """
     from ..io.lines import read_lines
     from ..io.output import check_output
 
-    target = check_output(out, inputs=[file], option="--output", allow_stdout=False)
-    lines = [line.strip() for line in read_lines(file)]
+    if out is None and work_dir is None:
+        raise InputFileError("--output", "missing; give -o vectors.npy (or --work-dir DIR to keep only the shards)")
+    target = None if out is None else check_output(out, inputs=inputs, option="--output",
+                                                   allow_stdout=False, input_suffixes=None)
+    engine_opts.check_engine_options(engine, ray_address, work_dir, resume)
+    if len(inputs) > 1 or engine != "local" or work_dir is not None or not inputs[0].is_file():
+        _embed_sharded(inputs, target, _encoder_factory(model, dtype, batch_size, not no_cache, backend),
+                       engine=engine, address=ray_address, workers=workers, work_dir=work_dir,
+                       resume=resume, shard_lines=shard_lines)
+        return
+    file = inputs[0]
+    lines = [line.strip() for line in read_lines(file, max_bytes=_EMBED_MAX_BYTES)]
     enc = _encoder(model, dtype, batch_size, cache=not no_cache,
                    **({"backend": backend} if backend else {}))  # test doubles may lack it
     _prepare(enc)
@@ -174,3 +207,42 @@ def embed_cmd(
                           "(rows kept so that row i is line i)", highlight=False, markup=False)
     console.print(f"wrote {vectors.shape[0]} x {vectors.shape[1]} float32 ({enc.name}, {_engine(enc)}) "
                   f"to {out}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _embed_sharded(inputs, target, factory, *, engine, address, workers, work_dir, resume,
+                   shard_lines) -> None:
+    from ..engine import open_engine
+    from ..engine.embedding import embed_side
+    from ..engine.shards import expand_inputs
+    from ..settings import Settings
+
+    settings = Settings.from_env()
+    files = expand_inputs(inputs)
+    with engine_opts.work_folder(work_dir, "aligner-embed-") as work, \
+            open_engine(engine, address=address, workers=workers,
+                        object_store_mb=settings.ray_object_store_mb) as eng:
+        with engine_opts.shard_progress(f"Embedding {len(files)} file{'s' if len(files) != 1 else ''}") as update:
+            side = embed_side(eng, files, work, factory, key=engine_opts.encoder_key(factory()),
+                              shard_lines=shard_lines or settings.engine_shard_lines,
+                              skip_blank=False, max_bytes=_EMBED_MAX_BYTES, resume=resume,
+                              progress=update, notes=engine_opts.note)
+        engine_opts.report_side("embedded", side)
+        if target is not None:
+            _join_shards(side.vectors, target)
+            console.print(f"wrote {len(side.vectors)} x {side.vectors.dim} float32 to {target.label}",
+                          highlight=False, markup=False, soft_wrap=True)
+        else:
+            console.print(f"{len(side.vectors)} vectors in {work / 'shards'}", highlight=False,
+                          markup=False, soft_wrap=True)
+
+
+def _join_shards(vectors, target) -> None:
+    """Write the shards' rows to one .npy through the checked writer, a shard at a time."""
+    import numpy as np
+
+    with target.open("wb") as fh:
+        np.lib.format.write_array_header_1_0(
+            fh, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+                 "fortran_order": False, "shape": (len(vectors), vectors.dim)})
+        for a in range(0, len(vectors), 65536):
+            fh.write(np.ascontiguousarray(vectors[a:a + 65536]).tobytes())

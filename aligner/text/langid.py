@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable
 
 from ..settings import SETTINGS, Settings
+from .arabic import is_arabic_letter
 
 UNDETERMINED = "und"
 LANGS = ("en", "fr", "ar")
@@ -37,12 +38,6 @@ def _get_detector():
 
 
 _LINGUA_CODES = {"ENGLISH": "en", "FRENCH": "fr", "ARABIC": "ar"}
-
-
-def is_arabic_letter(ch: str) -> bool:
-    o = ord(ch)
-    return (0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF
-            or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF) and ch.isalpha()
 
 
 def script_counts(text: str) -> tuple[int, int]:

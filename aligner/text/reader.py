@@ -18,8 +18,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..io.lines import read_file_bytes
 from ..errors import InputFileError
+from ..io.lines import read_file_bytes
 from ..records import Document
 from ..settings import SETTINGS
 from .boilerplate import analyse_layout

@@ -117,6 +117,16 @@ def test_summary_against_full_article_gives_mostly_null_beads(fake, tmp_path, ca
     assert sum(1 for r in rows if not r["tgt"]) == 37
 
 
+def test_fast_mode_embeds_sentences_only(fake, tmp_path, capsys):
+    s = sentences(10, seed=7)
+    t = s[:4] + [s[4][:-1] + " " + s[5]] + s[6:]
+    before = len(fake.seen)
+    rows = run_jsonl([str(write_lines(tmp_path / "a.txt", s)), str(write_lines(tmp_path / "b.txt", t)),
+                      "--lines", "--fast"], capsys)
+    assert len(fake.seen) - before == 10 + 9  # no 2- or 3-sentence runs were embedded
+    assert any(r["src"] == [4, 5] and r["tgt"] == [4] for r in rows)
+
+
 def test_articles_are_split_into_sentences(fake, tmp_path, capsys):
     s = sentences(6, seed=5)
     art = "Title of the piece\n\n" + " ".join(s[:3]) + "\n\n" + " ".join(s[3:]) + "\n"

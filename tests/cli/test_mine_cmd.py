@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -164,24 +166,25 @@ def test_failure_during_embedding_leaves_no_output(tmp_path, monkeypatch, capsys
 
 
 def test_progress_is_reported(files, monkeypatch, capsys):
+    from aligner.cli import _engine
+
     src, tgt, _ = files
     seen = []
 
-    class Recording:
-        name, dim = "rec", 64
+    @contextlib.contextmanager
+    def recording(label):
+        def update(done, total, sentences, seconds):
+            seen.append((label, done, total))
+        yield update
 
-        def __init__(self):
-            from fakes import FakeEncoder
-
-            self.inner = FakeEncoder(dim=64)
-
-        def encode(self, texts, *, progress=None):
-            seen.append(progress is not None)
-            return self.inner.encode(texts, progress=progress)
-
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, settings: Recording())
-    assert main(["mine", str(src), str(tgt)]) == 0
-    assert seen == [True, True]
+    monkeypatch.setattr(_engine, "shard_progress", recording)
+    work = src.parent / "work"
+    assert main(["mine", str(src), str(tgt), "--shard-lines", "4", "--work-dir", str(work)]) == 0
+    # 6 lines a side in shards of 4: two shards each, counted as they finish
+    assert seen == [("Embedding src.txt", 0, 2), ("Embedding src.txt", 1, 2),
+                    ("Embedding src.txt", 2, 2), ("Embedding tgt.txt", 0, 2),
+                    ("Embedding tgt.txt", 1, 2), ("Embedding tgt.txt", 2, 2)]
+    assert "embedded src.txt: 2 shards embedded, 0 reused" in capsys.readouterr().err
 
 
 @pytest.mark.model
@@ -209,3 +212,54 @@ def test_real_model_pairs_english_with_french(tmp_path, real_encoder, monkeypatc
     rows = parse(capsys.readouterr().out)
     assert {(int(r[1]), int(r[2])) for r in rows} == set(gold.items())
     assert np.all(np.diff([float(r[0]) for r in rows]) <= 0)
+
+
+def test_engine_ray_without_ray_says_what_to_install(files, monkeypatch, capsys):
+    import sys
+
+    src, tgt, _ = files
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    assert main(["mine", str(src), str(tgt), "--engine", "ray"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'alignment-workbench[ray]'" in err and "[E020]" in err
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--engine", "spark"], "valid choices: local, ray"),
+    (["--ray-address", "auto"], "--ray-address needs --engine ray"),
+    (["--resume"], "--work-dir DIR --resume"),
+])
+def test_engine_option_errors(files, capsys, args, problem):
+    src, tgt, _ = files
+    assert main(["mine", str(src), str(tgt), *args]) == 2
+    assert problem in capsys.readouterr().err
+
+
+def test_many_files_and_globs_are_one_side(files, tmp_path, capsys):
+    src, tgt, _ = files
+    lines = tgt.read_text(encoding="utf-8").splitlines()
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "a.txt").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    (parts / "b.txt").write_text("\n".join(lines[2:]) + "\n", encoding="utf-8")
+    assert main(["mine", str(src), str(tgt), "-t", "none"]) == 0
+    whole = capsys.readouterr().out
+    assert main(["mine", str(src), str(parts / "*.txt"), "-t", "none"]) == 0
+    assert capsys.readouterr().out == whole  # line numbers count over the files in order
+    assert main(["mine", str(src), str(parts), "-t", "none", "--shard-lines", "1"]) == 0
+    assert capsys.readouterr().out == whole
+
+
+def test_resume_in_work_dir_reuses_the_shards(files, tmp_path, capsys):
+    src, tgt, _ = files
+    work = tmp_path / "work"
+    args = ["mine", str(src), str(tgt), "-t", "-10", "--work-dir", str(work), "--shard-lines", "2"]
+    assert main(args) == 0
+    first = capsys.readouterr()
+    assert main(args) == 2  # the folder holds a run: refused without --resume
+    assert "add --resume" in capsys.readouterr().err
+    sorted((work / "src" / "shards").glob("*.npy"))[1].unlink()
+    assert main([*args, "--resume"]) == 0
+    again = capsys.readouterr()
+    assert again.out == first.out
+    assert "1 shards embedded, 2 reused" in again.err

@@ -163,3 +163,33 @@ def test_embed_real_model(tmp_path, real_encoder):
     want = real_encoder.encode(lines)
     assert (x * want).sum(axis=1).min() > 0.999
     assert x[0] @ x[2] > 0.8 and x[0] @ x[3] > 0.8
+
+
+def test_embed_many_files_in_shards_joins_them_in_order(tmp_path, monkeypatch, capsys):
+    from fakes import FakeEncoder
+
+    enc = FakeEncoder(dim=16)
+    monkeypatch.setattr(model_cmd, "_encoder_factory", lambda *a: (lambda: enc))
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text("one\n\n three \n", encoding="utf-8")
+    (d / "b.txt").write_text("four\nfive\n", encoding="utf-8")
+    out, work = tmp_path / "v.npy", tmp_path / "work"
+    args = ["embed", str(d), "-o", str(out), "--work-dir", str(work), "--shard-lines", "2"]
+    assert main(args) == 0
+    got = np.load(out)
+    want = FakeEncoder(dim=16).encode(["one", "", "three", "four", "five"])  # blank kept, stripped
+    np.testing.assert_array_equal(got, want)
+    assert enc.calls == 3  # a.txt: 2 shards, b.txt: 1
+    out.unlink()
+    assert main([*args, "--resume"]) == 0  # every shard there: nothing embedded again
+    assert enc.calls == 3
+    np.testing.assert_array_equal(np.load(out), want)
+    assert "0 shards embedded, 3 reused" in capsys.readouterr().err
+
+
+def test_embed_needs_an_output_or_a_work_dir(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text("x\n", encoding="utf-8")
+    assert main(["embed", str(src)]) == 2
+    assert "give -o vectors.npy" in capsys.readouterr().err

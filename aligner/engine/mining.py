@@ -1,0 +1,243 @@
+"""Mining from vectors on disk, block by block, in bounded memory.
+
+The same steps and the same functions as :func:`aligner.mine.mine`, with
+the vectors streamed instead of held:
+
+1. centre each side (:func:`aligner.margin.centring_mean`, which sums in
+   fixed blocks, and :func:`aligner.margin.center_for_mining`), writing the
+   centred side to ``WORK/<side>.centred.npy`` a block at a time;
+2. build the search index of one side (:func:`aligner.search.build_index`,
+   exactly as in memory: flat up to ``ivf_threshold`` rows, IVF above),
+   unless the side's vectors exceed ``settings.mine_memory_budget_mb``:
+   then IVF-PQ trained on a sample, its hits re-ranked by exact cosine read
+   from disk;
+3. search the other side's blocks of ``settings.search_block_rows`` rows
+   (in parallel Ray tasks with ``--engine ray``), nearest lists written to
+   ``WORK/fwd.*.npy`` / ``WORK/bwd.*.npy``; then the other direction;
+4. score each block with :func:`aligner.margin.neighbour_means`,
+   :func:`aligner.margin.score_neighbours` and
+   :func:`aligner.margin.penalise_numbers`, keeping each row's best
+   candidate (:meth:`aligner.margin.Candidates.best_only`);
+5. select pairs with :func:`aligner.mine.select_pairs`.
+
+Memory (``n`` rows a side, ``d`` dims, ``c`` = mine_candidates): one index
+(up to the budget), one block of queries and its neighbours, and per row:
+the texts, their numbers, 2 neighbourhood means and the best candidate
+(about 30 bytes a row a direction besides the texts).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ChoiceError, DimensionError
+from ..margin import (Candidates, center_for_mining, centring_mean, get_margin, neighbour_means,
+                      penalise_numbers, score_neighbours)
+from ..records import MinedPair
+from ..search import build_index, knn, query_blocks
+from ..settings import SETTINGS, Settings
+
+__all__ = ["StageProgress", "build_search_index", "mine_vectors", "query_blocks", "search_block",
+           "write_centred"]
+
+StageProgress = Callable[[str, int, int], None]
+"""progress(stage, done, total)."""
+
+def write_centred(vectors, path: Path, settings: Settings, block_rows: int) -> Path:
+    """Write ``vectors`` (n, dim) float32 (array or :class:`ShardedVectors`),
+    centred as mining centres them, to ``path`` (.npy) a block at a time."""
+    mean = centring_mean(vectors, settings)
+    n, dim = len(vectors), vectors.shape[1]
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n, dim))
+    for a, b in query_blocks(n, block_rows):
+        out[a:b] = center_for_mining(np.ascontiguousarray(vectors[a:b], dtype=np.float32), mean)
+    out.flush()
+    del out
+    return path
+
+
+def _pq_shape(n: int, dim: int) -> tuple[int, int]:
+    """(sub-quantizers, bits): about 8 dimensions per byte-sized code."""
+    m = next(m for m in range(max(1, dim // 8), 0, -1) if dim % m == 0)
+    nbits = 8 if n >= 256 * 39 else max(4, min(8, int(math.log2(max(16, n // 39)))))
+    return m, nbits
+
+
+def build_search_index(keys: np.ndarray, settings: Settings, block_rows: int):
+    """(index, exact) over ``keys`` (n, dim) float32 (may be memory-mapped).
+
+    Within ``settings.mine_memory_budget_mb`` (n * dim * 4 bytes): the
+    index :func:`aligner.search.build_index` builds in memory (exact=True:
+    its cosines are final). Past it: IVF-PQ, trained on a seeded sample of
+    at most half the budget, codes added block by block (exact=False: its
+    hits are re-ranked from ``keys`` by :func:`search_block`).
+    """
+    import faiss
+
+    n, dim = keys.shape
+    budget = int(settings.mine_memory_budget_mb) * 1024 * 1024
+    if n * dim * 4 <= budget:
+        return build_index(keys, settings=settings), True
+    nlist = max(1, min(int(4 * math.sqrt(n)), n // 39))
+    m, nbits = _pq_shape(n, dim)
+    index = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, nlist, m, nbits,
+                             faiss.METRIC_INNER_PRODUCT)
+    cap = max(nlist * 39, 2 ** nbits * 39, min(256 * nlist, budget // (2 * dim * 4)))
+    rng = np.random.default_rng(0)
+    sample = np.sort(rng.choice(n, min(n, cap), replace=False))
+    index.cp.seed = 1234
+    index.train(np.ascontiguousarray(keys[sample], dtype=np.float32))
+    for a, b in query_blocks(n, block_rows):
+        index.add(np.ascontiguousarray(keys[a:b], dtype=np.float32))
+    index.nprobe = max(1, min(settings.ivf_nprobe, nlist))
+    return index, False
+
+
+def search_block(index, queries: np.ndarray, depth: int, keys: np.ndarray | None,
+                 refine: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest ``depth`` keys of each query, as :func:`aligner.search.knn`.
+
+    queries: (b, dim) float32. ``keys`` None: the index's own results.
+    Otherwise (approximate IVF-PQ index) ``depth * refine`` hits are
+    fetched and re-ranked by their exact cosine with ``keys`` (n, dim),
+    read from disk. Returns (sims (b, k') float32, ids (b, k') int64).
+    """
+    whole = max(1, len(queries))  # the caller's block is searched in one call
+    if keys is None:
+        return knn(index, queries, depth, block_rows=whole)
+    want = min(depth, int(index.ntotal))
+    sims, ids = knn(index, queries, min(int(index.ntotal), depth * max(1, refine)), block_rows=whole)
+    out_s = np.full((len(queries), want), -np.inf, np.float32)
+    out_i = np.full((len(queries), want), -1, np.int64)
+    for a in range(0, len(queries), 256):
+        cand = ids[a:a + 256]
+        valid = cand >= 0
+        flat = np.maximum(cand, 0).ravel()
+        order = np.argsort(flat, kind="stable")  # read the file in row order
+        rows = np.empty((len(flat), keys.shape[1]), np.float32)
+        rows[order] = keys[flat[order]]
+        exact = np.einsum("qd,qkd->qk", queries[a:a + 256],
+                          rows.reshape(cand.shape[0], cand.shape[1], -1)).astype(np.float32)
+        exact[~valid] = -np.inf
+        best = np.argsort(-exact, axis=1, kind="stable")[:, :want]
+        out_s[a:a + 256] = np.take_along_axis(exact, best, axis=1)
+        out_i[a:a + 256] = np.where(np.take_along_axis(valid, best, axis=1),
+                                    np.take_along_axis(cand, best, axis=1), -1)
+    return out_s, out_i
+
+
+def _search(engine, keys_path: Path, queries_path: Path, depth: int, out: Path, settings: Settings,
+            block_rows: int, progress: StageProgress, stage: str) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.load(keys_path, mmap_mode="r")
+    n_q = len(np.load(queries_path, mmap_mode="r"))
+    progress(f"Indexing for {stage}", 0, 1)
+    index, exact = build_search_index(keys, settings, block_rows)
+    progress(f"Indexing for {stage}", 1, 1)
+    want = min(depth, len(keys))
+    sims = np.lib.format.open_memmap(out.with_suffix(".sims.npy"), mode="w+", dtype=np.float32,
+                                     shape=(n_q, want))
+    ids = np.lib.format.open_memmap(out.with_suffix(".ids.npy"), mode="w+", dtype=np.int64,
+                                    shape=(n_q, want))
+    blocks = query_blocks(n_q, block_rows)
+    done = 0
+    progress(f"Searching {stage}", 0, n_q)
+    for a, b, s, i in engine.knn(index, str(queries_path), blocks, depth,
+                                 None if exact else str(keys_path), settings.mine_pq_refine):
+        sims[a:b] = s
+        ids[a:b] = i
+        done += b - a
+        progress(f"Searching {stage}", done, n_q)
+    del index
+    sims.flush()
+    ids.flush()
+    return sims, ids
+
+
+def _score(sims, ids, q_mean, key_mean, fn, candidates, blocks, number_check) -> Candidates:
+    parts = []
+    for a, b in blocks:
+        c = score_neighbours(np.asarray(sims[a:b]), np.asarray(ids[a:b]), q_mean[a:b], key_mean,
+                             fn, candidates)
+        if number_check is not None:
+            c = number_check(c, a, b)
+        parts.append(c.best_only())
+    return Candidates.concat(parts)
+
+
+def _means(sims, k: int, blocks) -> np.ndarray:
+    if not blocks:
+        return np.zeros(0, np.float32)
+    return np.concatenate([neighbour_means(np.asarray(sims[a:b, :k])) for a, b in blocks])
+
+
+def mine_vectors(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *, engine,
+                 work: Path, threshold: float | str = "auto", k: int | None = None,
+                 mode: str | None = None, margin: str | None = None,
+                 candidates: int | None = None, settings: Settings | None = None,
+                 progress: StageProgress | None = None) -> list[MinedPair]:
+    """:func:`aligner.mine.mine` over vectors on disk, in bounded memory.
+
+    src: (n_src, dim), tgt: (n_tgt, dim) float32 rows L2-normalised, as
+    arrays or :class:`aligner.engine.shards.ShardedVectors`; texts as for
+    :func:`aligner.mine.mine`. ``engine``: a local or Ray engine (runs the
+    searches); ``work``: a folder for the intermediate files. Same
+    arguments and same pairs as :func:`aligner.mine.mine` (exactly, while
+    each side fits ``settings.mine_memory_budget_mb``).
+    """
+    from ..mine import check_mining_options, parse_threshold, select_pairs
+    s = settings or SETTINGS
+    if len(src_texts) != len(src):
+        raise DimensionError(f"src_texts: {len(src_texts)} texts for {len(src)} vectors")
+    if len(tgt_texts) != len(tgt):
+        raise DimensionError(f"tgt_texts: {len(tgt_texts)} texts for {len(tgt)} vectors")
+    if len(src) and len(tgt) and src.shape[1] != tgt.shape[1]:
+        raise DimensionError(f"tgt_vecs: dimension {tgt.shape[1]} does not match src_vecs "
+                             f"dimension {src.shape[1]}")
+    mode, margin = check_mining_options(mode, margin, s)
+    threshold = parse_threshold(threshold, s)
+    k = s.mine_k if k is None else k
+    candidates = s.mine_candidates if candidates is None else candidates
+    if k < 1:
+        raise ChoiceError("k", k, ["an integer >= 1"])
+    if candidates < 1:
+        raise ChoiceError("candidates", candidates, ["an integer >= 1"])
+    if len(src) == 0 or len(tgt) == 0:
+        return []
+    step = progress or (lambda *a: None)
+    block = s.search_block_rows
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    step("Centring", 0, 2)
+    xs = write_centred(src, work / "src.centred.npy", s, block)
+    step("Centring", 1, 2)
+    ys = write_centred(tgt, work / "tgt.centred.npy", s, block)
+    step("Centring", 2, 2)
+    depth = max(k, candidates)
+    f_sims, f_ids = _search(engine, ys, xs, depth, work / "fwd", s, block, step, "source -> target")
+    b_sims, b_ids = _search(engine, xs, ys, depth, work / "bwd", s, block, step, "target -> source")
+    src_blocks, tgt_blocks = query_blocks(len(src), block), query_blocks(len(tgt), block)
+    src_mean, tgt_mean = _means(f_sims, k, src_blocks), _means(b_sims, k, tgt_blocks)
+    fn = get_margin(margin)
+    fwd_check = bwd_check = None
+    if s.mine_number_weight:
+        src_nums: dict = {}  # numbers of each text, read once for all blocks
+        tgt_nums: dict = {}
+
+        def fwd_check(c, a, b):
+            return penalise_numbers(c, src_texts[a:b], tgt_texts, s.mine_number_weight,
+                                    key_numbers=tgt_nums)
+
+        def bwd_check(c, a, b):
+            return penalise_numbers(c, tgt_texts[a:b], src_texts, s.mine_number_weight,
+                                    key_numbers=src_nums)
+
+    step("Scoring pairs", 0, 2)
+    fwd = _score(f_sims, f_ids, src_mean, tgt_mean, fn, candidates, src_blocks, fwd_check)
+    step("Scoring pairs", 1, 2)
+    bwd = _score(b_sims, b_ids, tgt_mean, src_mean, fn, candidates, tgt_blocks, bwd_check)
+    step("Scoring pairs", 2, 2)
+    return select_pairs(fwd, bwd, src_texts, tgt_texts, threshold=threshold, mode=mode, settings=s)

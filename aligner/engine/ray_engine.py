@@ -1,0 +1,205 @@
+"""The Ray engine (``--engine ray``): Ray Data for embedding, Ray tasks for search.
+
+* Embedding: a Ray Data dataset of shard descriptions, ``map_batches`` over
+  an actor pool (``ActorPoolStrategy``), one encoder per actor (the same
+  encoder factory as the local path, loaded once per actor). Each actor
+  reads its shard's lines and writes the shard's ``.npy``; only a small
+  result row per shard travels back. The inputs and the work folder must be
+  visible to every node (one machine, or a shared file system).
+* Search: the index is built once by the driver, put in the object store,
+  and each block of queries is searched by a Ray task (one CPU each) that
+  reads its block from the work folder.
+
+Without an address a local cluster is started, sized to this machine's
+cores, and shut down at the end; with one, the existing cluster is joined
+(``ray start --head`` / ``ray start --address=...``) and left running.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+
+import numpy as np
+
+from ..errors import EngineError
+from .embedding import EncoderFactory, ShardEmbedder, ShardResult
+from .shards import Shard, ShardStore
+
+__all__ = ["RayEngine", "import_ray"]
+
+INSTALL_HINT = ("--engine ray needs Ray: pip install 'alignment-workbench[ray]' "
+                "(or pip install 'ray[data]==2.60.0')")
+
+
+def import_ray():
+    """The ``ray`` module, or :class:`EngineError` saying what to install."""
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as e:
+        raise EngineError(f"{INSTALL_HINT} ({e})") from None
+    return ray
+
+
+class _ShardActor:
+    """Ray Data actor: one :class:`ShardEmbedder` (one model) per actor."""
+
+    def __init__(self, factory: EncoderFactory, folder: str, max_bytes: int, threads: int):
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        try:
+            import torch
+
+            torch.set_num_threads(threads)
+        except ImportError:
+            pass
+        self.worker = ShardEmbedder(factory, folder, max_bytes)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        out: dict[str, list] = {"index": [], "path": [], "rows": [], "seconds": [], "error": []}
+        for i in range(len(batch["index"])):
+            shard = Shard(index=int(batch["index"][i]), path=str(batch["path"][i]),
+                          start=int(batch["start"][i]), stop=int(batch["stop"][i]),
+                          rows=int(batch["rows"][i]), skip_blank=bool(batch["skip_blank"][i]))
+            r = self.worker.run(shard)
+            out["index"].append(r.index)
+            out["path"].append(r.path)
+            out["rows"].append(r.rows)
+            out["seconds"].append(r.seconds)
+            out["error"].append(r.error)
+        return {k: np.asarray(v) for k, v in out.items()}
+
+
+_INDEX_CACHE: dict[str, object] = {}
+
+
+def _knn_task(token: str, index_bytes: np.ndarray, queries_path: str, a: int, b: int, depth: int,
+              keys_path: str | None, refine: int):
+    import faiss
+
+    from .mining import search_block
+
+    faiss.omp_set_num_threads(1)
+    index = _INDEX_CACHE.get(token)
+    if index is None:
+        _INDEX_CACHE.clear()  # one index per worker at a time
+        index = faiss.deserialize_index(index_bytes)
+        _INDEX_CACHE[token] = index
+    queries = np.load(queries_path, mmap_mode="r")
+    keys = np.load(keys_path, mmap_mode="r") if keys_path else None
+    sims, ids = search_block(index, np.ascontiguousarray(queries[a:b]), depth, keys, refine)
+    return a, b, sims, ids
+
+
+class RayEngine:
+    """Batch work on a Ray cluster. ``workers``: embedding actors (default:
+    the cluster's CPUs); each gets ``cpus / workers`` CPUs (at least 1)."""
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, *, workers: int | None = None,
+                 num_cpus: int | None = None, object_store_mb: int = 1024):
+        ray = import_ray()
+        self.ray = ray
+        self._started = False
+        if not ray.is_initialized():
+            kwargs = dict(include_dashboard=False, log_to_driver=False,
+                          logging_level=logging.WARNING)
+            try:
+                if address:
+                    ray.init(address=address, **kwargs)
+                else:
+                    from ..embed.hardware import available_cpus
+
+                    ray.init(num_cpus=num_cpus or available_cpus(),
+                             object_store_memory=int(object_store_mb) * 1024 * 1024, **kwargs)
+            except (ConnectionError, RuntimeError, ValueError) as e:
+                where = f"the cluster at {address}" if address else "a local Ray cluster"
+                raise EngineError(f"cannot start or join {where}: {e}") from None
+            self._started = True
+        ctx = ray.data.DataContext.get_current()
+        ctx.enable_progress_bars = False
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.cpus = max(1, cpus)
+        self.workers = max(1, min(workers or self.cpus, self.cpus))
+        self.threads = max(1, self.cpus // self.workers)
+        self._knn = ray.remote(num_cpus=1)(_knn_task)
+
+    def __enter__(self) -> "RayEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Shut the cluster down if this engine started it."""
+        if self._started and self.ray.is_initialized():
+            self.ray.shutdown()
+        self._started = False
+
+    def embed(self, store: ShardStore, shards: Sequence[Shard], factory: EncoderFactory, *,
+              max_bytes: int) -> Iterator[ShardResult]:
+        if not shards:
+            return
+        ray = self.ray
+        ds = ray.data.from_items([asdict(s) for s in shards], override_num_blocks=len(shards))
+        ds = ds.map_batches(
+            _ShardActor,
+            fn_constructor_kwargs={"factory": factory, "folder": str(store.folder),
+                                   "max_bytes": max_bytes, "threads": self.threads},
+            batch_size=1,
+            compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(shards))),
+            num_cpus=self.threads,
+        )
+        try:
+            for row in ds.iter_rows():
+                yield ShardResult(int(row["index"]), str(row["path"]), int(row["rows"]),
+                                  float(row["seconds"]), str(row["error"]))
+        except ray.exceptions.RayError as e:
+            raise EngineError(f"embedding on Ray failed: {_first_line(e)}") from None
+
+    def knn(self, index, queries_path: str, blocks: Sequence[tuple[int, int]], depth: int,
+            keys_path: str | None, refine: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+        """(a, b, sims, ids) for each query block, in order; at most 2 tasks per CPU in flight."""
+        import uuid
+
+        import faiss
+
+        ray = self.ray
+        index_ref = ray.put(faiss.serialize_index(index))
+        token = uuid.uuid4().hex
+        pending: list = []
+        done: dict[int, tuple] = {}
+        order = [a for a, _ in blocks]
+        nxt = 0
+        it = iter(blocks)
+        limit = 2 * self.cpus
+        try:
+            while True:
+                while len(pending) < limit:
+                    blk = next(it, None)
+                    if blk is None:
+                        break
+                    pending.append(self._knn.remote(token, index_ref, str(queries_path), blk[0],
+                                                    blk[1], depth, keys_path, refine))
+                if not pending and nxt >= len(order):
+                    break
+                if pending:
+                    ready, pending = ray.wait(pending, num_returns=1)
+                    a, b, sims, ids = ray.get(ready[0])
+                    done[a] = (a, b, sims, ids)
+                while nxt < len(order) and order[nxt] in done:
+                    yield done.pop(order[nxt])
+                    nxt += 1
+        except ray.exceptions.RayError as e:
+            raise EngineError(f"search on Ray failed: {_first_line(e)}") from None
+        finally:
+            del index_ref
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip().splitlines()
+    return text[-1] if text else type(e).__name__
