@@ -15,6 +15,7 @@ import numpy as np
 from .align import align, query_text, target_text
 from .embed.protocol import Encoder
 from .errors import AlignerError, InputFileError
+from .pairing import ArticlePair
 from .records import Candidate, Document, Quote
 from .settings import SETTINGS, Settings
 
@@ -46,6 +47,8 @@ class AlignResult:
     documents: list[Document]
     errors: list[InputFileError] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    article_pairs: list[ArticlePair] = field(default_factory=list)
+    """Which French/Arabic articles each English article draws on (best first)."""
 
 
 def prepare_document(doc: Document) -> DocSpans:
@@ -108,6 +111,47 @@ def source_quotes(docs: Sequence[DocSpans]) -> list[Quote]:
     return [q for d in docs if d.doc.lang == "en" for q in d.quotes if q.lang == "en"]
 
 
+def single_sentences(d: "DocSpans") -> list[Quote]:
+    """The one-sentence targets of ``d`` (not the two-sentence windows).
+
+    A window starts where its first sentence starts and ends later, so a
+    target is a window when a shorter target starts at the same place.
+    """
+    shortest: dict[int, int] = {}
+    for t in d.sentences:
+        shortest[t.start] = min(shortest.get(t.start, t.end), t.end)
+    return [t for t in d.sentences if t.end == shortest[t.start]]
+
+
+def article_pairs(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: np.ndarray,
+                  en_sents: Sequence[Quote], en_vecs: np.ndarray, sources: Sequence[Quote],
+                  settings: Settings) -> list[ArticlePair]:
+    """Pair the English articles with the French/Arabic ones, from their single sentences.
+
+    tgt_vecs: (len(targets), dim) and en_vecs: (len(en_sents), dim) float32.
+    """
+    from .pairing import ArticleSide, pair_articles
+
+    def sides(spans: Sequence[Quote], vecs: np.ndarray, single) -> list[ArticleSide]:
+        rows: dict[str, list[int]] = {}
+        langs: dict[str, str] = {}
+        for n, t in enumerate(spans):
+            if single(t):
+                rows.setdefault(t.doc, []).append(n)
+                langs.setdefault(t.doc, t.lang)
+        out = []
+        for doc, idx in rows.items():
+            outl = frozenset(filter(None, (outlet_language(q.outlet) for q in sources if q.doc == doc)))
+            out.append(ArticleSide(doc=doc, lang=langs[doc], texts=tuple(spans[n].text for n in idx),
+                                   vecs=np.ascontiguousarray(vecs[idx]), outlet_langs=outl))
+        return out
+
+    singles = {id(t) for d in docs for t in single_sentences(d)}
+    english = sides(en_sents, en_vecs, lambda t: True)
+    foreign = sides(targets, tgt_vecs, lambda t: id(t) in singles)
+    return pair_articles(english, foreign, settings=settings)
+
+
 def align_spans(
     docs: Sequence[DocSpans],
     embedder: EmbeddingSource,
@@ -116,43 +160,54 @@ def align_spans(
     min_score: float | None = None,
     settings: Settings = SETTINGS,
     progress: StageProgress | None = None,
-) -> tuple[list[Candidate], dict]:
+) -> tuple[list[Candidate], list[ArticlePair], dict]:
     """Align the English quotes of ``docs`` with fr/ar spans and other English quotes.
 
-    Returns the candidates (both kinds) and statistics.
+    Articles are paired first (:mod:`aligner.pairing`): which French/Arabic
+    articles each English article draws on; that evidence enters every
+    translation candidate's score. Returns the candidates (both kinds), the
+    article pairs and statistics.
     """
     sources = source_quotes(docs)
     targets = [t for d in docs for t in (*d.quotes, *d.sentences) if t.lang in TARGET_LANGS]
+    en_sents = [t for d in docs if d.doc.lang == "en" for t in single_sentences(d) if t.lang == "en"]
     short = settings.align_short_quote_words
     q_texts = [query_text(q, short) for q in sources]
     t_texts = [target_text(t) for t in targets]
+    e_texts = [t.text for t in en_sents]
 
     def emb_progress(done: int, total: int) -> None:
         if progress:
             progress("embed", done, total)
 
-    all_vecs = embedder.embed(q_texts + t_texts, progress=emb_progress)
+    all_vecs = embedder.embed(q_texts + t_texts + e_texts, progress=emb_progress)
     src_vecs = np.ascontiguousarray(all_vecs[: len(q_texts)])
-    tgt_vecs = np.ascontiguousarray(all_vecs[len(q_texts):])
+    tgt_vecs = np.ascontiguousarray(all_vecs[len(q_texts):len(q_texts) + len(t_texts)])
+    en_vecs = np.ascontiguousarray(all_vecs[len(q_texts) + len(t_texts):])
     if progress:
-        progress("align", 0, 2)
+        progress("align", 0, 3)
+    pairs = article_pairs(docs, targets, tgt_vecs, en_sents, en_vecs, sources, settings)
+    if progress:
+        progress("align", 1, 3)
     outlets = [outlet_language(q.outlet) for q in sources]
     cands = align(sources, src_vecs, targets, tgt_vecs, kind="translation", outlet_langs=outlets,
+                  doc_pairs={(p.source_doc, p.target_doc): p.score for p in pairs},
                   top_k=top_k, min_score=min_score, settings=settings)
     if progress:
-        progress("align", 1, 2)
+        progress("align", 2, 3)
     cands += align(sources, src_vecs, sources, src_vecs, kind="variant",
                    top_k=top_k, min_score=min_score, settings=settings)
     if progress:
-        progress("align", 2, 2)
+        progress("align", 3, 3)
     stats = {
         "documents": len(docs),
         "source_quotes": len(sources),
         "targets": len(targets),
         "translation_candidates": sum(1 for c in cands if c.kind == "translation"),
         "variant_candidates": sum(1 for c in cands if c.kind == "variant"),
+        "article_pairs": sum(1 for p in pairs if p.score >= 0.5),
     }
-    return cands, stats
+    return cands, pairs, stats
 
 
 def align_paths(
@@ -200,7 +255,7 @@ def align_paths(
 
     embedder = EmbeddingSource(encoder, project)
     run_id = project.start_run(encoder.name, {"top_k": top_k, "min_score": min_score}) if project else None
-    cands, stats = align_spans(prepared, embedder, top_k=top_k, min_score=min_score,
+    cands, pairs, stats = align_spans(prepared, embedder, top_k=top_k, min_score=min_score,
                                settings=settings, progress=step)
     stats["unreadable_files"] = len(errors)
     if project is not None:
@@ -208,7 +263,8 @@ def align_paths(
         project.upsert_candidates(cands, run_id=run_id, replace_sources=source_quotes(prepared))
         project.finish_run(run_id, stats)
         step("save", 1, 1)
-    return AlignResult(candidates=cands, documents=[d.doc for d in prepared], errors=errors, stats=stats)
+    return AlignResult(candidates=cands, documents=[d.doc for d in prepared], errors=errors, stats=stats,
+                       article_pairs=pairs)
 
 
 def project_doc_spans(project) -> list[DocSpans]:

@@ -108,7 +108,9 @@ class Candidate:
     """A proposed match of an English quote (source) with a target span.
 
     ``score`` is calibrated to 0..1. ``features`` holds the raw cues
-    (cosine, margin, speaker, numbers, outlet, length) for display.
+    (cosine, margin, speaker, numbers, outlet, length, doc_pair) for display;
+    ``doc_pair`` (JSON ``doc_pair_score``) is how surely the target's article is
+    a source of the quote's English article (0 when the two are not paired).
     """
 
     kind: MatchKind
@@ -125,6 +127,8 @@ class Candidate:
             "score": round(float(self.score), 4),
             "source": self.source.side(),
             "target": self.target.side(),
+            "doc_pair_score": (round(float(self.features.get("doc_pair", 0.0)), 4)
+                               if self.kind == "translation" else None),
         }
 
 

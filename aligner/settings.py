@@ -34,8 +34,6 @@ class Settings:
     figures share tokens across scripts; stored text is unchanged."""
 
     # --- search / margin ---
-    margin_k: int = 4
-    """Neighbours used for ratio-margin scoring, both directions."""
     ivf_threshold: int = 50_000
     """Above this many target vectors an IVF index replaces exact search."""
     ivf_nprobe: int = 16
@@ -108,10 +106,30 @@ class Settings:
     align_w_names: float = 0.736
     align_w_outlet: float = 1.585
     align_w_length: float = 2.008
+    align_w_doc_pair: float = 0.0
+    align_w_unpaired: float = 0.0
+    align_paired_candidates: int = 12
+    """Per paired article, this many of its targets nearest to the quote are scored too."""
     align_variant_bias: float = -48.321
     """English-English variants: own bias, cosine and margin weights."""
     align_variant_w_cos: float = 19.294
     align_variant_w_margin: float = 29.412
+
+    # --- article pairing (aligner/pairing.py; fitted on the FIT news documents, bench/news_quotes.py) ---
+    pair_min_mined: float = 0.05
+    """A mutual best sentence pair counts as article evidence when its mining score
+    (cos - mine_score_lambda * neighbourhood) is at least this."""
+    pair_bias: float = -4.0
+    pair_w_coverage: float = 6.0
+    pair_w_mutual: float = 4.0
+    pair_w_names: float = 2.0
+    pair_w_numbers: float = 1.5
+    pair_w_outlet: float = 1.0
+    pair_min_score: float = 0.05
+    """Article pairs scoring under this are not kept (nor stored, nor shown)."""
+    pair_candidates_min: float = 0.5
+    """Every sentence of a target article paired at least this well with a quote's
+    English article is scored for that quote (not only the nearest by cosine)."""
 
     # --- reading ---
     max_file_bytes: int = 20_000_000

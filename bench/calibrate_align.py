@@ -70,7 +70,7 @@ def demo_rows(embedder: EmbeddingSource, settings: Settings):
     paths = sorted(p for sub in ("en", "fr", "ar") for p in (ROOT / "seeds" / sub).iterdir())
     docs = {p.relative_to(ROOT).as_posix(): read_document(p) for p in paths}
     prepared = [prepare_document(replace(d, path=k)) for k, d in docs.items()]
-    cands, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
+    cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
 
     def span(side):
         text = docs[side["doc"]].text
