@@ -14,13 +14,11 @@ import numpy as np
 
 from .align import align, query_text, target_text
 from .embed.protocol import Encoder
-from .errors import AlignerError, InputFileError
+from .errors import AlignerError, DimensionError, InputFileError
 from .pairing import ArticlePair
+from .progress import ProgressFn, StageProgress
 from .records import Candidate, Document, Quote
 from .settings import SETTINGS, Settings
-
-StageProgress = Callable[[str, int, int], None]
-"""progress(stage, done, total); stages: read, extract, embed, align, save."""
 
 TARGET_LANGS = ("fr", "ar")
 
@@ -87,23 +85,48 @@ def outlet_language(outlet: str | None) -> str | None:
 
 
 class EmbeddingSource:
-    """Embeds texts once: asks the project cache first, then the encoder."""
+    """Embeds texts once: asks the project's embedding cache first, then the encoder.
+
+    Vectors are cached under ``encoder.embedding_key`` where the encoder has
+    one (model id plus the text normalisations it applies), else ``encoder.name``.
+    """
 
     def __init__(self, encoder: Encoder, project=None):
         self.encoder = encoder
         self.project = project
 
-    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """texts: n strings -> (n, dim) float32, L2-normalised rows."""
+    @property
+    def cache_key(self) -> str:
+        return getattr(self.encoder, "embedding_key", self.encoder.name)
+
+    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        """texts: n strings -> (n, dim) float32, L2-normalised rows, C-contiguous.
+
+        With a project, cached rows are read from it and only the other
+        (distinct) texts are encoded, then stored; each text is encoded once.
+        """
         texts = list(texts)
+        dim = self.encoder.dim
         if not texts:
-            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+            return np.zeros((0, dim), dtype=np.float32)
+        if self.project is None:
+            vectors, missing = np.zeros((len(texts), dim), dtype=np.float32), list(range(len(texts)))
+        else:
+            vectors, missing = self.project.get_embeddings(self.cache_key, texts, dim=dim)
+        if not missing:
+            if progress is not None:
+                progress(len(texts), len(texts))
+            return np.ascontiguousarray(vectors)
+        todo = list(dict.fromkeys(texts[i] for i in missing))
+        new = np.ascontiguousarray(self.encoder.encode(todo, progress=progress), dtype=np.float32)
+        if new.shape != (len(todo), dim):
+            raise DimensionError(f"encoder {self.encoder.name} returned shape {new.shape}, "
+                                 f"expected {(len(todo), dim)}")
         if self.project is not None:
-            return self.project.embeddings_for(self.encoder, texts, progress=progress)
-        uniq = list(dict.fromkeys(texts))
-        vecs = self.encoder.encode(uniq, progress=progress)
-        pos = {t: i for i, t in enumerate(uniq)}
-        return np.ascontiguousarray(vecs[[pos[t] for t in texts]], dtype=np.float32)
+            self.project.put_embeddings(self.cache_key, todo, new)
+        row = {t: j for j, t in enumerate(todo)}
+        vectors[missing] = new[[row[texts[i]] for i in missing]]
+        return np.ascontiguousarray(vectors)
 
 
 def source_quotes(docs: Sequence[DocSpans]) -> list[Quote]:

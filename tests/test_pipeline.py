@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from aligner.pipeline import align_paths
+from aligner.errors import DimensionError
+from aligner.pipeline import EmbeddingSource, align_paths
 from aligner.store import Project
 
 EN = """World desk
@@ -113,3 +115,62 @@ def test_real_model_finds_the_french_original(corpus, real_encoder):
     assert variant.target.doc.endswith("agencies.txt")
     # the weather quote has no original anywhere
     assert ("The weather in Geneva was lov", "translation") not in best
+
+
+# ----------------------------------------------------------------------------- embedding source
+
+
+class CountingEncoder:
+    name = "fake-encoder"
+    dim = 8
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def encode(self, texts, *, progress=None):
+        self.seen.extend(texts)
+        rows = [np.random.default_rng(sum(map(ord, t))).standard_normal(self.dim) for t in texts]
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def test_embedding_source_encodes_each_text_once_without_a_project():
+    enc = CountingEncoder()
+    vecs = EmbeddingSource(enc).embed(["a", "b", "a"])
+    assert enc.seen == ["a", "b"]
+    assert vecs.shape == (3, 8) and vecs.dtype == np.float32 and vecs.flags.c_contiguous
+    np.testing.assert_array_equal(vecs[0], vecs[2])
+
+
+def test_embedding_source_only_encodes_what_the_project_has_not_cached(tmp_path):
+    enc = CountingEncoder()
+    with Project.open(tmp_path / "p.aligner", create=True) as project:
+        source = EmbeddingSource(enc, project)
+        first = source.embed(["a", "b", "a"])
+        assert enc.seen == ["a", "b"]
+        np.testing.assert_array_equal(first[0], first[2])
+        second = source.embed(["b", "c", "a"])
+        assert enc.seen == ["a", "b", "c"]
+        np.testing.assert_array_equal(second[0], first[1])
+        np.testing.assert_array_equal(second[2], first[0])
+        # a second connection (another process) sees the cache too
+        with Project.open(project.path) as other:
+            assert other.get_embeddings("fake-encoder", ["a", "b", "c", "d"])[1] == [3]
+
+
+def test_embeddings_are_cached_under_the_encoders_embedding_key(tmp_path):
+    enc = CountingEncoder()
+    with Project.open(tmp_path / "p.aligner", create=True) as project:
+        EmbeddingSource(enc, project).embed(["a", "b"])
+        enc.embedding_key = "fake-encoder|input:western-digits"  # the text it sees changed
+        EmbeddingSource(enc, project).embed(["a", "b"])
+        assert enc.seen == ["a", "b", "a", "b"]  # old vectors are not reused
+        assert project.get_embeddings("fake-encoder|input:western-digits", ["a", "b"])[1] == []
+
+
+def test_an_encoder_returning_the_wrong_shape_is_refused():
+    class Short(CountingEncoder):
+        def encode(self, texts, *, progress=None):
+            return super().encode(texts)[:, :4]
+
+    with pytest.raises(DimensionError, match="returned shape"):
+        EmbeddingSource(Short()).embed(["a"])

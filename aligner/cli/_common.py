@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ..progress import STAGE_LABELS
+
 console = Console()
 console_err = Console(stderr=True, soft_wrap=True)
 
-STAGE_LABELS = {"read": "Reading articles", "extract": "Finding quotes", "embed": "Embedding",
-                "align": "Aligning", "save": "Saving project"}
 
 
 def _progress() -> Progress:

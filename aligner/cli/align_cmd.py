@@ -10,8 +10,12 @@ from typing import Optional
 
 import typer
 
+from ..review import confidence_band
 from . import app
 from ._common import console, console_err, stage_progress
+
+BAND_COLOURS = {"high": "green", "medium": "yellow", "low": "white", "none": "white"}
+"""Colour of a match score in the table output, by confidence band."""
 
 FORMATS = ("table", "jsonl", "tsv", "tmx")
 
@@ -130,7 +134,7 @@ def _print_table(cands, stats) -> None:
     for c in cands:
         if c.rank != 1:
             continue
-        colour = "green" if c.score >= 0.8 else "yellow" if c.score >= 0.5 else "white"
+        colour = BAND_COLOURS[confidence_band(c.score)]
         src = f"“{_short(c.source.text)}”\n[dim]{c.source.speaker or '?'} · {Path(c.source.doc).name}[/]"
         tgt = _short(c.target.text if c.target.is_quote else c.target.sentence)
         table.add_row(src, c.kind, f"[{colour}]{c.score:.2f}[/]", tgt,

@@ -5,13 +5,14 @@ Tests inject a fake encoder; the real one wraps sentence-transformers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-ProgressFn = Callable[[int, int], None]
-"""progress(done, total): called as batches finish; must be cheap."""
+from ..progress import ProgressFn
+
+__all__ = ["Encoder", "ProgressFn"]
 
 
 @runtime_checkable

@@ -12,23 +12,22 @@ project at once; each write method commits before it returns.
         doc_id, is_new = p.add_document(doc)
         ...
 
+Where each part lives: :mod:`~aligner.store.project` (open, migrations,
+metadata, audit), :mod:`~aligner.store.documents` (documents and spans),
+:mod:`~aligner.store.embeddings` (cached vectors; the pipeline encodes),
+:mod:`~aligner.store.candidates` (runs and candidates),
+:mod:`~aligner.store.review` (decisions, manual links, the review queue).
 Schema versions live in ``PRAGMA user_version``; migrations are in
 :mod:`aligner.store._schema`. Every failure surfaces as
 :class:`aligner.errors.ProjectError` with a message naming the file.
 """
 
+from ..review import KINDS, STATUSES, quote_status
 from ._schema import APPLICATION_ID, MIGRATIONS, schema_version
 from ._text import normalise_search
-from .project import (
-    KINDS,
-    STATUSES,
-    CandidateRow,
-    DocumentRow,
-    EmbeddingLookup,
-    Project,
-    QueueItem,
-    SpanRow,
-)
+from .embeddings import EmbeddingLookup
+from .project import Project
+from .rows import CandidateRow, DocumentRow, QueueItem, SpanRow
 
 __all__ = [
     "APPLICATION_ID",
@@ -42,5 +41,6 @@ __all__ = [
     "QueueItem",
     "SpanRow",
     "normalise_search",
+    "quote_status",
     "schema_version",
 ]

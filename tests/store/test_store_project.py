@@ -224,42 +224,6 @@ def test_put_embeddings_validates_arrays(project):
         project.get_embeddings("m", ["a"], dim=5)
 
 
-class CountingEncoder:
-    name = "fake-encoder"
-    dim = 8
-
-    def __init__(self):
-        self.seen: list[str] = []
-
-    def encode(self, texts, *, progress=None):
-        self.seen.extend(texts)
-        out = np.stack([_vecs(1, seed=sum(map(ord, t)))[0] for t in texts]) if texts else np.zeros((0, 8))
-        return np.ascontiguousarray(out, dtype=np.float32)
-
-
-def test_embeddings_for_only_encodes_what_is_new(project):
-    enc = CountingEncoder()
-    first = project.embeddings_for(enc, ["a", "b", "a"])
-    assert enc.seen == ["a", "b"]
-    np.testing.assert_array_equal(first[0], first[2])
-    second = project.embeddings_for(enc, ["b", "c", "a"])
-    assert enc.seen == ["a", "b", "c"]
-    np.testing.assert_array_equal(second[0], first[1])
-    np.testing.assert_array_equal(second[2], first[0])
-    # a second connection (another process) sees the cache too
-    with Project.open(project.path) as other:
-        assert other.get_embeddings("fake-encoder", ["a", "b", "c", "d"])[1] == [3]
-
-
-def test_embeddings_are_keyed_by_the_encoders_embedding_key(project):
-    enc = CountingEncoder()
-    project.embeddings_for(enc, ["a", "b"])
-    enc.embedding_key = "fake-encoder|input:western-digits"  # the text it sees changed
-    project.embeddings_for(enc, ["a", "b"])
-    assert enc.seen == ["a", "b", "a", "b"]  # old vectors are not reused
-    assert project.get_embeddings("fake-encoder|input:western-digits", ["a", "b"])[1] == []
-
-
 # ----------------------------------------------------------------------------- runs
 
 
