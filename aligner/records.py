@@ -84,6 +84,11 @@ class Quote:
     speaker_desc: str | None = None
     """How the text describes the speaker ("a member of the main opposition
     council", "Prime Minister"); set also when ``speaker`` is None."""
+    kind: str = "speech"
+    """For quotes: ``speech`` (reported speech), ``term`` (a short quote or term in a
+    reporting frame: “powerless”, a “pipe dream”), ``title`` (a name or title in
+    quote marks) or ``headline`` (a quote in a headline); see
+    :data:`aligner.text.quotes.QUOTE_KINDS`. Sentence targets keep ``speech``."""
 
     def side(self) -> dict:
         """The JSON side used by ``aligner align`` output."""
@@ -95,6 +100,7 @@ class Quote:
             "start": self.start,
             "end": self.end,
             "speaker": self.speaker,
+            "quote_kind": self.kind if self.is_quote else None,
         }
 
     @property
