@@ -146,14 +146,20 @@ def single_sentences(d: "DocSpans") -> list[Quote]:
     return [t for t in d.sentences if t.end == shortest[t.start]]
 
 
-def article_pairs(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: np.ndarray,
-                  en_sents: Sequence[Quote], en_vecs: np.ndarray, sources: Sequence[Quote],
-                  settings: Settings) -> list[ArticlePair]:
-    """Pair the English articles with the French/Arabic ones, from their single sentences.
+def article_sides(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: np.ndarray,
+                  en_sents: Sequence[Quote], en_vecs: np.ndarray, sources: Sequence[Quote]):
+    """The articles as :mod:`aligner.pairing` sees them: (English sides, French/Arabic sides).
 
-    tgt_vecs: (len(targets), dim) and en_vecs: (len(en_sents), dim) float32.
+    Only one-sentence targets are used. tgt_vecs: (len(targets), dim) and
+    en_vecs: (len(en_sents), dim) float32.
     """
-    from .pairing import ArticleSide, pair_articles
+    from .pairing import ArticleSide
+
+    outlets: dict[str, set[str]] = {}
+    for q in sources:
+        lang = outlet_language(q.outlet)
+        if lang:
+            outlets.setdefault(q.doc, set()).add(lang)
 
     def sides(spans: Sequence[Quote], vecs: np.ndarray, single) -> list[ArticleSide]:
         rows: dict[str, list[int]] = {}
@@ -162,17 +168,57 @@ def article_pairs(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: 
             if single(t):
                 rows.setdefault(t.doc, []).append(n)
                 langs.setdefault(t.doc, t.lang)
-        out = []
-        for doc, idx in rows.items():
-            outl = frozenset(filter(None, (outlet_language(q.outlet) for q in sources if q.doc == doc)))
-            out.append(ArticleSide(doc=doc, lang=langs[doc], texts=tuple(spans[n].text for n in idx),
-                                   vecs=np.ascontiguousarray(vecs[idx]), outlet_langs=outl))
-        return out
+        return [ArticleSide(doc=doc, lang=langs[doc], texts=tuple(spans[n].text for n in idx),
+                            vecs=np.ascontiguousarray(vecs[idx]),
+                            outlet_langs=frozenset(outlets.get(doc, ())))
+                for doc, idx in rows.items()]
 
     singles = {id(t) for d in docs for t in single_sentences(d)}
-    english = sides(en_sents, en_vecs, lambda t: True)
-    foreign = sides(targets, tgt_vecs, lambda t: id(t) in singles)
+    return sides(en_sents, en_vecs, lambda t: True), sides(targets, tgt_vecs, lambda t: id(t) in singles)
+
+
+def article_pairs(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: np.ndarray,
+                  en_sents: Sequence[Quote], en_vecs: np.ndarray, sources: Sequence[Quote],
+                  settings: Settings) -> list[ArticlePair]:
+    """Pair the English articles with the French/Arabic ones (see :func:`article_sides`)."""
+    from .pairing import pair_articles
+
+    english, foreign = article_sides(docs, targets, tgt_vecs, en_sents, en_vecs, sources)
     return pair_articles(english, foreign, settings=settings)
+
+
+def word_spans(cands: list[Candidate], token_vectors, settings: Settings) -> list[Candidate]:
+    """Short quotes land on the words: the target of a translation candidate whose
+    source quote has fewer than ``settings.align_short_quote_words`` words becomes
+    the words of its sentence that render the quote (:mod:`aligner.wordalign`);
+    ``sentence``/``sentence_start``/``sentence_end`` keep the whole sentence."""
+    from dataclasses import replace
+
+    from .wordalign import project_quotes
+
+    todo = [n for n, c in enumerate(cands)
+            if c.kind == "translation" and not c.target.is_quote
+            and len(c.source.text.split()) < settings.align_short_quote_words]
+    triples = [(cands[n].source.sentence,
+                (cands[n].source.start - cands[n].source.sentence_start,
+                 cands[n].source.end - cands[n].source.sentence_start),
+                cands[n].target.sentence) for n in todo]
+    out = list(cands)
+    for n, span in zip(todo, project_quotes(triples, token_vectors)):
+        if span is None:
+            continue
+        t = out[n].target
+        a, b = t.sentence_start + span[0], t.sentence_start + span[1]
+        out[n] = replace(out[n], target=replace(t, text=t.sentence[span[0]:span[1]], start=a, end=b))
+    return out
+
+
+def spans_to_embed(docs: Sequence[DocSpans], settings: Settings):
+    """(sources, targets, English single sentences) of an alignment job."""
+    sources = source_quotes(docs)
+    targets = [t for d in docs for t in (*d.quotes, *d.sentences) if t.lang in TARGET_LANGS]
+    en_sents = [t for d in docs if d.doc.lang == "en" for t in single_sentences(d) if t.lang == "en"]
+    return sources, targets, en_sents
 
 
 def align_spans(
@@ -191,9 +237,7 @@ def align_spans(
     translation candidate's score. Returns the candidates (both kinds), the
     article pairs and statistics.
     """
-    sources = source_quotes(docs)
-    targets = [t for d in docs for t in (*d.quotes, *d.sentences) if t.lang in TARGET_LANGS]
-    en_sents = [t for d in docs if d.doc.lang == "en" for t in single_sentences(d) if t.lang == "en"]
+    sources, targets, en_sents = spans_to_embed(docs, settings)
     short = settings.align_short_quote_words
     q_texts = [query_text(q, short) for q in sources]
     t_texts = [target_text(t) for t in targets]
@@ -216,6 +260,8 @@ def align_spans(
     cands = align(sources, src_vecs, targets, tgt_vecs, kind="translation", outlet_langs=outlets,
                   doc_pairs={(p.source_doc, p.target_doc): p.score for p in pairs},
                   top_k=top_k, min_score=min_score, settings=settings)
+    if settings.align_word_spans and hasattr(embedder.encoder, "token_vectors"):
+        cands = word_spans(cands, embedder.encoder.token_vectors, settings)
     if progress:
         progress("align", 2, 3)
     cands += align(sources, src_vecs, sources, src_vecs, kind="variant",

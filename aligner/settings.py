@@ -93,6 +93,9 @@ class Settings:
     """Nearest targets scored per source quote before re-ranking."""
     align_short_quote_words: int = 4
     """Quotes shorter than this many words are matched through their sentence."""
+    align_word_spans: bool = True
+    """Short quotes: the target's start/end are the words that render the quote
+    (word alignment from the model's token vectors); its sentence stays in ``sentence``."""
     align_threshold: float = 0.5
     """Default minimum calibrated score of a reported match."""
     # Logistic weights of the match score, fitted by bench/calibrate_align.py

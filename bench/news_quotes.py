@@ -136,6 +136,19 @@ def line_of(starts: list[int], pos: int) -> int:
     return max(0, bisect_right(starts, pos) - 1)
 
 
+def is_right(index: dict, src_doc: str, src_start: int, tgt_doc: str, tgt_start: int, tgt_end: int) -> bool:
+    """The target lies in the source line's counterpart line (or it and the line before)."""
+    if tgt_doc not in index or src_doc not in index:
+        return False
+    sd, _, s_starts = index[src_doc]
+    td, _, t_starts = index[tgt_doc]
+    if td is not sd:
+        return False
+    i = line_of(s_starts, src_start)
+    a, b = line_of(t_starts, tgt_start), line_of(t_starts, max(tgt_start, tgt_end - 1))
+    return a <= i <= b and b - a <= 1
+
+
 def score(rows: list[dict], index: dict, threshold: float, n_bins: int = 10, errors: int = 0):
     """Metrics per target language; see the module docstring."""
     # per source quote and target language: its first row (lowest rank)
@@ -156,15 +169,7 @@ def score(rows: list[dict], index: dict, threshold: float, n_bins: int = 10, err
 
     def right(r: dict) -> bool:
         s, t = r["source"], r["target"]
-        sd, _, s_starts = index[s["doc"]]
-        if t["doc"] not in index:
-            return False
-        td, tlang, t_starts = index[t["doc"]]
-        if td is not sd:
-            return False
-        i = line_of(s_starts, s["start"])
-        a, b = line_of(t_starts, t["start"]), line_of(t_starts, max(t["start"], t["end"] - 1))
-        return a <= i <= b and b - a <= 1
+        return is_right(index, s["doc"], s["start"], t["doc"], t["start"], t["end"])
 
     for (doc, _, _, lang), r in first.items():
         d, _, starts = index[doc]

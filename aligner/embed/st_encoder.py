@@ -331,6 +331,54 @@ class SentenceTransformerEncoder:
         return np.ascontiguousarray(out, dtype=np.float32)
 
 
+    def token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Contextual token vectors of each text, for word alignment (:mod:`aligner.wordalign`).
+
+        Returns, per text, (vecs (n_tokens, dim) float32 L2-normalised rows,
+        spans (n_tokens, 2) int64 character offsets into the *original* text);
+        special tokens are left out. The model sees the text as ``encode``
+        does (Arabic marks removed, digits 0-9); offsets are mapped back.
+        Not cached: it is used on the few sentences that hold short quotes.
+        """
+        st = self._load()
+        seen, maps = [], []
+        for t in texts:
+            shown, back = _model_view(t, self._settings)
+            seen.append(shown)
+            maps.append(back)
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        tok = st.tokenizer
+        for start in range(0, len(seen), self.batch_size):
+            batch = seen[start:start + self.batch_size]
+            embs = st.encode(batch, batch_size=len(batch), output_value="token_embeddings",
+                             convert_to_numpy=False, show_progress_bar=False)
+            for k, (text, emb) in enumerate(zip(batch, embs)):
+                enc = tok(text, return_offsets_mapping=True, truncation=True, max_length=st.max_seq_length)
+                offsets = np.asarray(enc["offset_mapping"], np.int64).reshape(-1, 2)
+                vecs = np.asarray(emb.float().cpu().numpy(), np.float32)[: len(offsets)]
+                keep = offsets[:, 1] > offsets[:, 0]
+                back = maps[start + k]
+                spans = np.stack([back[offsets[keep, 0]], back[offsets[keep, 1] - 1] + 1], axis=1)
+                out.append((_normalise(vecs[keep]), spans.astype(np.int64)))
+        return out
+
+
+def _model_view(text: str, settings) -> tuple[str, np.ndarray]:
+    """The text as the model sees it and, per character of it, its offset in ``text``."""
+    chars, back = [], []
+    for i, ch in enumerate(text):
+        shown = ch
+        if settings.embed_strip_diacritics:
+            shown = strip_diacritics(shown)
+        if settings.embed_western_digits:
+            shown = western_digits(shown)
+        for c in shown:
+            chars.append(c)
+            back.append(i)
+    back.append(len(text))
+    return "".join(chars), np.asarray(back, np.int64)
+
+
 def _token_lengths(st, texts: list[str], chunk: int = 4096) -> list[int]:
     """Token count of each text under ``st``'s tokenizer (character count if it has none).
 
