@@ -330,6 +330,8 @@ def align_paths(
     if project is not None:
         step("save", 0, 1)
         project.upsert_candidates(cands, run_id=run_id, replace_sources=source_quotes(prepared))
+        project.set_article_pairs(pairs, sources=[d.doc.path for d in prepared if d.doc.lang == "en"],
+                                  run_id=run_id)
         project.finish_run(run_id, stats)
         step("save", 1, 1)
     return AlignResult(candidates=cands, documents=[d.doc for d in prepared], errors=errors, stats=stats,

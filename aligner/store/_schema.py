@@ -125,6 +125,20 @@ _V1 = [
 ]
 
 
+_V2_ARTICLE_PAIRS = [
+    """CREATE TABLE article_pairs (
+        source_doc_id INTEGER NOT NULL REFERENCES documents(id),
+        target_doc_id INTEGER NOT NULL REFERENCES documents(id),
+        score         REAL NOT NULL,
+        evidence      TEXT NOT NULL DEFAULT '{}',   -- JSON: mutual, coverage, names, numbers, outlet
+        run_id        INTEGER REFERENCES runs(id),
+        updated       TEXT NOT NULL,
+        PRIMARY KEY (source_doc_id, target_doc_id)
+    )""",
+    "CREATE INDEX article_pairs_target ON article_pairs(target_doc_id)",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def migrate(conn: sqlite3.Connection) -> None:
         for sql in statements:
@@ -137,6 +151,7 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 #: Ordered migrations; ``len(MIGRATIONS)`` is the schema version this code writes.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _run(_V1),
+    _run(_V2_ARTICLE_PAIRS),
 ]
 
 

@@ -8,6 +8,7 @@ metadata and audit trail; the queries live in its parts:
 - :mod:`aligner.store.embeddings`: the embedding cache (get and put vectors);
 - :mod:`aligner.store.candidates`: alignment runs and candidates;
 - :mod:`aligner.store.review`: decisions, manual links, the review queue;
+- :mod:`aligner.store.articles`: article pairs (which sources an English article draws on);
 - :mod:`aligner.store._base`: the connection, transactions and audit they share.
 
 Every public write method runs in one ``BEGIN IMMEDIATE`` transaction and
@@ -28,6 +29,7 @@ from .. import __version__
 from ..errors import ProjectError
 from . import _schema
 from ._text import dumps, loads, utc_now
+from .articles import ArticlePairStore
 from .candidates import CandidateStore
 from .documents import DocumentStore
 from .embeddings import EmbeddingStore
@@ -43,7 +45,7 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore):
+class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, ArticlePairStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``).
 
     Thread-safe (one lock around the connection); several processes may
