@@ -14,7 +14,10 @@ Pairing runs per body paragraph with a small stack:
 * an opening mark that never closes runs to the end of the paragraph, and
   continues into the next paragraph when that one starts with an opening
   mark (the English convention for quotes over several paragraphs);
-* ``“…,” he said, “…”`` is one quote with two ``parts``.
+* ``“…,” he said, “…”`` is one quote with two ``parts``;
+* a paragraph whose first mark closes a quote after end punctuation
+  (``… for it,” she added.``) starts inside a quote opened earlier: the
+  quote runs from the paragraph start.
 
 Spans that are not speech are skipped: quotes in headings, outlet names
 (“Journal du Dimanche”), capitalised names and titles of two words or more
@@ -133,6 +136,15 @@ def _later_close(text: str, marks: list[_Mark], idx: int, fam: str, ps: int, pe:
     return False
 
 
+def _continues_quote(text: str, pos: int, ps: int, pe: int) -> bool:
+    """A closing mark with nothing open ends a quote opened in an earlier paragraph
+    (the paragraph then starts inside the quote): it follows end punctuation
+    ("… this," he said / … this.") after at least three words, and is not a
+    possessive typed with a double mark (Jobs" death)."""
+    prev = text[pos - 1] if pos > ps else ""
+    return prev in ".,!?…;" and len(text[ps:pos].split()) >= 3
+
+
 def pair_marks(text: str, ps: int, pe: int, lang: str, para: int = 0) -> list[_Span]:
     """Top-level quotations of the paragraph ``text[ps:pe]``."""
     marks = _marks(text, ps, pe, lang)
@@ -156,6 +168,8 @@ def pair_marks(text: str, ps: int, pe: int, lang: str, para: int = 0) -> list[_S
                     spans.append(_Span(opos, m.pos, m.pos, para))
             elif not stack and m.fam in ("dq", "sq", "g") and _later_close(text, marks, idx, m.fam, ps, pe):
                 stack.append((m.fam, m.pos))  # a closing mark typed for an opening one
+            elif not stack and not spans and idx == 0 and ps > 0 and _continues_quote(text, m.pos, ps, pe):
+                spans.append(_Span(ps - 1, m.pos, m.pos, para))  # opened in an earlier paragraph
             continue
         # OPEN
         if len(stack) == 1 and stack[0][0] == m.fam and m.fam in ("dq", "g"):

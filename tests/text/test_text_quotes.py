@@ -161,6 +161,19 @@ def test_quote_kinds(body, text, kind):
     assert [(q.text, q.kind) for q in qs] == [(text, kind)]
 
 
+@pytest.mark.parametrize("body, expected", [
+    # the paragraph starts inside a quote opened in the paragraph before (no mark there)
+    ("She spoke for an hour.\n\nI lost my sister and her friend on the way there,\" Armand Versace said.",
+     ["I lost my sister and her friend on the way there"]),
+    ("The coach was blunt.\n\nWe really need this win now.\"", ["We really need this win now."]),
+    # a possessive typed with a double mark is no quote
+    ("It was only following Jobs\" death that a copy was found.", []),
+])
+def test_paragraph_that_starts_inside_a_quote(body, expected):
+    _, qs = quotes_of(body)
+    assert texts(qs) == expected
+
+
 def test_name_quote_next_to_real_quote():
     _, qs = quotes_of("Leila Haddad of the Negotiations Committee also told “Le Figaro” that the team was “helpless”.")
     assert [(q.text, q.kind) for q in qs] == [("Le Figaro", "title"), ("helpless", "term")]
