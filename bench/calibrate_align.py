@@ -104,38 +104,50 @@ def demo_rows(embedder: EmbeddingSource, settings: Settings):
     return rows
 
 
-def news_rows(embedder: EmbeddingSource, settings: Settings):
-    """Candidate rows and article-pair rows of the FIT documents of bench/news_quotes.py.
+def news_pair_rows(embedder: EmbeddingSource, settings: Settings, folder: Path):
+    """Article-pair rows of the FIT news documents: ([PAIR_FEATURES values], label).
 
-    Returns (candidate rows, pair rows): candidate rows as the other sources
-    give them; pair rows (features of aligner.pairing.PAIR_FEATURES, label).
+    The documents are written into ``folder``; returns (pair rows, prepared docs, index).
     """
-    import tempfile
-
     sys.path.insert(0, str(ROOT / "bench"))
     import news_quotes as nq
-    from aligner.pairing import PAIR_FEATURES
-    from aligner.pairing import pair_features
+    from aligner.pairing import PAIR_FEATURES, pair_features
     from aligner.pipeline import article_sides, spans_to_embed
     from aligner.text.reader import read_paths
 
-    docs = nq.load_docs("fit")
-    with tempfile.TemporaryDirectory(prefix="news-fit-") as tmp:
-        index = nq.write_articles(docs, Path(tmp))
-        read, errors = read_paths([tmp])
-        prepared = [prepare_document(d) for d in read]
-        cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
-        sources, targets, en_sents = spans_to_embed(prepared, settings)
-        tv = embedder.embed([target_text(t) for t in targets])
-        ev = embedder.embed([t.text for t in en_sents])
-        feats = pair_features(*article_sides(prepared, targets, tv, en_sents, ev, sources), settings=settings)
-        rows = [(c.kind, [c.features[f] for f in FEATURES],
-                 int(nq.is_right(index, c.source.doc, c.source.start, c.target.doc, c.target.start,
-                                 c.target.end)))
-                for c in cands if c.kind == "translation"]
-        pair_rows = [([f[k] for k in PAIR_FEATURES], int(index[e][0] is index[t][0]))
-                     for (e, t), f in feats.items()]
-    return rows, pair_rows
+    index = nq.write_articles(nq.load_docs("fit"), folder)
+    read, _ = read_paths([str(folder)])
+    prepared = [prepare_document(d) for d in read]
+    sources, targets, en_sents = spans_to_embed(prepared, settings)
+    tv = embedder.embed([target_text(t) for t in targets])
+    ev = embedder.embed([t.text for t in en_sents])
+    feats = pair_features(*article_sides(prepared, targets, tv, en_sents, ev, sources), settings=settings)
+    rows = [([f[k] for k in PAIR_FEATURES], int(index[e][0] is index[t][0])) for (e, t), f in feats.items()]
+    return rows, prepared, index
+
+
+def news_rows(embedder: EmbeddingSource, settings: Settings, prepared, index):
+    """Candidate rows of the FIT news documents (all aligned at once, top 10 per quote)."""
+    import news_quotes as nq
+
+    cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
+    return [(c.kind, [c.features[f] for f in FEATURES],
+             int(nq.is_right(index, c.source.doc, c.source.start, c.target.doc, c.target.sentence_start,
+                             c.target.sentence_end)))
+            for c in cands if c.kind == "translation"]
+
+
+def fit_pairs(pair_rows, l2: float) -> dict[str, float]:
+    """Logistic weights of the article pairing (aligner/pairing.py), as Settings fields."""
+    from aligner.pairing import PAIR_FEATURES
+
+    Xp = np.array([[1.0, *r[0]] for r in pair_rows])
+    yp = np.array([r[1] for r in pair_rows], dtype=float)
+    wp = fit_logistic(Xp, yp, np.ones(len(yp)), l2=l2 / 10)
+    pred = Xp @ wp > 0
+    print(f"article pairs: {len(yp)} rows, {int(yp.sum())} true; in-sample "
+          f"P={(pred & (yp == 1)).sum() / max(pred.sum(), 1):.3f} R={(pred & (yp == 1)).sum() / max(yp.sum(), 1):.3f}")
+    return {n: round(float(v), 3) for n, v in zip(["pair_bias", *[f"pair_w_{f}" for f in PAIR_FEATURES]], wp)}
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, w_row: np.ndarray, l2: float = 1.0, iters: int = 100,
@@ -177,24 +189,34 @@ def main() -> None:
                     help="leave out the FIT documents of bench/news_quotes.py")
     args = ap.parse_args()
 
+    pair_w = None
     if args.rows_cache and Path(args.rows_cache).exists():
         cached = json.loads(Path(args.rows_cache).read_text())
         rows, origin, pair_rows = [tuple(r) for r in cached["rows"]], cached["origin"], cached["pair_rows"]
     else:
+        import tempfile
+
         from aligner.embed import get_encoder
 
-        settings = Settings()
+        settings = Settings(align_word_spans=False)  # spans inside sentences do not change the rows
         embedder = EmbeddingSource(get_encoder())
+        pair_rows, prepared, index = [], [], {}
+        tmp = tempfile.TemporaryDirectory(prefix="news-fit-")
+        if not args.no_news:
+            # article pairing first: its weights decide the doc_pair feature of every candidate
+            pair_rows, prepared, index = news_pair_rows(embedder, settings, Path(tmp.name))
+            pair_w = fit_pairs(pair_rows, args.l2)
+            settings = replace(settings, **pair_w)
         rows = un_rows(embedder, settings, args.un_lines) if UN.is_dir() else []
         origin = ["un"] * len(rows)
         demo = demo_rows(embedder, settings)
         rows += demo
         origin += ["demo"] * len(demo)
-        pair_rows = []
         if not args.no_news:
-            news, pair_rows = news_rows(embedder, settings)
+            news = news_rows(embedder, settings, prepared, index)
             rows += news
             origin += ["news"] * len(news)
+        tmp.cleanup()
         if args.rows_cache:
             Path(args.rows_cache).write_text(json.dumps({"rows": rows, "origin": origin,
                                                          "pair_rows": pair_rows}))
@@ -213,17 +235,9 @@ def main() -> None:
     if args.un_only:
         trans = trans & (origin == "un")
     if pair_rows:
-        from aligner.pairing import PAIR_FEATURES
-
-        Xp = np.array([[1.0, *r[0]] for r in pair_rows])
-        yp = np.array([r[1] for r in pair_rows], dtype=float)
-        wp = fit_logistic(Xp, yp, np.ones(len(yp)), l2=args.l2 / 10)
-        print(f"article pairs: {len(yp)} rows, {int(yp.sum())} true")
-        for n, v in zip(["pair_bias", *[f"pair_w_{f}" for f in PAIR_FEATURES]], wp):
+        pair_w = pair_w or fit_pairs(pair_rows, args.l2)
+        for n, v in pair_w.items():
             print(f"    {n}: float = {v:.3f}")
-        pred = Xp @ wp > 0
-        print(f"  in-sample pairs: P={(pred & (yp == 1)).sum() / max(pred.sum(), 1):.3f} "
-              f"R={(pred & (yp == 1)).sum() / max(yp.sum(), 1):.3f}")
     w = fit_logistic(X[trans], y[trans], w_row[trans], l2=args.l2)
     # variants (our own data only): own bias, cosine and margin weights; the
     # cue weights are shared with translations (same-language cosines run higher)

@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(review, tr("Review"))
         self.names_view = self._make_names_view()
         self.tabs.addTab(self.names_view, tr("Names"))
+        from .article_pairs import ArticlePairsView
+        self.pairs_view = ArticlePairsView(self)
+        self.tabs.addTab(self.pairs_view, tr("Sources"))
         self.setCentralWidget(self.tabs)
 
         self.help_panel = HelpPanel(self)
@@ -393,6 +396,7 @@ class MainWindow(QMainWindow):
         self._guard(r.reload)
         self._on_history(False, False)
         self._update_enabled()
+        self._guard(self.pairs_view.set_project, project)
         if hasattr(self.names_view, "set_project"):
             try:
                 self._guard(self.names_view.set_project, project, self.prefs.effective_reviewer())
@@ -401,6 +405,7 @@ class MainWindow(QMainWindow):
         return True
 
     def close_project(self) -> None:
+        self.pairs_view.clear_project()
         if hasattr(self.names_view, "clear_project"):
             self.names_view.clear_project()
         if self.review is not None:
