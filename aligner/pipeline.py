@@ -56,12 +56,12 @@ def prepare_document(doc: Document) -> DocSpans:
     sentences of one paragraph, so an English quote whose original runs over
     two sentences can match both at once.
     """
-    from .text.quotes import extract_quotes, sentence_spans
+    from .text.quotes import quotes_and_sentences
     from .text.sentences import split_sentences
 
     sents = split_sentences(doc)
-    quotes = tuple(extract_quotes(doc, sents))
-    singles = list(sentence_spans(doc, sents))
+    found, singles = quotes_and_sentences(doc, sents)
+    quotes = tuple(found)
     windows = []
     for a, b in zip(singles, singles[1:]):
         gap = doc.text[a.sentence_end:b.sentence_start]

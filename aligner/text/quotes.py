@@ -627,11 +627,17 @@ def extract_quotes(doc: Document, sentences: list[Sentence] | None = None, *,
 
 def sentence_spans(doc: Document, sentences: list[Sentence] | None = None, *,
                    settings: Settings = SETTINGS) -> list[Quote]:
-    """Every body sentence as an alignment target (``is_quote=False``).
+    """Every body sentence as an alignment target (``is_quote=False``), the title first.
 
     The speaker/outlet are set when the sentence reports speech (a reporting
     verb, or a quote attributed inside it).
     """
+    return quotes_and_sentences(doc, sentences, settings=settings)[1]
+
+
+def quotes_and_sentences(doc: Document, sentences: list[Sentence] | None = None, *,
+                         settings: Settings = SETTINGS) -> tuple[list[Quote], list[Quote]]:
+    """(:func:`extract_quotes`, :func:`sentence_spans`) from one analysis of ``doc``."""
     if sentences is None:
         from .sentences import split_sentences
 
@@ -652,4 +658,4 @@ def sentence_spans(doc: Document, sentences: list[Sentence] | None = None, *,
             outlet=att.outlet if att else None, is_quote=False,
             speaker_desc=att.desc if att else None,
         ))
-    return out
+    return ana.quotes, out
