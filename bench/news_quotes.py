@@ -243,6 +243,8 @@ def main() -> None:
     ap.add_argument("--reliability", action="store_true", help="print the reliability tables")
     ap.add_argument("--keep", type=Path, default=None, help="write the articles and output here, keep them")
     ap.add_argument("--rows", type=Path, default=None, help="reuse this JSONL output instead of running align")
+    ap.add_argument("--sweep", action="store_true",
+                    help="recall@1 and precision at thresholds 0.30-0.90 (FIT split only: choosing the default)")
     args = ap.parse_args()
     if not DATA.is_dir():
         sys.exit(f"evaluation data not found: {DATA} (expected ../shared/data beside the repo)")
@@ -250,8 +252,9 @@ def main() -> None:
 
     threshold = Settings.from_env().align_threshold
     splits = ["fit", "heldout"] if args.split == "both" else [args.split]
-    if args.errors and "heldout" in splits:
-        sys.exit("--errors is for the FIT split only: never tune on held-out errors (use --split fit)")
+    if (args.errors or args.sweep) and "heldout" in splits:
+        sys.exit("--errors and --sweep are for the FIT split only: never tune on held-out documents "
+                 "(use --split fit)")
     load = os.getloadavg()
     flags = _cpu_flags()
     print(f"| split | pair | docs | files | quoted lines | not extracted | recall@1 (≥{threshold}) | "
@@ -281,6 +284,12 @@ def main() -> None:
                   f"{r['rows shown']} | {r['precision']:.3f} | {r['ECE']:.3f} | {wall:.1f} |")
         if args.errors:
             show_misses(res, index, args.errors)
+        if args.sweep:
+            print("\n| threshold | pair | recall@1 | precision | rows shown |\n|---|---|---|---|---|")
+            for k in range(30, 91, 5):
+                for lang, r in score(rows, index, k / 100).items():
+                    print(f"| {k / 100:.2f} | en-{lang} | {r['recall@1']:.3f} | {r['precision']:.3f} | "
+                          f"{r['rows shown']} |")
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
     if args.reliability:

@@ -99,7 +99,8 @@ def align_cmd(
             console_err.print(f"wrote {len(cands)} matches to {output}")
     s = result.stats
     console_err.print(
-        f"{s.get('documents', 0)} documents, {s.get('source_quotes', 0)} English quotes, "
+        f"{s.get('documents', 0)} documents, {s.get('article_pairs', 0)} source articles paired, "
+        f"{s.get('source_quotes', 0)} English quotes, "
         f"{s.get('translation_candidates', 0)} translation and {s.get('variant_candidates', 0)} "
         f"variant matches" + (f"; project saved to {project}" if project else ""),
         highlight=False,
