@@ -191,13 +191,15 @@ def word_spans(cands: list[Candidate], token_vectors, settings: Settings) -> lis
     """Short quotes land on the words: the target of a translation candidate whose
     source quote has fewer than ``settings.align_short_quote_words`` words becomes
     the words of its sentence that render the quote (:mod:`aligner.wordalign`);
-    ``sentence``/``sentence_start``/``sentence_end`` keep the whole sentence."""
+    ``sentence``/``sentence_start``/``sentence_end`` keep the whole sentence. Done for
+    rank-1 candidates and those at or over the default threshold (what is shown)."""
     from dataclasses import replace
 
     from .wordalign import project_quotes
 
     todo = [n for n, c in enumerate(cands)
             if c.kind == "translation" and not c.target.is_quote
+            and (c.rank == 1 or c.score >= settings.align_threshold)
             and len(c.source.text.split()) < settings.align_short_quote_words]
     triples = [(cands[n].source.sentence,
                 (cands[n].source.start - cands[n].source.sentence_start,
