@@ -220,6 +220,11 @@ _AR_NAME_CUE = re.compile(
     r"يدعى|تدعى|يسمى|تسمى|المعروف\s+ب|ما\s+يسمى|بعنوان|اسم|شعار|لواء|كتيبة|ائتلاف|تحالف)\s*$")
 
 
+_AR_ORG_WORD = re.compile(
+    r"(?:ال)?(?:حركة|جبهة|جيش|تنظيم|هيئة|لواء|كتائب|كتيبة|فيلق|ائتلاف|تحالف|مجلس|حزب|جماعة|فصيل|منظمة|اتحاد)"
+    r"(?![\u0621-\u064A])")
+
+
 def _name_like(words: list[str]) -> bool:
     if not words or len(words) > 5:
         return False
@@ -267,6 +272,8 @@ def _classify(text: str, s: _Span, para_start: int, heading: bool) -> tuple[str,
     if arabic:
         if len(words) <= 4 and not ended and _AR_NAME_CUE.search(prefix):
             return "title", False
+        if len(words) <= 6 and not ended and _AR_ORG_WORD.match(content):
+            return "title", False  # «حركة أحرار الشام»: a group's name
         if len(words) <= 5 and not ended and _TERM_CUE.search(prefix):
             return "term", False
     else:
