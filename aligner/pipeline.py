@@ -187,6 +187,33 @@ def article_pairs(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: 
     return pair_articles(english, foreign, settings=settings)
 
 
+def align_by_language(sources: Sequence[Quote], src_vecs: np.ndarray, targets: Sequence[Quote],
+                      tgt_vecs: np.ndarray, *, top_k: int, settings: Settings, **kw) -> list[Candidate]:
+    """Translation candidates against each target language on its own, then merged.
+
+    The margin's neighbourhoods are per language pair, as in ``aligner mine``:
+    where an English sentence has both a French and an Arabic translation in
+    the input, neither should lower the other's margin. The merged list keeps
+    the ``top_k`` best per source quote, ranked again 1..n.
+    tgt_vecs: (len(targets), dim) float32.
+    """
+    from dataclasses import replace
+
+    out: list[Candidate] = []
+    for lang in sorted({t.lang for t in targets}):
+        idx = [j for j, t in enumerate(targets) if t.lang == lang]
+        out += align(sources, src_vecs, [targets[j] for j in idx], np.ascontiguousarray(tgt_vecs[idx]),
+                     kind="translation", top_k=top_k, settings=settings, **kw)
+    by_source: dict[tuple, list[Candidate]] = {}
+    for c in out:
+        by_source.setdefault(c.source.key, []).append(c)
+    merged = []
+    for group in by_source.values():
+        group.sort(key=lambda c: -c.score)
+        merged += [replace(c, rank=r) for r, c in enumerate(group[:top_k], start=1)]
+    return merged
+
+
 def word_spans(cands: list[Candidate], token_vectors, settings: Settings) -> list[Candidate]:
     """Short quotes land on the words: the target of a translation candidate whose
     source quote has fewer than ``settings.align_short_quote_words`` words becomes
@@ -259,9 +286,9 @@ def align_spans(
     if progress:
         progress("align", 1, 3)
     outlets = [outlet_language(q.outlet) for q in sources]
-    cands = align(sources, src_vecs, targets, tgt_vecs, kind="translation", outlet_langs=outlets,
-                  doc_pairs={(p.source_doc, p.target_doc): p.score for p in pairs},
-                  top_k=top_k, min_score=min_score, settings=settings)
+    cands = align_by_language(sources, src_vecs, targets, tgt_vecs, outlet_langs=outlets,
+                              doc_pairs={(p.source_doc, p.target_doc): p.score for p in pairs},
+                              top_k=top_k, min_score=min_score, settings=settings)
     if settings.align_word_spans and hasattr(embedder.encoder, "token_vectors"):
         cands = word_spans(cands, embedder.encoder.token_vectors, settings)
     if progress:
