@@ -72,15 +72,19 @@ class Weights:
         return self.bias + sum(getattr(self, k) * f[k] for k in FEATURES)
 
 
-def query_text(q: Quote, min_words: int) -> str:
-    """Text embedded for a source quote: the quote, or its sentence if very short.
+def through_sentence(q: Quote, min_words: int) -> bool:
+    """Whether a source quote is matched through the sentence holding it.
 
-    A one-word quote ("powerless") carries too little meaning alone; its
-    sentence is what a translator compares with the original.
+    A one-word quote ("powerless") carries too little meaning alone, and a
+    term, title or headline quote ("Super Mario 3D Land") is found in several
+    sentences; the sentence is what a translator compares with the original.
     """
-    if len(q.text.split()) < min_words:
-        return q.sentence
-    return q.text
+    return len(q.text.split()) < min_words or q.kind != "speech"
+
+
+def query_text(q: Quote, min_words: int) -> str:
+    """Text embedded for a source quote: the quote, or its sentence (:func:`through_sentence`)."""
+    return q.sentence if through_sentence(q, min_words) else q.text
 
 
 def target_text(t: Quote) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .align import align, query_text, target_text
+from .align import align, query_text, target_text, through_sentence
 from .embed.protocol import Encoder
 from .errors import AlignerError, DimensionError, InputFileError
 from .pairing import ArticlePair
@@ -216,8 +216,9 @@ def align_by_language(sources: Sequence[Quote], src_vecs: np.ndarray, targets: S
 
 def word_spans(cands: list[Candidate], token_vectors, settings: Settings) -> list[Candidate]:
     """Short quotes land on the words: the target of a translation candidate whose
-    source quote has fewer than ``settings.align_short_quote_words`` words becomes
-    the words of its sentence that render the quote (:mod:`aligner.wordalign`);
+    source quote is matched through its sentence (under
+    ``settings.align_short_quote_words`` words, or a term, title or headline,
+    :func:`aligner.align.through_sentence`) becomes the words of its sentence that render the quote (:mod:`aligner.wordalign`);
     ``sentence``/``sentence_start``/``sentence_end`` keep the whole sentence. Done for
     rank-1 candidates and those at or over the default threshold (what is shown)."""
     from dataclasses import replace
@@ -227,7 +228,7 @@ def word_spans(cands: list[Candidate], token_vectors, settings: Settings) -> lis
     todo = [n for n, c in enumerate(cands)
             if c.kind == "translation" and not c.target.is_quote
             and (c.rank == 1 or c.score >= settings.align_threshold)
-            and len(c.source.text.split()) < settings.align_short_quote_words]
+            and through_sentence(c.source, settings.align_short_quote_words)]
     triples = [(cands[n].source.sentence,
                 (cands[n].source.start - cands[n].source.sentence_start,
                  cands[n].source.end - cands[n].source.sentence_start),
