@@ -102,22 +102,22 @@ class Settings:
     # --l2 100 on the first half of the UN dev set (BUCC-style, half the
     # originals removed), our demo corpus (seeds/) and the FIT documents of
     # bench/news_quotes.py, each weighing the same; see bench/README.md.
-    align_bias: float = -116.982
-    align_w_cos: float = 17.632
-    align_w_margin: float = 100.607
-    align_w_speaker: float = 1.751
-    align_w_numbers: float = 1.11
-    align_w_names: float = 0.583
-    align_w_outlet: float = 1.536
-    align_w_length: float = 1.656
-    align_w_doc_pair: float = 0.677
-    align_w_unpaired: float = -0.968
+    align_bias: float = -124.053
+    align_w_cos: float = 25.383
+    align_w_margin: float = 100.755
+    align_w_speaker: float = 1.791
+    align_w_numbers: float = 1.301
+    align_w_names: float = 0.71
+    align_w_outlet: float = 1.577
+    align_w_length: float = 1.713
+    align_w_doc_pair: float = 0.685
+    align_w_unpaired: float = -1.169
     align_paired_candidates: int = 12
     """Per paired article, this many of its targets nearest to the quote are scored too."""
-    align_variant_bias: float = -46.177
+    align_variant_bias: float = -46.323
     """English-English variants: own bias, cosine and margin weights."""
-    align_variant_w_cos: float = 21.467
-    align_variant_w_margin: float = 25.742
+    align_variant_w_cos: float = 21.484
+    align_variant_w_margin: float = 25.848
 
     # --- article pairing (aligner/pairing.py; fitted on the FIT news documents, bench/news_quotes.py) ---
     pair_min_mined: float = 0.05
