@@ -97,11 +97,14 @@ def pair_features(english: Sequence[ArticleSide], targets: Sequence[ArticleSide]
     """Evidence for every (English doc, target doc) pair that has any.
 
     Targets of several languages are handled one language at a time (the
-    margin's neighbourhoods are per language). Pairs with no mutual sentence
-    pair and no shared name or figure are left out (they score as unrelated).
+    margin's neighbourhoods are per language); sentences are scored by
+    :func:`aligner.margin.score_candidates` in mining mode, as ``aligner mine``
+    scores them. Pairs with no mutual sentence pair and fewer than two rare
+    shared names or figures are left out (they score as unrelated). Each value
+    holds the :data:`PAIR_FEATURES` and ``count`` (mutual sentence pairs).
     """
     from .cues import capitalised_names
-    from .margin import center, mutual_best, score_both_ways
+    from .margin import mutual_best, score_candidates
     from .rerank import numbers
 
     feats: dict[tuple[str, str], dict[str, float]] = {}
@@ -117,19 +120,12 @@ def pair_features(english: Sequence[ArticleSide], targets: Sequence[ArticleSide]
     for t in targets:
         if len(t.texts):
             by_lang[t.lang].append(t)
-    src_c = center(src, min_n=settings.mine_center_min) if settings.mine_center else src
     for lang, docs in by_lang.items():
         tgt = np.concatenate([t.vecs for t in docs]).astype(np.float32)
         tgt_doc = np.concatenate([np.full(len(t.texts), j) for j, t in enumerate(docs)])
         tgt_texts = [x for t in docs for x in t.texts]
-        tgt_c = center(tgt, min_n=settings.mine_center_min) if settings.mine_center else tgt
-        fwd, bwd = score_both_ways(src_c, tgt_c, k=settings.mine_k, margin=settings.mine_margin,
-                                   candidates=settings.mine_candidates, settings=settings)
-        if settings.mine_number_weight:
-            from .rerank import apply_number_check
-
-            fwd = apply_number_check(fwd, src_texts, tgt_texts, settings.mine_number_weight)
-            bwd = apply_number_check(bwd, tgt_texts, src_texts, settings.mine_number_weight)
+        fwd, bwd = score_candidates(src, tgt, retrieval=False, src_texts=src_texts, tgt_texts=tgt_texts,
+                                    settings=settings)
         pairs = mutual_best(fwd, bwd)
         conf = fwd.at_best(fwd.confidence(settings.mine_score_lambda))
         counts: Counter = Counter()
