@@ -294,7 +294,11 @@ def align_spans(
         cands = word_spans(cands, embedder.encoder.token_vectors, settings)
     if progress:
         progress("align", 2, 3)
-    cands += align(sources, src_vecs, sources, src_vecs, kind="variant",
+    # English renderings of what was said: names, titles and headlines are left out
+    said = [n for n, q in enumerate(sources) if q.kind in ("speech", "term")]
+    v_src = [sources[n] for n in said]
+    v_vecs = np.ascontiguousarray(src_vecs[said])
+    cands += align(v_src, v_vecs, v_src, v_vecs, kind="variant",
                    top_k=top_k, min_score=min_score, settings=settings)
     if progress:
         progress("align", 3, 3)
