@@ -9,78 +9,29 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from functools import lru_cache
 
-from .text.arabic import DIGITS_TO_WESTERN
+from .names.normalize import latin_skeleton
+from .text.numbers import extract_numbers
 
 # --- numbers ---------------------------------------------------------------
 
-_NUM_RE = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f ]\d{3})*(?:[.,\u066b]\d+)?")
-
-_WORD_NUMBERS = {
-    # English
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-    "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
-    # French
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15,
-    "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "cent": 100,
-    "mille": 1000, "milliard": 1_000_000_000, "milliards": 1_000_000_000,
-    # Arabic (common forms, without diacritics)
-    "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "اربعة": 4,
-    "خمسة": 5, "خمس": 5, "ستة": 6, "سبعة": 7, "ثمانية": 8, "تسعة": 9, "عشرة": 10,
-    "عشر": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "مئة": 100, "مائة": 100,
-    "ألف": 1000, "الف": 1000, "آلاف": 1000, "مليون": 1_000_000, "مليار": 1_000_000_000,
-}
-_AMBIGUOUS_WORDS = {"un", "une", "one", "six"}  # too often not a quantity
-
-
-def extract_numbers(text: str) -> frozenset[float]:
-    """Numbers in ``text`` (digits in any script, common number words).
-
-    "25,000", "25 000" and "25.000" all give 25000.0; "1.1" and "1,1" give 1.1.
-    """
-    t = text.translate(DIGITS_TO_WESTERN)
-    out: set[float] = set()
-    for m in _NUM_RE.finditer(t):
-        raw = m.group(0)
-        val = _parse_number(raw)
-        if val is not None:
-            out.add(val)
-    for w in re.findall(r"[^\W\d_]+", t.lower()):
-        if w in _WORD_NUMBERS and w not in _AMBIGUOUS_WORDS:
-            out.add(float(_WORD_NUMBERS[w]))
-    return frozenset(out)
-
-
-def _parse_number(raw: str) -> float | None:
-    s = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("\u066c", ",").replace("\u066b", ".")
-    groups = re.split(r"[., ]", s)
-    seps = re.findall(r"[., ]", s)
-    try:
-        if not seps:
-            return float(s)
-        if all(len(g) == 3 for g in groups[1:]) and len(set(seps)) == 1 and seps[0] in ", ":
-            return float("".join(groups))  # thousands grouping
-        if len(seps) == 1:
-            return float(s.replace(",", ".").replace(" ", ""))
-        # mixed: last separator is the decimal point
-        head, tail = groups[:-1], groups[-1]
-        return float("".join(head) + "." + tail)
-    except ValueError:
-        return None
+ONE_SIDED_NUMBERS = -0.3
+"""Number cue when only one text states numbers (weak evidence against)."""
 
 
 def number_agreement(a: str, b: str) -> float:
-    """+1 when both texts give the same numbers, -1 when disjoint, 0 if neither has any."""
+    """+1 when both texts state the same numbers, -1 when disjoint, 0 if neither has any.
+
+    Numbers are read by :func:`aligner.text.numbers.extract_numbers`, digits
+    and number words, so "3 p.m." agrees with "15 heures" and "3.5 million"
+    with "3,5 millions".
+    """
     na, nb = extract_numbers(a), extract_numbers(b)
     if not na and not nb:
         return 0.0
     if not na or not nb:
-        return -0.3
+        return ONE_SIDED_NUMBERS
     jac = len(na & nb) / len(na | nb)
     return 2.0 * jac - 1.0
 
@@ -92,27 +43,10 @@ _PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "de", "di",
 _SENT_START = re.compile(r"(?:^|[.!?؟]\s+|[\"“«]\s*)$")
 
 
-def latin_key(word: str) -> str:
-    """A loose transliteration key for a Latin-script name token.
-
-    Strips accents, maps common transliteration variants (ou->u, q->k,
-    dh->z, doubled letters, ei/ey/y->i, ph->f) and drops vowels after the
-    first letter, so Kodmani ~ Qadamani, Sergueï ~ Sergey, Halqi ~ Halki.
-    """
-    s = unicodedata.normalize("NFKD", word.lower())
-    s = "".join(c for c in s if not unicodedata.combining(c) and c.isalpha())
-    for a, b in (("ou", "u"), ("dh", "z"), ("th", "t"), ("kh", "k"), ("gh", "g"), ("sh", "s"),
-                 ("ch", "s"), ("ph", "f"), ("q", "k"), ("c", "k"), ("j", "g"), ("y", "i"),
-                 ("w", "u"), ("e", "a"), ("o", "u")):
-        s = s.replace(a, b)
-    s = re.sub(r"(.)\1+", r"\1", s)
-    if not s:
-        return ""
-    return s[0] + re.sub(r"[aiu]", "", s[1:])
-
-
 def capitalised_names(text: str) -> frozenset[str]:
-    """Keys of capitalised, non-sentence-initial Latin words (likely names)."""
+    """Consonant skeletons (:func:`aligner.names.normalize.latin_skeleton`) of the
+    capitalised, non-sentence-initial Latin words of ``text`` (likely names), so
+    Kodmani ~ Qadamani and Sergueï ~ Sergey give the same key."""
     keys = set()
     for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w'’\-]+", text):
         before = text[: m.start()]
@@ -121,7 +55,7 @@ def capitalised_names(text: str) -> frozenset[str]:
         for part in re.split(r"[-'’]", m.group(0)):
             if part.lower() in _PARTICLES or len(part) < 3:
                 continue
-            k = latin_key(part)
+            k = latin_skeleton(part)
             if len(k) >= 2:
                 keys.add(k)
     return frozenset(keys)
@@ -142,81 +76,64 @@ def entity_agreement(a: str, b: str) -> float:
     return max(-1.0, min(1.0, 2.0 * jac - 1.0))
 
 
+LATIN_SHARE = 0.7
+"""A text is in Latin script when more than this share of its letters are Latin."""
+
+
 def _is_latin(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return False
     latin = sum(1 for c in letters if c < "\u0250")
-    return latin / len(letters) > 0.7
+    return latin / len(letters) > LATIN_SHARE
 
 
 # --- length ratio ------------------------------------------------------------
 
-# typical characters in the target per character of English
 LENGTH_RATIO = {"en": 1.0, "fr": 1.15, "ar": 0.85}
+"""Typical characters in each language per character of English."""
+LENGTH_MISMATCH_MAX = 3.0
+"""A length ratio this far (either way) from the expected one gives the cue -1."""
 
 
 def length_cue(src: str, tgt: str, tgt_lang: str, src_lang: str = "en") -> float:
-    """0 for the expected length ratio, down to -1 for a 3x mismatch."""
+    """0 for the expected length ratio, down to -1 for a LENGTH_MISMATCH_MAX-fold mismatch."""
     ls, lt = max(len(src.strip()), 1), max(len(tgt.strip()), 1)
     expected = LENGTH_RATIO.get(tgt_lang, 1.0) / LENGTH_RATIO.get(src_lang, 1.0)
     dev = abs(math.log((lt / ls) / expected))
-    return -min(1.0, dev / math.log(3.0))
+    return -min(1.0, dev / math.log(LENGTH_MISMATCH_MAX))
 
 
 # --- outlet language ------------------------------------------------------------
+
+OUTLET_OTHER_LANGUAGE = -0.5
+"""Outlet cue when the outlet publishes in another language than the target's."""
+
 
 def outlet_cue(outlet_lang: str | None, tgt_lang: str) -> float:
     """+1 when the outlet the speaker talked to publishes in the target's language."""
     if not outlet_lang or tgt_lang == "en":
         return 0.0
-    return 1.0 if outlet_lang == tgt_lang else -0.5
+    return 1.0 if outlet_lang == tgt_lang else OUTLET_OTHER_LANGUAGE
 
 
 # --- speaker ----------------------------------------------------------------------
 
 @lru_cache(maxsize=65536)
 def speaker_similarity(a: str | None, b: str | None) -> float | None:
-    """Similarity in [0, 1] of two speaker names across spellings and scripts.
-
-    None when either is unknown. Uses the name-variant matcher of
-    :mod:`aligner.names` when available (it knows Arabic script), else a
-    token-level comparison of :func:`latin_key` keys.
-    """
+    """Similarity in [0, 1] of two speaker names across spellings and scripts
+    (:func:`aligner.names.name_similarity`); None when either is unknown."""
     if not a or not b:
         return None
-    try:
-        from .names import name_similarity  # type: ignore[attr-defined]
-    except ImportError:
-        name_similarity = None
-    if name_similarity is not None:
-        return float(name_similarity(a, b))
-    if _is_latin(a) != _is_latin(b):
-        return None  # cross-script names need the transliterating matcher
-    ka = [latin_key(t) for t in _name_tokens(a)]
-    kb = [latin_key(t) for t in _name_tokens(b)]
-    ka, kb = [k for k in ka if k], [k for k in kb if k]
-    if not ka or not kb:
-        return None
-    from rapidfuzz.distance import Indel
+    from .names import name_similarity
 
-    def sim(x: str, y: str) -> float:
-        if x.startswith("abdl") and y.startswith("abdl"):  # Abd al-X: X is the name
-            x, y = x[4:], y[4:]
-        return Indel.normalized_similarity(x, y)
-
-    # the family name (last token) must agree; given names help
-    last = sim(ka[-1], kb[-1])
-    if len(ka) == 1 or len(kb) == 1:
-        return last
-    return 0.7 * last + 0.3 * sim(ka[0], kb[0])
+    return float(name_similarity(a, b))
 
 
-def _name_tokens(name: str) -> list[str]:
-    """Name tokens without particles; Abdul/Abdel/Abd al- glued to what follows."""
-    s = name.lower()
-    s = re.sub(r"\babd(?:[ue]l|[-\s]+al|[-\s]+el|[-\s]+ul)?[-\s]*(?=\w)", "abdal", s)
-    return [t for t in re.split(r"[\s\-]+", s) if t and t not in _PARTICLES]
+SAME_SPEAKER = 0.85
+"""Speaker similarity from which two names are the same person (cue +1)."""
+OTHER_SPEAKER = 0.6
+"""Speaker similarity below which two names are different people (cue -1)."""
 
 
 def speaker_cue(a: str | None, b: str | None) -> float:
@@ -224,8 +141,9 @@ def speaker_cue(a: str | None, b: str | None) -> float:
     s = speaker_similarity(a, b)
     if s is None:
         return 0.0
-    if s >= 0.85:
+    if s >= SAME_SPEAKER:
         return 1.0
-    if s < 0.6:
+    if s < OTHER_SPEAKER:
         return -1.0
-    return (s - 0.725) / 0.125
+    middle, half = (SAME_SPEAKER + OTHER_SPEAKER) / 2, (SAME_SPEAKER - OTHER_SPEAKER) / 2
+    return (s - middle) / half

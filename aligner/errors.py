@@ -8,6 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+ERROR_CODES: dict[str, str] = {
+    "E000": "AlignerError: any other error of the core",
+    "E001": "InputFileError: a file given by the user cannot be used",
+    "E002": "ChoiceError: a value is not one of the valid choices",
+    "E003": "ModelNotAvailable: the embedding model cannot be loaded offline",
+    "E004": "ProjectError: the project file is missing, damaged, locked or newer",
+    "E005": "DimensionError: arrays of the wrong shape, dtype or layout",
+    "E010": "Cancelled (aligner.pipeline): the alignment was cancelled",
+    "E011": "DictionaryImportError (aligner.names.dictionary): a reviewed dictionary has problems",
+    "E012": "ConstraintConflict (aligner.names.cluster): reviewer name decisions contradict each other",
+}
+"""Every error code, once: code -> "ExceptionClass: meaning". Each class's
+``code`` comes from here; ``tests/test_errors.py`` checks the two agree and
+that no code is used twice."""
+
 
 class AlignerError(Exception):
     """Base class. ``code`` is stable (E001…) and shown with the message."""

@@ -35,11 +35,12 @@ Arrays in, arrays out; no IO.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .errors import ChoiceError
+from .rerank import number_penalties
 from .search import build_index, check_matrix, knn
 from .settings import SETTINGS, Settings
 
@@ -261,6 +262,18 @@ class Candidates:
             out = out - self.penalty
         return np.where(self.ids >= 0, out, -np.inf).astype(np.float32)
 
+    def penalised(self, penalty: np.ndarray) -> Candidates:
+        """A copy with ``penalty`` (n_q, c) float32 subtracted from ``score`` and added to ``penalty``.
+
+        ids, cos and hub are shared with ``self``; -inf scores stay -inf.
+        """
+        penalty = np.asarray(penalty, dtype=np.float32)
+        if penalty.shape != self.score.shape:
+            raise ValueError(f"penalty: expected shape {self.score.shape}, got {penalty.shape}")
+        total = penalty if self.penalty is None else self.penalty + penalty
+        return replace(self, score=np.ascontiguousarray(self.score - penalty, dtype=np.float32),
+                       penalty=np.ascontiguousarray(total, dtype=np.float32))
+
     def at_best(self, values: np.ndarray) -> np.ndarray:
         """(n_q,) the entries of ``values`` (n_q, c) at each query's best column."""
         if values.shape[1] == 0:
@@ -384,10 +397,8 @@ def _prepare_and_score(src, tgt, *, retrieval=True, k=None, margin=None, candida
     def scored(src_vecs):
         fwd, bwd = score_both_ways(src_vecs, tgt, k=k, margin=margin, candidates=candidates, settings=s)
         if src_texts is not None and tgt_texts is not None and s.mine_number_weight:
-            from .rerank import apply_number_check
-
-            fwd = apply_number_check(fwd, src_texts, tgt_texts, s.mine_number_weight)
-            bwd = apply_number_check(bwd, tgt_texts, src_texts, s.mine_number_weight)
+            fwd = fwd.penalised(s.mine_number_weight * number_penalties(fwd.ids, src_texts, tgt_texts))
+            bwd = bwd.penalised(s.mine_number_weight * number_penalties(bwd.ids, tgt_texts, src_texts))
         return fwd, bwd
 
     fwd, bwd = scored(src)

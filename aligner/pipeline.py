@@ -49,18 +49,19 @@ class AlignResult:
     """Which French/Arabic articles each English article draws on (best first)."""
 
 
-def prepare_document(doc: Document) -> DocSpans:
+def prepare_document(doc: Document, settings: Settings = SETTINGS) -> DocSpans:
     """Split ``doc`` into sentences, extract its quotes, build sentence targets.
 
     Sentence targets include each sentence and each pair of consecutive
     sentences of one paragraph, so an English quote whose original runs over
-    two sentences can match both at once.
+    two sentences can match both at once. ``settings``: language detection
+    (``langid_*``) and sentence splitting (``arabic_semicolon_ends_sentence``).
     """
     from .text.quotes import quotes_and_sentences
     from .text.sentences import split_sentences
 
-    sents = split_sentences(doc)
-    found, singles = quotes_and_sentences(doc, sents)
+    sents = split_sentences(doc, settings=settings)
+    found, singles = quotes_and_sentences(doc, sents, settings=settings)
     quotes = tuple(found)
     windows = []
     for a, b in zip(singles, singles[1:]):
@@ -347,13 +348,13 @@ def align_paths(
         for n, doc in enumerate(docs, 1):
             doc_id, is_new = project.add_document(doc)
             if is_new or not project.spans(doc_id):
-                ds = prepare_document(doc)
+                ds = prepare_document(doc, settings)
                 project.set_spans(doc_id, [*ds.quotes, *ds.sentences])
             step("extract", n, len(docs))
         prepared = project_doc_spans(project)
     else:
         for n, doc in enumerate(docs, 1):
-            prepared.append(prepare_document(doc))
+            prepared.append(prepare_document(doc, settings))
             step("extract", n, len(docs))
 
     embedder = EmbeddingSource(encoder, project)

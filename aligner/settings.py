@@ -1,7 +1,10 @@
 """Every tunable of the core, declared once with its type and default.
 
 Values can be overridden per call (``replace(SETTINGS, k=8)``) or by
-environment variables ``ALIGNER_<NAME>`` (upper case), read at use time.
+environment variables ``ALIGNER_<NAME>`` (upper case). The environment is
+read once, at the entry (each CLI command, the workbench at start-up), with
+:meth:`Settings.from_env`, and the resulting object is passed down; the
+library itself never reads it (its defaults are ``SETTINGS``).
 Thresholds are tuned on the UN dev set and the demo corpus (see bench/).
 """
 

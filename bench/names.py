@@ -189,15 +189,13 @@ def _load_gold(path: Path) -> list[dict]:
 
 
 def _read_docs(paths: list[Path]):
-    try:
-        from aligner.text.reader import read_paths
-    except ImportError:
-        read_paths = None
-    if read_paths is not None:
-        docs, errors = read_paths([str(p) for p in paths])
-        return docs
-    from aligner.cli.names_cmd import _fallback_read
-    return _fallback_read([str(p) for p in paths])
+    from aligner.errors import InputFileError
+    from aligner.text.reader import read_paths
+
+    docs, errors = read_paths([str(p) for p in paths])
+    if errors:
+        raise InputFileError(errors[0].path, f"{errors[0].problem} ({len(errors)} unreadable file(s))")
+    return docs
 
 
 def bench_corpus(name: str, paths: list[Path], gold_path: Path, params: ClusterParams,

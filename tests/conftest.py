@@ -1,7 +1,7 @@
 """Shared fixtures: fake and real encoders, the shared evaluation data.
 
 Set before anything imports transformers / Qt: no network, offscreen Qt.
-The converted default model (~465 MB) is kept in a persistent test cache
+The converted default model is kept in a persistent test cache
 (``~/.cache/alignment-workbench-test`` unless ``ALIGNER_CACHE_DIR`` is set),
 so it is built once per machine, not once per test run.
 """

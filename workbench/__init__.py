@@ -6,11 +6,4 @@ without widgets (:mod:`workbench.controllers`), long work on worker threads
 (:mod:`workbench.i18n`).
 """
 
-try:
-    from aligner import __version__
-except ImportError:  # pragma: no cover
-    __version__ = "0"
-
-from .qtcompat import protect_bool_singletons as _protect_bools
-
-_protect_bools()  # PySide6 6.12 drops a reference to True on every Signal.emit()
+from aligner import __version__

@@ -3,7 +3,7 @@
     workbench                          # reopens the last project
     workbench demo.aligner --lang ar   # Arabic UI, right to left
     workbench --new new.aligner        # create a project
-    workbench --screenshot shot.png demo.aligner [--lang ar] [--size 1500x920]
+    workbench --screenshot shot.png demo.aligner [--lang ar] [--size 1500x920] [--tab names|link]
 
 Test hook: with ``WORKBENCH_TEST_AUTOCONFIRM=N`` the app confirms the first
 candidate of N pending quotes once the project is open, printing
@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="queue row (1 = first) selected for --screenshot")
     ap.add_argument("--candidate", type=int, default=1, metavar="N",
                     help="candidate (1 = first) selected for --screenshot")
-    ap.add_argument("--tab", choices=["review", "names"], default="review", help="tab shown by --screenshot")
+    ap.add_argument("--tab", choices=["review", "names", "link"], default="review",
+                    help="what --screenshot shows: the Review tab, the Names tab or the Link-by-hand dialog")
     ap.add_argument("--version", action="version", version=f"workbench {__version__}")
     return ap
 
@@ -116,18 +117,48 @@ class WindowManager:
 
 
 class ConsoleDialogs:
-    """Dialogs for batch runs (--screenshot): messages go to stderr, questions get 'no'."""
+    """Dialogs for batch runs (--screenshot): messages go to stderr, every question is cancelled.
+
+    The same methods as :class:`workbench.widgets.dialogs.Dialogs` (a test checks it)."""
 
     def __init__(self, parent=None):
         self.parent = parent
 
-    def error(self, title: str, message: str) -> None:
+    def error(self, title: str, message: str, details: str = "") -> None:
+        print(f"workbench: {title}: {message}" + (f" ({details})" if details else ""), file=sys.stderr)
+
+    def info(self, title: str, message: str) -> None:
         print(f"workbench: {title}: {message}", file=sys.stderr)
 
-    info = error
+    def confirm(self, title: str, message: str) -> bool:
+        return False
 
-    def __getattr__(self, name):  # any question: cancelled
-        return lambda *a, **k: None
+    def reviewer_name(self, default: str) -> str | None:
+        return None
+
+    def copy_path(self, project_path: str) -> str | None:
+        return None
+
+    def open_project_path(self, start_dir: str) -> str | None:
+        return None
+
+    def new_project_path(self, start_dir: str) -> str | None:
+        return None
+
+    def article_paths(self, start_dir: str) -> list[str]:
+        return []
+
+    def article_folder(self, start_dir: str) -> str | None:
+        return None
+
+    def export_path(self, start_dir: str) -> tuple[str, str] | None:
+        return None
+
+    def note(self, current: str) -> str | None:
+        return None
+
+    def manual_link(self, controller):
+        return None
 
 
 def install_excepthook(window_getter) -> None:
@@ -142,9 +173,8 @@ def install_excepthook(window_getter) -> None:
             from .i18n import tr
 
             try:
-                w.dialogs.error(tr("Unexpected error"),
-                                tr("Something went wrong: {error}\nYour decisions are saved.").format(
-                                    error=f"{etype.__name__}: {value}"))
+                w.dialogs.error(tr("Unexpected error"), tr("Something went wrong. Your decisions are saved."),
+                                text)
             except Exception:
                 pass
 
@@ -170,7 +200,7 @@ def take_screenshot(window, path: str, size: tuple[int, int], quote: int = 1, ca
         window._on_candidate_selected(window.review.cand_row)
         QApplication.processEvents()
     names = window.names_view
-    if tab == "names" and hasattr(names, "load"):
+    if tab == "names":
         window.tabs.setCurrentWidget(names)
         names.load()
         deadline = QDeadlineTimer(120_000)
@@ -183,6 +213,16 @@ def take_screenshot(window, path: str, size: tuple[int, int], quote: int = 1, ca
         for _ in range(3):
             QApplication.processEvents()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if tab == "link" and window.review is not None:
+        from .widgets.dialogs import ManualLinkDialog
+
+        dlg = ManualLinkDialog(window.review, window)
+        dlg.show()
+        for _ in range(5):
+            QApplication.processEvents()
+        ok = dlg.grab().save(path, "PNG")
+        dlg.close()
+        return ok
     return window.grab().save(path, "PNG")
 
 

@@ -4,9 +4,12 @@ Every user-visible string in ``workbench/`` goes through :func:`tr` with a
 *literal* argument so that :func:`extract_messages` can find it; strings
 declared in tables are marked with :func:`N_` and translated where shown
 (``tr(label)``). Placeholders use ``str.format`` names: ``tr("{n} left").format(n=3)``.
+Counts use gettext plurals: ``ngettext("{n} pair", "{n} pairs", n).format(n=n)``
+picks the form from the catalogue's ``Plural-Forms`` (two in French, six in Arabic).
 
-The catalogues live in ``resources/i18n/``: ``workbench.pot`` (extracted from
-the source, see ``python -m workbench.i18n update``), ``fr.po`` and ``ar.po``.
+The catalogues ship inside the package, in ``workbench/locale/``:
+``workbench.pot`` (extracted from the source, see ``python -m workbench.i18n
+update``), ``fr.po`` and ``ar.po``.
 """
 
 from __future__ import annotations
@@ -27,30 +30,52 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _find_i18n_dir() -> Path:
-    """``$WORKBENCH_I18N_DIR``, else the repository's ``resources/i18n`` (source
-    checkouts, editable installs), else ``workbench/resources/i18n`` (a wheel)."""
+    """``$WORKBENCH_I18N_DIR``, else the catalogues inside the package (checkout and wheel alike)."""
     import os
 
     env = os.environ.get("WORKBENCH_I18N_DIR")
-    if env:
-        return Path(env)
-    for d in (PACKAGE_DIR.parent / "resources" / "i18n", PACKAGE_DIR / "resources" / "i18n"):
-        if d.is_dir():
-            return d
-    return PACKAGE_DIR.parent / "resources" / "i18n"
+    return Path(env) if env else PACKAGE_DIR / "locale"
 
 
 I18N_DIR = _find_i18n_dir()
 POT_PATH = I18N_DIR / "workbench.pot"
-MARKERS = ("tr", "N_")
+MARKERS = ("tr", "N_", "ngettext")
 
 _catalog: dict[str, str] = {}
+_plural_catalog: dict[str, list[str]] = {}
 _language = "en"
+
+
+def _english_plural(n: int) -> int:
+    return 0 if n == 1 else 1
+
+
+_plural = _english_plural
 
 
 def tr(msgid: str) -> str:
     """The translation of ``msgid`` in the current UI language (itself if none)."""
     return _catalog.get(msgid) or msgid
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of ``singular``/``plural`` for the count ``n`` in the current UI language."""
+    forms = _plural_catalog.get(singular)
+    if forms:
+        i = _plural(int(n))
+        if 0 <= i < len(forms) and forms[i]:
+            return forms[i]
+    return singular if n == 1 else plural
+
+
+def plural_function(header: str | None):
+    """The ``plural=`` expression of a ``Plural-Forms`` header as a function of n (English's if none)."""
+    import gettext
+
+    if not header or "plural=" not in header:
+        return _english_plural
+    expr = header.split("plural=", 1)[1].strip().rstrip(";")
+    return gettext.c2py(expr)
 
 
 def N_(msgid: str) -> str:  # noqa: N802 - gettext convention
@@ -68,18 +93,29 @@ def is_rtl(lang: str | None = None) -> bool:
 
 
 def load_catalog(lang: str, directory: Path = I18N_DIR) -> dict[str, str]:
-    """Translated, non-fuzzy, non-obsolete entries of ``<directory>/<lang>.po``."""
+    """Translated, non-fuzzy, non-obsolete singular entries of ``<directory>/<lang>.po``."""
+    return _load(lang, directory)[0]
+
+
+def _load(lang: str, directory: Path = I18N_DIR):
+    """(msgid -> msgstr, singular msgid -> plural forms, plural function) of a catalogue."""
     if lang == "en":
-        return {}
+        return {}, {}, _english_plural
     path = directory / f"{lang}.po"
     if not path.exists():
-        return {}
+        return {}, {}, _english_plural
     po = polib.pofile(str(path), encoding="utf-8")
-    return {
-        e.msgid: e.msgstr
-        for e in po
-        if e.msgstr and not e.obsolete and "fuzzy" not in e.flags
-    }
+    single, plural = {}, {}
+    for e in po:
+        if e.obsolete or "fuzzy" in e.flags:
+            continue
+        if e.msgid_plural:
+            forms = [e.msgstr_plural.get(i, "") for i in range(len(e.msgstr_plural))]
+            if any(forms):
+                plural[e.msgid] = forms
+        elif e.msgstr:
+            single[e.msgid] = e.msgstr
+    return single, plural, plural_function(po.metadata.get("Plural-Forms"))
 
 
 def normalise_language(lang: str | None) -> str | None:
@@ -109,9 +145,9 @@ def resolve_language(option: str | None = None, setting: str | None = None) -> s
 
 def set_language(lang: str) -> str:
     """Load the catalogue for ``lang`` (falls back to English); returns the code used."""
-    global _catalog, _language
+    global _catalog, _plural_catalog, _plural, _language
     code = normalise_language(lang) or "en"
-    _catalog = load_catalog(code)
+    _catalog, _plural_catalog, _plural = _load(code)
     _language = code
     return code
 
@@ -157,6 +193,19 @@ def extract_messages(root: Path = PACKAGE_DIR) -> dict[str, list[tuple[str, int]
     return found
 
 
+def extract_plurals(root: Path = PACKAGE_DIR) -> dict[str, str]:
+    """singular msgid -> plural msgid for every ``ngettext("...", "...", n)`` with two literals."""
+    found: dict[str, str] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if _is_marker_call(node) and _name(node) == "ngettext" and len(node.args) >= 2:
+                a, b = node.args[0], node.args[1]
+                if all(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in (a, b)):
+                    found[a.value] = b.value
+    return found
+
+
 def non_literal_calls(root: Path = PACKAGE_DIR) -> list[tuple[str, int]]:
     """``N_(...)`` calls and f-string ``tr(...)`` calls that the extractor cannot read."""
     bad = []
@@ -167,8 +216,11 @@ def non_literal_calls(root: Path = PACKAGE_DIR) -> list[tuple[str, int]]:
                 arg = node.args[0]
                 literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
                 # tr(variable) is fine (the variable holds an N_-marked string);
-                # tr(f"...") and N_(non-literal) are not.
-                if isinstance(arg, ast.JoinedStr) or (_name(node) == "N_" and not literal):
+                # tr(f"...") and N_/ngettext(non-literal) are not.
+                if _name(node) == "ngettext":
+                    second = node.args[1] if len(node.args) > 1 else None
+                    literal = literal and isinstance(second, ast.Constant) and isinstance(second.value, str)
+                if isinstance(arg, ast.JoinedStr) or (_name(node) in ("N_", "ngettext") and not literal):
                     bad.append((path.relative_to(root.parent).as_posix(), node.lineno))
     return bad
 
@@ -184,7 +236,7 @@ def _is_marker_call(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and _name(node) in MARKERS
 
 
-def build_pot(messages: dict[str, list[tuple[str, int]]]) -> polib.POFile:
+def build_pot(messages: dict[str, list[tuple[str, int]]], plurals: dict[str, str] | None = None) -> polib.POFile:
     pot = polib.POFile(wrapwidth=0)
     pot.metadata = {
         "Project-Id-Version": "alignment-workbench",
@@ -195,7 +247,12 @@ def build_pot(messages: dict[str, list[tuple[str, int]]]) -> polib.POFile:
     for msgid in sorted(messages):
         occ = [(f, str(line)) for f, line in messages[msgid]]
         flags = ["python-brace-format"] if "{" in msgid else []
-        pot.append(polib.POEntry(msgid=msgid, msgstr="", occurrences=occ, flags=flags))
+        plural = (plurals or {}).get(msgid)
+        if plural is not None:
+            pot.append(polib.POEntry(msgid=msgid, msgid_plural=plural, msgstr_plural={0: "", 1: ""},
+                                     occurrences=occ, flags=flags))
+        else:
+            pot.append(polib.POEntry(msgid=msgid, msgstr="", occurrences=occ, flags=flags))
     return pot
 
 
@@ -207,15 +264,21 @@ def merge_catalog(po: polib.POFile, pot: polib.POFile) -> tuple[int, int]:
     wanted = {e.msgid: e for e in pot}
     removed = 0
     for e in list(po):
-        if e.msgid not in wanted:
+        if e.msgid not in wanted or bool(e.msgid_plural) != bool(wanted[e.msgid].msgid_plural):
             po.remove(e)
             removed += 1
     have = {e.msgid for e in po}
     added = 0
     for msgid, src in wanted.items():
         if msgid not in have:
-            po.append(polib.POEntry(msgid=msgid, msgstr="", occurrences=src.occurrences,
-                                    flags=list(src.flags)))
+            if src.msgid_plural:
+                n = int(po.metadata.get("Plural-Forms", "nplurals=2").split("nplurals=")[1].split(";")[0])
+                po.append(polib.POEntry(msgid=msgid, msgid_plural=src.msgid_plural,
+                                        msgstr_plural={i: "" for i in range(n)}, occurrences=src.occurrences,
+                                        flags=list(src.flags)))
+            else:
+                po.append(polib.POEntry(msgid=msgid, msgstr="", occurrences=src.occurrences,
+                                        flags=list(src.flags)))
             added += 1
         else:
             entry = po.find(msgid)
@@ -225,15 +288,15 @@ def merge_catalog(po: polib.POFile, pot: polib.POFile) -> tuple[int, int]:
 
 
 def missing_translations(lang: str, msgids: Iterable[str]) -> list[str]:
-    cat = load_catalog(lang)
-    return [m for m in msgids if not cat.get(m)]
+    single, plural, _fn = _load(lang)
+    return [m for m in msgids if not single.get(m) and not all(plural.get(m) or [""])]
 
 
 def update_catalogs(langs: Iterable[str] = ("fr", "ar")) -> dict[str, tuple[int, int]]:
     """Rewrite the .pot from the source and merge it into each .po."""
     from aligner.io.atomic import atomic_write_text
 
-    pot = build_pot(extract_messages())
+    pot = build_pot(extract_messages(), extract_plurals())
     atomic_write_text(POT_PATH, str(pot) + "\n")
     result = {}
     for lang in langs:

@@ -13,6 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from aligner.review import HIGH_SCORE, MEDIUM_SCORE, confidence_band  # noqa: F401 - the CLI's bands too
+
 from .controllers import KIND_LABELS, STATUS_LABELS
 from .i18n import N_, is_rtl, tr
 
@@ -23,18 +25,6 @@ StatusRole = Qt.UserRole + 4
 
 STATUS_MARKS = {"pending": "•", "confirmed": "✓", "rejected": "✗", "skipped": "↷"}
 
-HIGH, MEDIUM = 0.8, 0.5
-"""Confidence bands: score >= HIGH is high, >= MEDIUM medium, below is low."""
-
-
-def confidence_band(score: float | None) -> str:
-    if score is None:
-        return "none"
-    if score >= HIGH:
-        return "high"
-    if score >= MEDIUM:
-        return "medium"
-    return "low"
 
 
 @dataclass(frozen=True)
@@ -141,19 +131,39 @@ class RowModel(QAbstractTableModel):
         raise NotImplementedError
 
 
+NOT_ALIGNED = N_("not aligned yet (the alignment was cancelled)")
+
+
 class QueueModel(RowModel):
-    """One row per English source quote (aligner.store.QueueItem)."""
+    """One row per English source quote (aligner.store.QueueItem).
+
+    Quotes of documents that no finished alignment has seen (``set_unaligned``)
+    show "not aligned yet" instead of an empty candidate list.
+    """
 
     COLUMNS = (N_("St."), N_("Best"), N_("Quote"), N_("Speaker"), N_("Document"), N_("Cand."))
     STATUS, BEST, QUOTE, SPEAKER, DOCUMENT, COUNT = range(6)
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._unaligned: frozenset[int] = frozenset()
+
+    def set_unaligned(self, doc_ids) -> None:
+        self._unaligned = frozenset(doc_ids)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
+
+    def is_unaligned(self, item) -> bool:
+        return item.n_candidates == 0 and item.span.doc_id in self._unaligned
+
     def cell(self, item, row_no, column, role):
         q = item.span.quote
+        unaligned = self.is_unaligned(item)
         if role == Qt.DisplayRole:
             if column == self.STATUS:
-                return STATUS_MARKS.get(item.status, "?")
+                return "⋯" if unaligned else STATUS_MARKS.get(item.status, "?")
             if column == self.QUOTE:
-                return _short(q.text, 120)
+                return _short(q.text, 300)
             if column == self.SPEAKER:
                 return q.speaker or "—"
             if column == self.DOCUMENT:
@@ -161,16 +171,18 @@ class QueueModel(RowModel):
             if column == self.BEST:
                 return f"{item.best_score:.2f}" if item.best_score is not None and item.n_candidates else "—"
             if column == self.COUNT:
-                return str(item.n_candidates)
+                return "…" if unaligned else str(item.n_candidates)
         elif role == Qt.ToolTipRole:
+            if column in (self.STATUS, self.COUNT) and unaligned:
+                return tr(NOT_ALIGNED)
             if column == self.STATUS:
                 return tr(STATUS_LABELS.get(item.status, item.status))
             if column == self.QUOTE:
-                return q.sentence or q.text
+                return q.text if q.text in (q.sentence or "") or not q.sentence else f"{q.text}\n\n{q.sentence}"
             if column == self.DOCUMENT:
                 return q.doc
         elif role == Qt.AccessibleTextRole and column == self.STATUS:
-            return tr(STATUS_LABELS.get(item.status, item.status))
+            return tr(NOT_ALIGNED) if unaligned else tr(STATUS_LABELS.get(item.status, item.status))
         elif role == Qt.ForegroundRole and column == self.STATUS:
             return status_color(item.status)
         elif role in (Qt.BackgroundRole, Qt.ForegroundRole) and column == self.BEST and item.n_candidates:

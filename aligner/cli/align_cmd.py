@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from ..review import confidence_band
-from . import app
+from ._app import app
 from ._common import console, console_err, stage_progress
 
 BAND_COLOURS = {"high": "green", "medium": "yellow", "low": "white", "none": "white"}
@@ -27,10 +27,10 @@ class Format(str, Enum):
     tmx = "tmx"
 
 
-def _encoder_factory(model: str | None):
+def _encoder_factory(model: str | None, settings):
     from ..embed import get_encoder
 
-    return get_encoder(model)
+    return get_encoder(model, settings=settings)
 
 
 @app.command("align")
@@ -58,12 +58,12 @@ def align_cmd(
     if fmt is Format.tmx and output is None:
         raise typer.BadParameter("TMX output needs --output FILE", param_hint="--format")
 
-    encoder = _encoder_factory(model)
+    encoder = _encoder_factory(model, settings)
     proj = None
     if project is not None:
         from ..store import Project
 
-        proj = Project.open(project, create=True)
+        proj = Project.open(project, create=True, settings=settings)
     try:
         with stage_progress() as progress:
             result = align_paths([str(p) for p in paths], encoder, project=proj, top_k=top_k,

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import AlignerError, InputFileError
-from . import app
+from ._app import app
 from ._common import console
 
 
@@ -30,9 +30,10 @@ def export_cmd(
         if out.is_dir():
             raise InputFileError(str(out), "is a folder; give a file name")
 
+    from ..settings import Settings
     from ..store import Project
 
-    with Project.open(project, create=False) as proj:
+    with Project.open(project, create=False, settings=Settings.from_env()) as proj:
         rows = proj.confirmed_pairs()
     from ..export.jsonl import export_jsonl
     from ..export.tmx import export_tmx

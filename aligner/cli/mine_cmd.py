@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from ._app import app
 from ._common import console_err, progress_bar
 
 _TSV_BREAKERS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -19,11 +19,11 @@ MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max 
              "directions pooled, each sentence once), fwd or bwd (one direction).")
 
 
-def make_encoder(model: str | None):
+def make_encoder(model: str | None, settings):
     """Encoder factory; tests replace it with a fake encoder."""
     from ..embed import get_encoder
 
-    return get_encoder(model)
+    return get_encoder(model, settings=settings)
 
 
 def tsv_field(text: str) -> str:
@@ -81,7 +81,7 @@ def mine_cmd(
     src_texts = [src_lines[i] for i in src_rows]
     tgt_texts = [tgt_lines[i] for i in tgt_rows]
 
-    encoder = make_encoder(model)
+    encoder = make_encoder(model, settings)
     src_vecs = _embed(encoder, src_texts, src.name)
     tgt_vecs = _embed(encoder, tgt_texts, tgt.name)
     with progress_bar("Scoring pairs"):

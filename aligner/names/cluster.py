@@ -34,9 +34,9 @@ from functools import lru_cache
 
 from rapidfuzz.fuzz import ratio
 
-from ..settings import SETTINGS
 from ..errors import AlignerError
 from ..records import NameCluster, NameMention, NameVariant
+from ..settings import SETTINGS, Settings
 from .lexicon import ORG_ALIASES, ORG_CONCEPTS, ORG_HEADS, ORG_STOP, PLACE_ALIASES, alias_key
 from .normalize import (
     Unit,
@@ -45,7 +45,6 @@ from .normalize import (
     fold_arabic,
     fold_latin,
     form_key,
-    initials,
     name_key,
     name_units,
     script_of,
@@ -59,37 +58,35 @@ TYPES = ("person", "organization", "place", "other")
 class ClusterParams:
     """Thresholds of the clustering (tuned on the netranslit train split and the seeds; see bench/names.py).
 
-    Defaults are the ``names_*`` fields declared in :mod:`aligner.settings`."""
+    Build them from the settings with :meth:`from_settings` (the ``names_*``
+    fields of :mod:`aligner.settings`); the values are declared there only."""
 
-    merge: float = SETTINGS.names_merge
+    merge: float
     """A full-name match at least this good merges on string evidence alone."""
-    context: float = SETTINGS.names_context
+    context: float
     """A full-name match at least this good merges when context agrees (role, quotes, co-occurring names)."""
-    attach: float = SETTINGS.names_attach
+    attach: float
     """A single word attaches to a full name when its unit matches at least this well."""
-    skeleton_bonus: float = SETTINGS.names_skeleton_bonus
+    skeleton_bonus: float
     """Added to a Latin unit ratio when the consonant skeletons agree."""
-    veto: float = SETTINGS.names_veto
+    veto: float
     """Two clusters do not merge if any same-script pair of full names across them scores below this."""
 
-
     @classmethod
-    def from_settings(cls, settings=None) -> "ClusterParams":
-        """The thresholds declared in :mod:`aligner.settings` (``ALIGNER_NAMES_*`` overrides)."""
-        from ..settings import Settings
-
-        st = settings or Settings.from_env()
-        return cls(merge=st.names_merge, context=st.names_context, attach=st.names_attach,
-                   skeleton_bonus=st.names_skeleton_bonus, veto=st.names_veto)
+    def from_settings(cls, settings: Settings = SETTINGS) -> ClusterParams:
+        """The ``names_*`` thresholds of ``settings`` (the caller resolves environment overrides)."""
+        return cls(merge=settings.names_merge, context=settings.names_context, attach=settings.names_attach,
+                   skeleton_bonus=settings.names_skeleton_bonus, veto=settings.names_veto)
 
 
-DEFAULT_PARAMS = ClusterParams()
+DEFAULT_PARAMS = ClusterParams.from_settings(SETTINGS)
+"""The thresholds of the declared default settings."""
 
 
 class ConstraintConflict(AlignerError):
     """Reviewer constraints contradict each other (must-link vs cannot-link)."""
 
-    code = "E010"
+    code = "E012"
 
 
 # ----------------------------------------------------------- constraints
@@ -548,7 +545,7 @@ def cluster_mentions(
     Raises :class:`ConstraintConflict` when must-links join a cannot-link pair.
     """
     constraints = constraints or ReviewConstraints()
-    params = params or ClusterParams.from_settings()
+    params = params or DEFAULT_PARAMS
     # input order must not matter
     mentions = sorted(mentions, key=lambda m: (m.doc, m.start, m.end, m.form, m.type, m.lang, m.role or ""))
     # ---- nodes

@@ -28,12 +28,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from .. import wordlists
 from ..records import Document, NameMention
+from ..settings import SETTINGS, Settings
+from ..text.arabic import (
+    ARABIC_BASIC_LETTERS,
+    NOT_AFTER_ARABIC_LETTER,
+    NOT_BEFORE_ARABIC_LETTER,
+    has_arabic_block,
+)
+from ..text.langid import detect_language, span_language
+from ..text.sentences import split_sentences
 from .lexicon import (
+    ACRONYM_STOP,
     DEMONYMS,
     DESCRIPTORS_AR,
-    ACRONYM_STOP,
     MONTHS,
     NON_NAME_WORDS,
     ORG_ALIASES,
@@ -59,10 +70,8 @@ from .normalize import (
     LATIN_PARTICLES,
     arabic_key,
     clean_form,
+    fold_arabic,
     fold_latin,
-)
-from .normalize import fold_arabic as _fold_arabic_hard
-from .normalize import (
     latin_key,
     name_units,
     script_of,
@@ -71,53 +80,42 @@ from .translit import arabic_given_names, arabic_name_units, latin_given_keys
 
 # ------------------------------------------------------------- sentences
 
-_ABBREV = frozenset("mr mrs ms dr st gen col lt sgt capt maj prof sen rep gov jr sr no vs etc nov dec jan feb "
-                    "mar apr jun jul aug sep sept oct m mme mlle".split())
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every non-empty line of ``text``: names are looked for in the
+    whole text (headlines and captions too), not only in the article body."""
+    return tuple(m.span() for m in re.finditer(r"[^\n]*\S[^\n]*", text))
 
 
-def fold_arabic(text: str) -> str:
-    """Soft Arabic folding for word lists (keeps ى apart from ي)."""
-    return _fold_arabic_hard(text, soft=True)
+def _sentences(doc: Document, spans: Sequence[tuple[int, int]] | None = None,
+               settings: Settings = SETTINGS) -> list[tuple[tuple[int, int], str]]:
+    """``((start, end), lang)`` of the sentences of ``doc``: those of
+    :func:`aligner.text.sentences.split_sentences` (sentence splitting and language
+    identification of the reader), over every line of the text; or ``spans`` given
+    by the caller, each with its language from :func:`aligner.text.langid.span_language`."""
+    if spans is None:
+        return list(_line_sentences(doc, settings))
+    return [((s, e), _script_language(doc.text[s:e], span_language(doc.text[s:e], doc.lang, settings=settings)))
+            for s, e in spans]
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the sentences of ``text``: line breaks and . ! ? ؟ end them
-    (not after abbreviations such as "Mr." or "U.N.")."""
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        ls, le = line.span()
-        start = ls
-        for m in re.finditer(r"[.!?؟…]+[\"”’»)]*(?=\s+[\"“«(‘]*[A-ZÀ-ÖØ-Þ\u0600-\u06ff])", line.group()):
-            end = ls + m.end()
-            last = re.search(r"(\S+)$", text[start:ls + m.start() + 1])
-            word = last.group(1) if last else ""
-            bare = word.rstrip(".").lower()
-            if bare in _ABBREV or re.fullmatch(r"(?:[A-Za-z]\.)+", word) or re.fullmatch(r"[A-Z]\.?", word):
-                continue
-            spans.append(_trim(text, start, end))
-            start = end
-        spans.append(_trim(text, start, le))
-    return [s for s in spans if s[1] > s[0]]
+@lru_cache(maxsize=64)
+def _line_sentences(doc: Document, settings: Settings) -> tuple[tuple[tuple[int, int], str], ...]:
+    """The sentences of every line of ``doc`` (both passes of extraction read them)."""
+    lines = replace(doc, body=_paragraphs(doc.text))
+    return tuple(((x.start, x.end), _script_language(x.text, x.lang))
+                 for x in split_sentences(lines, settings=settings))
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
-
-
-def _sentence_lang(sent: str, doc_lang: str) -> str:
-    if script_of(sent) == "Arab":
+def _script_language(sentence: str, lang: str) -> str:
+    """``lang`` made to agree with the sentence's script (the extraction rules are per
+    script): Arabic script is "ar"; a Latin-script sentence detected as "ar" (inside an
+    Arabic paragraph) gets its own language from :func:`aligner.text.langid.detect_language`."""
+    if script_of(sentence) == "Arab":
         return "ar"
-    if doc_lang in ("en", "fr"):
-        return doc_lang
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", sent.lower())
-    fr = sum(w in {"le", "la", "les", "des", "est", "et", "du", "une", "dans", "que", "qui", "pour", "a"}
-             for w in words)
-    en = sum(w in {"the", "of", "and", "is", "to", "in", "that", "was", "for", "on", "with", "said"} for w in words)
-    return "fr" if fr > en else "en"
+    if lang in ("en", "fr"):
+        return lang
+    guess = detect_language(sentence)
+    return guess if guess in ("en", "fr") else "en"
 
 
 # ----------------------------------------------------------------- tokens
@@ -144,7 +142,7 @@ def _latin_tokens(text: str, s0: int, e0: int) -> list[_Tok]:
     toks: list[_Tok] = []
     for m in _LAT_TOKEN_RE.finditer(text, s0, e0):
         t, s, e = m.group(), m.start(), m.end()
-        if "\u0600" <= t[0] <= "\u06ff":
+        if has_arabic_block(t[0]):
             continue
         el = _ELISION_RE.match(t)
         if el:
@@ -175,7 +173,7 @@ def _arabic_tokens(text: str, s0: int, e0: int) -> list[_Tok]:
     out = []
     for m in _AR_TOKEN_RE.finditer(text, s0, e0):
         t = m.group()
-        f = fold_arabic(t)
+        f = fold_arabic(t, soft=True)
         if not f:
             continue
         out.append(_Tok(t, m.start(), m.end(), f, True))
@@ -194,19 +192,13 @@ def _joined(text: str, a: _Tok, b: _Tok) -> bool:
 
 # ----------------------------------------------------------- word classes
 
-_CONNECT_NAME = frozenset({"al", "el", "de", "di", "da", "du", "del", "della", "der", "van", "von", "bin", "ibn",
-                           "ben", "bint", "le", "la", "abu", "abou", "abd", "abdel", "abdul"})
-_CONNECT_ORG = frozenset({"of", "for", "the", "and", "de", "des", "du", "d'", "l'", "la", "pour", "et"})
-_ORG_HEAD_KEYS = frozenset(k for k in ORG_HEADS if not any("\u0600" <= c <= "\u06ff" for c in k))
+_CONNECT_NAME = frozenset(set(wordlists.words("names_connect_name")))
+_CONNECT_ORG = frozenset(set(wordlists.words("names_connect_org")))
+_ORG_HEAD_KEYS = frozenset(k for k in ORG_HEADS if not has_arabic_block(k))
 _STOP_LATIN = (STOP_CAPS - _ORG_HEAD_KEYS) | MONTHS
-_FR_ORG_CONT = frozenset(fold_latin(w) for w in """
-syrien syrienne syriens syriennes libre national nationale nationaux islamique islamiques arabe arabes
-révolutionnaire populaire démocratique démocratiques unifié unifiée suprême haut haute
-des de du d' l' la le pour et droits homme l'homme négociations négociation opposition révolution forces
-sécurité affaires étrangères unies nations enquête conquête levant cham sham
-""".split())
-_FR_ORG_FUNCTION = frozenset(fold_latin(w) for w in "des de du d' l' la le pour et".split())
-_HONORIFIC = frozenset({"mr", "mrs", "ms", "dr", "m", "mme", "sir", "sheikh", "shaikh", "cheikh"})
+_FR_ORG_CONT = frozenset(fold_latin(w) for w in wordlists.words("names_fr_org_cont"))
+_FR_ORG_FUNCTION = frozenset(fold_latin(w) for w in wordlists.words("names_fr_org_function"))
+_HONORIFIC = frozenset(set(wordlists.words("names_honorific")))
 
 
 def _is_title(f: str, lang: str) -> bool:
@@ -269,7 +261,7 @@ def _role_before(text: str, sent_start: int, pos: int, lang: str) -> str | None:
     if not words or len(words) > 12:
         return None
     titles = TITLE_HEADS_EN | TITLES_FR if lang in ("en", "fr") else TITLES_AR
-    folded = [fold_latin(w).strip(".,’'s") if lang != "ar" else fold_arabic(w) for w in words]
+    folded = [fold_latin(w).strip(".,’'s") if lang != "ar" else fold_arabic(w, soft=True) for w in words]
     idx = [i for i, w in enumerate(folded) if w in titles or w.rstrip("s") in titles]
     if not idx:
         return None
@@ -618,7 +610,7 @@ def _acronyms(text: str, toks: list[_Tok]) -> list[_Spec]:
 
 _DIGIT_ALIASES = [r"[\s\-.']*".join(re.escape(c) for c in k)
                   for k in sorted({k for k in ORG_ALIASES if re.search(r"\d", k)
-                                   and not re.search("[\u0600-\u06ff]", k)}, key=len, reverse=True)]
+                                   and not has_arabic_block(k)}, key=len, reverse=True)]
 
 
 def _latin_sentence(text: str, s: int, e: int, lang: str) -> list[_Spec]:
@@ -681,18 +673,9 @@ def _named_in_quotes(text: str, s: int, e: int) -> list[_Spec]:
 
 # ----------------------------------------------------------- Arabic script
 
-_AR_CLITICS = ("و", "ف", "ب", "ل", "ك")
-_AR_STOP_NAME = STOP_AR | frozenset(fold_arabic(w) for w in """
-صحيفة لصحيفة وكالة لوكالة قناة لقناة أمس اليوم إنه انه إنها انها هناك الذي التي الذين يوم لدى أنّ إنّ
-الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت خلال عقب إثر اثر بأن بان لأن لان حيث بينما فيما
-المقبل المقبلة الماضي الماضية الحالي الحالية الجديد الجديدة الأخير الأخيرة الأول الأولى الثاني الثانية
-""".split())
-_AR_ORG_STOP = frozenset(fold_arabic(w) for w in """
-في من إلى الى على عن مع أن إن ان أنه انه التي الذي الذين كان كانت قد لقد لم لن ما لا هذا هذه ذلك
-تلك هو هي هم بعد قبل خلال بين حول ضد عبر منذ حتى أو او ثم كما لكن بل إذ اذا إذا عند لدى دون غير
-وفي ومن وإلى وعلى وعن ومع وأن وإن سابقا سابقاً يوم اليوم أمس
-المقبل المقبلة الماضي الماضية الحالي الحالية الجديد الجديدة الأخير الأخيرة الأول الأولى الثاني الثانية
-""".split()) | SPEECH_VERBS_AR
+_AR_CLITICS = wordlists.words("names_ar_clitics")
+_AR_STOP_NAME = STOP_AR | frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_ar_stop_name"))
+_AR_ORG_STOP = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_ar_org_stop")) | SPEECH_VERBS_AR
 
 
 def _strip_clitic(f: str, known) -> str | None:
@@ -707,13 +690,12 @@ def _strip_clitic(f: str, known) -> str | None:
     return None
 
 
-_AR_PLACE_NOUNS = frozenset(fold_arabic(w) for w in """
-حي بلدة مدينة قرية منطقة مخيم محافظة ريف جبل وادي سهل مطار ساحة شارع معبر بلدات قرى أحياء
-""".split())
-_AR_DOTTED_RE = re.compile(r"(?<![\u0621-\u064a])(?:[\u0621-\u064a]\.){1,3}[\u0621-\u064a](?![\u0621-\u064a])")
+_AR_PLACE_NOUNS = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_ar_place_nouns"))
+_AR_DOTTED_RE = re.compile(NOT_AFTER_ARABIC_LETTER + rf"(?:[{ARABIC_BASIC_LETTERS}]\.){{1,3}}[{ARABIC_BASIC_LETTERS}]"
+                           + NOT_BEFORE_ARABIC_LETTER)
 _TANWEEN = "\u064b\u064c\u064d"
-_AR_GEO_NAME_NOUNS = frozenset(fold_arabic(w) for w in "جبل وادي سهل".split())
-_AR_ADMIN = frozenset(fold_arabic(w) for w in "محافظة مدينة منطقة ريف بلدة".split())
+_AR_GEO_NAME_NOUNS = frozenset(fold_arabic(w, soft=True) for w in "جبل وادي سهل".split())
+_AR_ADMIN = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_ar_admin"))
 
 
 def _ar_head(f: str) -> tuple[str, bool] | None:
@@ -730,144 +712,184 @@ def _ar_head(f: str) -> tuple[str, bool] | None:
     return None
 
 
-def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
-    toks = _arabic_tokens(text, s, e)
-    if not toks:
-        return []
-    specs: list[_Spec] = []
-    given = arabic_given_names()
-    name_units_ar = arabic_name_units()
-    n = len(toks)
+class _ArabicSentence:
+    """Finds the names of one Arabic sentence: ``specs()`` runs the passes in order.
 
-    def joined(i: int, j: int) -> bool:
+    Each pass marks the tokens it takes as used, so a later pass never takes them
+    again: dotted agency abbreviations, aliases and places (longest match), places
+    after a place noun, organisations from their heads, then people after titles
+    or speech verbs or starting with a known given name.
+    """
+
+    def __init__(self, text: str, s: int, e: int):
+        self.text, self.s, self.e = text, s, e
+        self.toks = _arabic_tokens(text, s, e)
+        self.n = len(self.toks)
+        self.specs: list[_Spec] = []
+        self.given = arabic_given_names()
+        self.name_units_ar = arabic_name_units()
+
+    def specs_found(self) -> list[_Spec]:
+        if not self.toks:
+            return []
+        self.dotted_abbreviations()
+        self.aliases_and_places()
+        self.places_after_nouns()
+        self.organisations()
+        self.people()
+        return self.specs
+
+    # ---- token tests
+
+    def joined(self, i: int, j: int) -> bool:
+        text, toks = self.text, self.toks
         return bool(re.fullmatch(r"[ \t\u00a0\u200b-\u200f]+", text[toks[i].end:toks[j].start]))
 
+    @staticmethod
     def stop(t: _Tok) -> bool:
         f = t.fold
         return (len(f) < 2 or f in _AR_STOP_NAME or f in DESCRIPTORS_AR or f in TITLES_AR
                 or f in SPEECH_VERBS_AR or any(c in t.text for c in _TANWEEN))
 
-    def common_noun(t: _Tok) -> bool:
+    def common_noun(self, t: _Tok) -> bool:
         """Plural / feminine nouns and prepositional forms that do not continue a name."""
         f = t.fold
-        if f in name_units_ar:
+        if f in self.name_units_ar:
             return False
         return (f.startswith(("لل", "وال", "بال", "فال", "كال")) or (f.startswith("ال") and f.endswith(("ات", "ه")))
                 or (f.startswith("ال") and len(f) > 5 and f.endswith("ين")))
 
-    # 0. dotted agency abbreviations: أ.ف.ب
-    for m in _AR_DOTTED_RE.finditer(text, s, e):
-        if _alias(fold_arabic(m.group())):
-            specs.append(_Spec(m.start(), m.end(), "organization", cue="alias"))
-            for t in toks:
-                if m.start() <= t.start < m.end():
-                    t.used = True
-    # 1. aliases and places (longest match, a clitic allowed on the first word)
-    i = 0
-    while i < n:
-        hit = None
-        if not toks[i].used:
-            for k in range(min(6, n - i), 0, -1):
-                if k > 1 and not all(joined(i + x, i + x + 1) for x in range(k - 1)):
-                    continue
-                if any(t.used for t in toks[i:i + k]):
-                    continue
-                words = [t.fold for t in toks[i:i + k]]
-                if len("".join(words)) < 3:
-                    continue  # "أ.ب" is matched above, with its dots, never as a bare word
-                a = _alias(" ".join(words))
-                clip = 0
-                if a is None and len(words[0]) > 3 and words[0][0] in _AR_CLITICS:
-                    a = _alias(" ".join([words[0][1:]] + words[1:]))
-                    clip = 1
-                    if a is None and words[0][0] == "ل":
-                        a = _alias(" ".join(["ال" + words[0][1:]] + words[1:]))
-                if a:
-                    hit = (k, a, clip)
-                    break
-        if hit:
-            k, (typ, _c), clip = hit
-            specs.append(_Spec(toks[i].start + clip, toks[i + k - 1].end, typ, cue="alias"))
-            for t in toks[i:i + k]:
-                t.used = True
-            i += k
-        else:
-            i += 1
-    # 1b. places after a place noun: "حي السكري", "بلدة العيس"
-    for i in range(n - 1):
-        f = toks[i].fold
-        nxt = toks[i + 1]
-        if (f in _AR_PLACE_NOUNS or (len(f) > 3 and f[0] in "وفب" and f[1:] in _AR_PLACE_NOUNS)) and \
-                joined(i, i + 1) and not nxt.used and (not stop(nxt) or nxt.fold in TITLES_AR) \
-                and nxt.fold not in _AR_STOP_NAME:
-            j = i + 2
-            if j < n and joined(j - 1, j) and not toks[j].used and not stop(toks[j]) and \
-                    toks[j].fold not in DESCRIPTORS_AR and (toks[j].fold.startswith("ال") or nxt.fold in TITLES_AR):
-                j += 1
-            if toks[i + 1].fold in DESCRIPTORS_AR or _ar_head(toks[i + 1].fold):
-                continue
-            first = i if f in _AR_GEO_NAME_NOUNS else i + 1
-            specs.append(_Spec(toks[first].start, toks[j - 1].end, "place", cue="place-noun"))
-            for t in toks[first:j]:
-                t.used = True
-    # 2. organisations from their heads
+    @staticmethod
     def org_stop(t: _Tok) -> bool:
         f = t.fold
         return (len(f) < 2 or f in _AR_ORG_STOP or f in TITLES_AR or any(c in t.text for c in _TANWEEN))
 
-    place_at = {(sp.start, sp.end) for sp in specs if sp.type == "place"}
-    for i in range(n):
-        if toks[i].used:
-            continue
-        h = _ar_head(toks[i].fold)
-        if h is None:
-            continue
-        head, definite = h
-        lil = toks[i].fold.startswith("لل") and head.startswith("ال") and not toks[i].fold.startswith("ال")
-        clip = 1 if lil else len(toks[i].fold) - len(head)
-        j = i + 1
-        while j < n and j - i <= 5 and joined(j - 1, j) and not org_stop(toks[j]):
-            t = toks[j]
-            if t.used:
-                if any(a <= t.start and t.end <= b for a, b in place_at) and toks[j - 1].fold in _AR_ADMIN:
-                    j += 1  # "مجلس محافظة إدلب"
-                    continue
-                break
-            f = t.fold
-            k = j - i - 1
-            defi = f.startswith(("ال", "لل", "وال")) or f in {"الله", "الدين"}
-            genitive = f.startswith("ل") and len(f) > 3 and j + 1 < n and toks[j + 1].fold.startswith("ال")
-            if definite or k > 0:
-                if not (defi or genitive) and toks[j - 1].fold not in _AR_ADMIN:
-                    break
-                if arabic_key(f) in given and not defi:
-                    break
-            j += 1
-        if j - i >= 2:
-            form = None
-            if lil:
-                form = "ال" + toks[i].text[2:] + text[toks[i].end:toks[j - 1].end]
-            specs.append(_Spec(toks[i].start + clip, toks[j - 1].end, "organization", cue="head", form=form))
-            for t in toks[i:j]:
-                t.used = True
-        elif definite and clip == 0:
-            # "المرصد" alone: kept only when it refers to a full name in the same document
-            specs.append(_Spec(toks[i].start, toks[i].end, "organization", short=True, cue="bare-head"))
-            toks[i].used = True
+    # ---- the passes
 
-    # 3. people after titles / speech verbs, or starting with a known given name
-    def name_from(i: int, strict: bool) -> int:
+    def dotted_abbreviations(self) -> None:
+        """0. Dotted agency abbreviations: أ.ف.ب"""
+        text, toks, specs, s, e = self.text, self.toks, self.specs, self.s, self.e
+        for m in _AR_DOTTED_RE.finditer(text, s, e):
+            if _alias(fold_arabic(m.group(), soft=True)):
+                specs.append(_Spec(m.start(), m.end(), "organization", cue="alias"))
+                for t in toks:
+                    if m.start() <= t.start < m.end():
+                        t.used = True
+
+    def aliases_and_places(self) -> None:
+        """1. Aliases and places (longest match, a clitic allowed on the first word)."""
+        toks, n, specs = self.toks, self.n, self.specs
+        joined = self.joined
+        i = 0
+        while i < n:
+            hit = None
+            if not toks[i].used:
+                for k in range(min(6, n - i), 0, -1):
+                    if k > 1 and not all(joined(i + x, i + x + 1) for x in range(k - 1)):
+                        continue
+                    if any(t.used for t in toks[i:i + k]):
+                        continue
+                    words = [t.fold for t in toks[i:i + k]]
+                    if len("".join(words)) < 3:
+                        continue  # "أ.ب" is matched above, with its dots, never as a bare word
+                    a = _alias(" ".join(words))
+                    clip = 0
+                    if a is None and len(words[0]) > 3 and words[0][0] in _AR_CLITICS:
+                        a = _alias(" ".join([words[0][1:]] + words[1:]))
+                        clip = 1
+                        if a is None and words[0][0] == "ل":
+                            a = _alias(" ".join(["ال" + words[0][1:]] + words[1:]))
+                    if a:
+                        hit = (k, a, clip)
+                        break
+            if hit:
+                k, (typ, _c), clip = hit
+                specs.append(_Spec(toks[i].start + clip, toks[i + k - 1].end, typ, cue="alias"))
+                for t in toks[i:i + k]:
+                    t.used = True
+                i += k
+            else:
+                i += 1
+
+    def places_after_nouns(self) -> None:
+        """1b. Places after a place noun: "حي السكري", "بلدة العيس"."""
+        toks, n, specs = self.toks, self.n, self.specs
+        joined, stop = self.joined, self.stop
+        for i in range(n - 1):
+            f = toks[i].fold
+            nxt = toks[i + 1]
+            if (f in _AR_PLACE_NOUNS or (len(f) > 3 and f[0] in "وفب" and f[1:] in _AR_PLACE_NOUNS)) and \
+                    joined(i, i + 1) and not nxt.used and (not stop(nxt) or nxt.fold in TITLES_AR) \
+                    and nxt.fold not in _AR_STOP_NAME:
+                j = i + 2
+                if j < n and joined(j - 1, j) and not toks[j].used and not stop(toks[j]) and \
+                        toks[j].fold not in DESCRIPTORS_AR and (toks[j].fold.startswith("ال") or nxt.fold in TITLES_AR):
+                    j += 1
+                if toks[i + 1].fold in DESCRIPTORS_AR or _ar_head(toks[i + 1].fold):
+                    continue
+                first = i if f in _AR_GEO_NAME_NOUNS else i + 1
+                specs.append(_Spec(toks[first].start, toks[j - 1].end, "place", cue="place-noun"))
+                for t in toks[first:j]:
+                    t.used = True
+
+    def organisations(self) -> None:
+        """2. Organisations from their heads."""
+        text, toks, n, specs = self.text, self.toks, self.n, self.specs
+        joined, org_stop, given = self.joined, self.org_stop, self.given
+        place_at = {(sp.start, sp.end) for sp in specs if sp.type == "place"}
+        for i in range(n):
+            if toks[i].used:
+                continue
+            h = _ar_head(toks[i].fold)
+            if h is None:
+                continue
+            head, definite = h
+            lil = toks[i].fold.startswith("لل") and head.startswith("ال") and not toks[i].fold.startswith("ال")
+            clip = 1 if lil else len(toks[i].fold) - len(head)
+            j = i + 1
+            while j < n and j - i <= 5 and joined(j - 1, j) and not org_stop(toks[j]):
+                t = toks[j]
+                if t.used:
+                    if any(a <= t.start and t.end <= b for a, b in place_at) and toks[j - 1].fold in _AR_ADMIN:
+                        j += 1  # "مجلس محافظة إدلب"
+                        continue
+                    break
+                f = t.fold
+                k = j - i - 1
+                defi = f.startswith(("ال", "لل", "وال")) or f in {"الله", "الدين"}
+                genitive = f.startswith("ل") and len(f) > 3 and j + 1 < n and toks[j + 1].fold.startswith("ال")
+                if definite or k > 0:
+                    if not (defi or genitive) and toks[j - 1].fold not in _AR_ADMIN:
+                        break
+                    if arabic_key(f) in given and not defi:
+                        break
+                j += 1
+            if j - i >= 2:
+                form = None
+                if lil:
+                    form = "ال" + toks[i].text[2:] + text[toks[i].end:toks[j - 1].end]
+                specs.append(_Spec(toks[i].start + clip, toks[j - 1].end, "organization", cue="head", form=form))
+                for t in toks[i:j]:
+                    t.used = True
+            elif definite and clip == 0:
+                # "المرصد" alone: kept only when it refers to a full name in the same document
+                specs.append(_Spec(toks[i].start, toks[i].end, "organization", short=True, cue="bare-head"))
+                toks[i].used = True
+
+    def name_from(self, i: int, strict: bool) -> int:
         """End index (exclusive) of a name starting at token i.
 
         After a title the first two words are free (foreign names are not in the
         index); later words, and every word when ``strict``, must be attested name
         parts, follow a particle (عبد، أبو، بن، دي) or be الدين / الله.
         """
+        toks, n, joined, stop = self.toks, self.n, self.joined, self.stop
+        common_noun, name_units_ar = self.common_noun, self.name_units_ar
         j = i
         while j < n and j - i < 4 and not toks[j].used and (j == i or joined(j - 1, j)) and not stop(toks[j]):
             if j > i:
                 f = toks[j].fold
-                prev = fold_arabic(toks[j - 1].text)
+                prev = fold_arabic(toks[j - 1].text, soft=True)
                 particle = prev in {"عبد", "ابو", "بن", "ابن", "دي", "دو", "فان", "آل", "ال"}
                 known = f in name_units_ar or arabic_key(f) in name_units_ar or f in {"الدين", "الله"}
                 if common_noun(toks[j]) and not particle:
@@ -879,50 +901,59 @@ def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
             j += 1
         return j
 
-    i = 0
-    while i < n:
-        t = toks[i]
-        if t.used:
-            i += 1
-            continue
-        f = t.fold
-        if f in TITLES_AR or f in SPEECH_VERBS_AR:
-            role_start = i if f in TITLES_AR else None
-            j = i + 1
-            # skip descriptors ("وزير الخارجية الروسي", "مدير المرصد السوري لحقوق الإنسان")
-            while j < n and j - i <= 8 and (toks[j].fold in DESCRIPTORS_AR or toks[j].used
-                                            or toks[j].fold in TITLES_AR) and joined(j - 1, j):
-                if toks[j].fold in TITLES_AR and role_start is None:
-                    role_start = j
-                j += 1
-            if j < n and joined(j - 1, j) and not toks[j].used and not stop(toks[j]):
-                first = arabic_key(toks[j].fold)
-                titled = role_start is not None
-                end = name_from(j, strict=not titled)
-                ok = end > j and (first in given or (titled and end - j >= 2)
-                                  or (end - j >= 2 and toks[j].fold in name_units_ar))
-                if ok or (end - j == 1 and titled and (toks[j].fold in name_units_ar or first in name_units_ar)):
-                    role = text[toks[role_start].start:toks[j - 1].end] if titled else None
-                    specs.append(_Spec(toks[j].start, toks[end - 1].end, "person", role,
-                                       short=(end - j == 1), cue="title" if titled else "speech"))
-                    for x in toks[j:end]:
+    def people(self) -> None:
+        """3. People after titles / speech verbs, or starting with a known given name."""
+        text, toks, n, specs = self.text, self.toks, self.n, self.specs
+        joined, stop, name_from = self.joined, self.stop, self.name_from
+        given, name_units_ar = self.given, self.name_units_ar
+        i = 0
+        while i < n:
+            t = toks[i]
+            if t.used:
+                i += 1
+                continue
+            f = t.fold
+            if f in TITLES_AR or f in SPEECH_VERBS_AR:
+                role_start = i if f in TITLES_AR else None
+                j = i + 1
+                # skip descriptors ("وزير الخارجية الروسي", "مدير المرصد السوري لحقوق الإنسان")
+                while j < n and j - i <= 8 and (toks[j].fold in DESCRIPTORS_AR or toks[j].used
+                                                or toks[j].fold in TITLES_AR) and joined(j - 1, j):
+                    if toks[j].fold in TITLES_AR and role_start is None:
+                        role_start = j
+                    j += 1
+                if j < n and joined(j - 1, j) and not toks[j].used and not stop(toks[j]):
+                    first = arabic_key(toks[j].fold)
+                    titled = role_start is not None
+                    end = name_from(j, strict=not titled)
+                    ok = end > j and (first in given or (titled and end - j >= 2)
+                                      or (end - j >= 2 and toks[j].fold in name_units_ar))
+                    if ok or (end - j == 1 and titled and (toks[j].fold in name_units_ar or first in name_units_ar)):
+                        role = text[toks[role_start].start:toks[j - 1].end] if titled else None
+                        specs.append(_Spec(toks[j].start, toks[end - 1].end, "person", role,
+                                           short=(end - j == 1), cue="title" if titled else "speech"))
+                        for x in toks[j:end]:
+                            x.used = True
+                        i = end
+                        continue
+                i = max(i + 1, j if j > i + 1 else i + 1)
+                continue
+            g = _strip_clitic(f, lambda x: arabic_key(x) in given and not x.startswith("ال"))
+            if g is not None and not stop(t):
+                end = name_from(i, strict=True)
+                if end - i >= 2:
+                    clip = len(f) - len(g)
+                    specs.append(_Spec(t.start + clip, toks[end - 1].end, "person", cue="given"))
+                    for x in toks[i:end]:
                         x.used = True
                     i = end
                     continue
-            i = max(i + 1, j if j > i + 1 else i + 1)
-            continue
-        g = _strip_clitic(f, lambda x: arabic_key(x) in given and not x.startswith("ال"))
-        if g is not None and not stop(t):
-            end = name_from(i, strict=True)
-            if end - i >= 2:
-                clip = len(f) - len(g)
-                specs.append(_Spec(t.start + clip, toks[end - 1].end, "person", cue="given"))
-                for x in toks[i:end]:
-                    x.used = True
-                i = end
-                continue
-        i += 1
-    return specs
+            i += 1
+
+
+def _arabic_sentence(text: str, s: int, e: int) -> list[_Spec]:
+    """The names of the Arabic sentence ``text[s:e]`` (see :class:`_ArabicSentence`)."""
+    return _ArabicSentence(text, s, e).specs_found()
 
 
 # ------------------------------------------------------------------- API
@@ -956,9 +987,7 @@ def _mention(doc: Document, sp: _Spec, sent: tuple[int, int], lang: str) -> Name
 
 def _doc_specs(doc: Document, sentences: Sequence[tuple[int, int]] | None):
     text = doc.text
-    spans = list(sentences) if sentences is not None else sentence_spans(text)
-    for s, e in spans:
-        lang = _sentence_lang(text[s:e], doc.lang)
+    for (s, e), lang in _sentences(doc, sentences):
         if lang == "ar":
             specs = _arabic_sentence(text, s, e)
         else:
@@ -990,7 +1019,7 @@ def extract_mentions(doc: Document, *, known: KnownUnits | None = None,
     words matching them are kept (see :func:`extract_corpus`). Without it,
     single words are kept only next to a speech verb or after a title, and
     only when they repeat a word of a longer name in this document.
-    ``sentences``: optional (start, end) spans; a simple splitter is used otherwise.
+    ``sentences``: optional (start, end) spans; the reader's sentence splitter otherwise.
     """
     full: list[NameMention] = []
     shorts: list[tuple[NameMention, _Spec]] = []
@@ -1043,8 +1072,7 @@ def _single_words(doc: Document, pu: set[str], ou: set[str], taken: set[tuple[in
     def inside(s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in covered)
 
-    for sent in sentence_spans(text):
-        lang = _sentence_lang(text[sent[0]:sent[1]], doc.lang)
+    for sent, lang in _sentences(doc):
         if lang == "ar":
             for t in _arabic_tokens(text, *sent):
                 if inside(t.start, t.end) or any(c in t.text for c in "\u064b\u064c\u064d"):
@@ -1085,7 +1113,7 @@ def _single_words(doc: Document, pu: set[str], ou: set[str], taken: set[tuple[in
 
 def _gentilic(f: str) -> bool:
     """السوري، الفرنسية، العربي: adjectives of origin, never a name on their own."""
-    return f.startswith("ال") and f.endswith(("ي", "يه", "ية")) and len(f) > 4 and fold_arabic(f) not in ORG_ALIASES
+    return f.startswith("ال") and f.endswith(("ي", "يه", "ية")) and len(f) > 4 and fold_arabic(f, soft=True) not in ORG_ALIASES
 
 
 def known_units(mentions: Iterable[NameMention]) -> KnownUnits:
@@ -1103,8 +1131,8 @@ def known_units(mentions: Iterable[NameMention]) -> KnownUnits:
             info = analyse(m.form, "organization")
             if info.heads or info.concepts or len(info.units) >= 2:
                 ou.update(u.key for u in info.units if len(u.key) >= 3 and u.kind == "name"
-                          and fold_latin(u.text) not in NON_NAME_WORDS and fold_arabic(u.text) not in _AR_ADMIN
-                          and not _gentilic(fold_arabic(u.text)))
+                          and fold_latin(u.text) not in NON_NAME_WORDS and fold_arabic(u.text, soft=True) not in _AR_ADMIN
+                          and not _gentilic(fold_arabic(u.text, soft=True)))
     return KnownUnits(frozenset(pu), frozenset(ou))
 
 

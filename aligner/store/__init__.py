@@ -16,7 +16,9 @@ Where each part lives: :mod:`~aligner.store.project` (open, migrations,
 metadata, audit), :mod:`~aligner.store.documents` (documents and spans),
 :mod:`~aligner.store.embeddings` (cached vectors; the pipeline encodes),
 :mod:`~aligner.store.candidates` (runs and candidates),
-:mod:`~aligner.store.review` (decisions, manual links, the review queue).
+:mod:`~aligner.store.review` (decisions, manual links, the review queue),
+:mod:`~aligner.store.names` (the reviewers' name decisions),
+:mod:`~aligner.store.files` (checkpoints, copies and backups of the file).
 Schema versions live in ``PRAGMA user_version``; migrations are in
 :mod:`aligner.store._schema`. Every failure surfaces as
 :class:`aligner.errors.ProjectError` with a message naming the file.

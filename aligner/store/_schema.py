@@ -125,7 +125,26 @@ _V1 = [
 ]
 
 
-_V2_ARTICLE_PAIRS = [
+# v2: the reviewers' name decisions as an append-only log (the current state stays in
+# meta 'names_constraints' for readers); a later decision on a pair supersedes an earlier one
+_V2 = [
+    """CREATE TABLE name_decisions (
+        id       INTEGER PRIMARY KEY,
+        kind     TEXT NOT NULL CHECK (kind IN ('same', 'different', 'unlinked', 'canonical', 'type')),
+        form_a   TEXT NOT NULL,               -- same/different/unlinked: the pair; canonical/type: the member
+        form_b   TEXT NOT NULL,               -- ... the other form; the canonical form; the type ('' = cleared)
+        reviewer TEXT NOT NULL,
+        time     TEXT NOT NULL
+    )""",
+    """CREATE TRIGGER name_decisions_no_update BEFORE UPDATE ON name_decisions
+       BEGIN SELECT RAISE(ABORT, 'name decisions are append-only'); END""",
+    """CREATE TRIGGER name_decisions_no_delete BEFORE DELETE ON name_decisions
+       BEGIN SELECT RAISE(ABORT, 'name decisions are append-only'); END""",
+]
+
+
+# v3: article pairs (aligner/pairing.py): which French/Arabic articles an English article draws on
+_V3_ARTICLE_PAIRS = [
     """CREATE TABLE article_pairs (
         source_doc_id INTEGER NOT NULL REFERENCES documents(id),
         target_doc_id INTEGER NOT NULL REFERENCES documents(id),
@@ -151,7 +170,8 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 #: Ordered migrations; ``len(MIGRATIONS)`` is the schema version this code writes.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _run(_V1),
-    _run(_V2_ARTICLE_PAIRS),
+    _run(_V2),
+    _run(_V3_ARTICLE_PAIRS),
 ]
 
 

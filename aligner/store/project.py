@@ -9,6 +9,8 @@ metadata and audit trail; the queries live in its parts:
 - :mod:`aligner.store.candidates`: alignment runs and candidates;
 - :mod:`aligner.store.review`: decisions, manual links, the review queue;
 - :mod:`aligner.store.articles`: article pairs (which sources an English article draws on);
+- :mod:`aligner.store.names`: the reviewers' name decisions (append-only log);
+- :mod:`aligner.store.files`: WAL checkpoints, a complete copy, rolling daily backups;
 - :mod:`aligner.store._base`: the connection, transactions and audit they share.
 
 Every public write method runs in one ``BEGIN IMMEDIATE`` transaction and
@@ -27,12 +29,15 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ProjectError
+from ..settings import SETTINGS, Settings
 from . import _schema
-from ._text import dumps, loads, utc_now
+from ._text import loads, utc_now
 from .articles import ArticlePairStore
 from .candidates import CandidateStore
 from .documents import DocumentStore
 from .embeddings import EmbeddingStore
+from .files import FileStore
+from .names import NameDecisionStore
 from .review import ReviewStore
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -45,7 +50,7 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, ArticlePairStore):
+class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, NameDecisionStore, FileStore, ArticlePairStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``).
 
     Thread-safe (one lock around the connection); several processes may
@@ -55,7 +60,8 @@ class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, Articl
 
     @classmethod
     def open(cls, path: str | os.PathLike, create: bool = False, *, actor: str | None = None,
-             busy_timeout: float | None = None, check: bool | None = None) -> Project:
+             busy_timeout: float | None = None, check: bool | None = None,
+             settings: Settings = SETTINGS) -> Project:
         """Open the project at ``path``; create it only if ``create`` is True.
 
         Raises :class:`ProjectError` (the file is left untouched) when the
@@ -66,10 +72,9 @@ class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, Articl
         longer than ``busy_timeout`` seconds. Older schemas are migrated in
         place after a backup copy ``<file>.v<N>.bak`` is made.
         ``actor`` names who writes in the audit trail (default: OS user).
+        ``busy_timeout`` and ``check`` default to ``settings.project_busy_timeout``
+        and ``settings.project_check_on_open``.
         """
-        from ..settings import Settings
-
-        settings = Settings.from_env()
         timeout = float(settings.project_busy_timeout if busy_timeout is None else busy_timeout)
         check = settings.project_check_on_open if check is None else check
         path = Path(path).expanduser()
@@ -111,20 +116,6 @@ class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, Articl
         """The ``meta`` table: app_version, created, created_by, ..."""
         with self._read() as c:
             return dict(c.execute("SELECT key, value FROM meta"))
-
-    def name_constraints(self) -> dict | None:
-        """The reviewers' name-cluster decisions (JSON data of
-        :func:`aligner.names.constraints_to_json`), or None if there are none."""
-        raw = self.meta().get("names_constraints")
-        return loads(raw, None) if raw else None
-
-    def set_name_constraints(self, data: dict, actor: str | None = None) -> None:
-        """Replace the stored name decisions (kept when clustering re-runs); audited."""
-        text = dumps(data)
-        with self._write() as c:
-            c.execute("INSERT INTO meta(key, value) VALUES ('names_constraints', ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (text,))
-            self._audit(c, "names.constraints", {"size": len(text)}, actor)
 
     def _migrate(self, allow_empty_db: bool) -> None:
         target = _schema.schema_version()

@@ -17,10 +17,38 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ARABIC_LETTER_RE", "DIGITS_TO_WESTERN", "TASHKEEL_RE", "strip_diacritics", "western_digits"]
+__all__ = [
+    "ARABIC_BASIC_LETTERS", "ARABIC_BASIC_LETTER_RE", "ARABIC_BLOCK", "ARABIC_BLOCK_RE", "ARABIC_LETTER_RE",
+    "DIGITS_TO_WESTERN", "NOT_AFTER_ARABIC_LETTER", "NOT_BEFORE_ARABIC_LETTER", "TASHKEEL_RE",
+    "has_arabic_block", "strip_diacritics", "western_digits",
+]
+
+# The Arabic ranges used across the code, each named once. Three on purpose:
+# the letter test of names and numbers (every Arabic-script letter), the basic
+# letters hamza..ya that the extraction patterns treat as word characters, and
+# the whole Unicode block (letters, marks, digits, punctuation) for "is this
+# token written in Arabic script at all".
 
 ARABIC_LETTER_RE = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]")
 """A letter of the Arabic script (Arabic, Persian and Urdu letters, supplement block)."""
+
+ARABIC_BASIC_LETTERS = r"\u0621-\u064a"
+"""Character-class body (for ``re``) of the basic Arabic letters, hamza to ya."""
+ARABIC_BASIC_LETTER_RE = re.compile(f"[{ARABIC_BASIC_LETTERS}]")
+NOT_AFTER_ARABIC_LETTER = rf"(?<![{ARABIC_BASIC_LETTERS}])"
+"""Regex: the match does not start inside an Arabic word (an Arabic word boundary)."""
+NOT_BEFORE_ARABIC_LETTER = rf"(?![{ARABIC_BASIC_LETTERS}])"
+"""Regex: the match does not end inside an Arabic word."""
+
+ARABIC_BLOCK = r"\u0600-\u06ff"
+"""Character-class body (for ``re``) of the whole Arabic Unicode block."""
+ARABIC_BLOCK_RE = re.compile(f"[{ARABIC_BLOCK}]")
+
+
+def has_arabic_block(text: str) -> bool:
+    """True when any character of ``text`` is in the Arabic Unicode block (U+0600-U+06FF)."""
+    return ARABIC_BLOCK_RE.search(text) is not None
+
 
 TASHKEEL_RE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 """Harakat, shadda, sukun, tanween, superscript alef, Quranic and small high marks."""

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from ..records import Document, Quote, Sentence
 from ..settings import SETTINGS, Settings
 from . import speakers as sp
+from .arabic import ARABIC_BASIC_LETTER_RE, NOT_AFTER_ARABIC_LETTER
 from .boilerplate import heading_like
 from .langid import span_language
 from .outlets import is_known_outlet
@@ -216,7 +217,7 @@ _TITLE_CUE = re.compile(
     r"(?:\b(?:entitled|titled|theme|topic|item|heading|slogan|motto|words?|phrase|terms?|expression|notion|"
     r"concept|intitulée?s?|thème|titre|mots?|expression|formule)|بعنوان|شعار|عنوان|عبارة|مصطلح)\s*[:,]?\s*$", re.I)
 _AR_NAME_CUE = re.compile(
-    r"(?:(?<![\u0621-\u064A])لـ?|صحيفة|جريدة|قناة|وكالة|موقع|تنظيم|حركة|جماعة|فصيل|عملية|مجلة|برنامج|كتاب|باسم|"
+    r"(?:" + NOT_AFTER_ARABIC_LETTER + r"لـ?|صحيفة|جريدة|قناة|وكالة|موقع|تنظيم|حركة|جماعة|فصيل|عملية|مجلة|برنامج|كتاب|باسم|"
     r"يدعى|تدعى|يسمى|تسمى|المعروف\s+ب|ما\s+يسمى|بعنوان|اسم|شعار|لواء|كتيبة|ائتلاف|تحالف)\s*$")
 
 
@@ -268,7 +269,7 @@ def _classify(text: str, s: _Span, para_start: int, heading: bool) -> tuple[str,
         return "title", False
     if not ended and _TITLE_CUE.search(prefix):
         return "title", False  # "the item entitled “…”", "the words “…”"
-    arabic = bool(re.search(r"[\u0621-\u064A]", content))
+    arabic = bool(ARABIC_BASIC_LETTER_RE.search(content))
     if arabic:
         if len(words) <= 4 and not ended and _AR_NAME_CUE.search(prefix):
             return "title", False
@@ -368,19 +369,16 @@ def _covering(sentences: list[Sentence], starts: list[int], a: int, b: int) -> t
 
 
 def _analyse(doc: Document, sentences: list[Sentence] | None, settings: Settings) -> _Analysis:
-    token = sp.COMMON_WORDS.set(sp.common_words(doc.text))
-    try:
-        return _analyse_inner(doc, sentences, settings)
-    finally:
-        sp.COMMON_WORDS.reset(token)
+    return _analyse_inner(doc, sentences, settings, sp.common_words(doc.text))
 
 
-def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Settings) -> _Analysis:
+def _analyse_inner(doc: Document, sentences: list[Sentence] | None, settings: Settings,
+                   common: frozenset[str]) -> _Analysis:
     if sentences is None:
         from .sentences import split_sentences
 
         sentences = split_sentences(doc, settings=settings)
-    ctx = _Context(doc, sentences)
+    ctx = _Context(doc, sentences, common)
     spans = _chain_paragraphs(ctx, [_paragraph_spans(ctx, k) for k in range(len(ctx.paras))])
     speechlike = [s for s in spans if s.speechlike]
     masked = _masked_text(ctx.text, speechlike)
@@ -415,8 +413,10 @@ class _Context:
     reader kept it out of the body (headline quotes are quotes too).
     """
 
-    def __init__(self, doc: Document, sentences: list[Sentence]):
+    def __init__(self, doc: Document, sentences: list[Sentence], common: frozenset[str]):
         self.doc = doc
+        self.common = common
+        """Words common in this document (not names), for the speaker search."""
         self.text = doc.text
         self.sentences = sentences
         self.starts = [s.start for s in sentences]
@@ -525,23 +525,24 @@ def _quote_attribution(ctx: _Context, masked: str, s: _Span, i: int, j: int) -> 
     att = None
     if len(s.marks) > 1 and s.para == ctx.para_of(s.marks[1][0]):
         gap_a, gap_b = s.marks[0][1], s.marks[1][0]
-        att = _usable(sp.attribute_after(masked[gap_a:gap_b], lang, base=gap_a))
+        att = _usable(sp.attribute_after(masked[gap_a:gap_b], lang, base=gap_a, common=ctx.common))
     if att is None and s.close_pos is not None and sentences:
         send = sentences[j].end
         if last_mark_end < send:
             ended = text[s.cend - 1:s.cend] in ".!?…؟"
             att = _usable(sp.attribute_after(masked[last_mark_end:send], lang, base=last_mark_end,
-                                             quote_ended=ended))
+                                             quote_ended=ended, common=ctx.common))
     if att is None and sentences:
         sstart = sentences[i].start
         if first_mark > sstart:
-            att = sp.attribute_before(masked[sstart:first_mark], lang, base=sstart)
+            att = sp.attribute_before(masked[sstart:first_mark], lang, base=sstart, common=ctx.common)
             if att is not None and att.kind == "none" and not att.outlet:
                 att = None
     if att is None and sentences and not masked[sentences[i].start:first_mark].strip() and i > 0:
         prev = sentences[i - 1]
         if ctx.para_of(prev.start) >= ctx.para_of(first_mark) - 1 and _PREV_REPORTS.search(prev.text):
-            att = _usable(sp.attribute_sentence(masked[prev.start:prev.end], prev.lang, base=prev.start))
+            att = _usable(sp.attribute_sentence(masked[prev.start:prev.end], prev.lang, base=prev.start,
+                                                common=ctx.common))
     return att
 
 
@@ -554,7 +555,8 @@ def _sentence_attributions(ctx: _Context, masked: str, quote_sents: list[tuple[i
     for (i, j) in quote_sents:
         covered.update(range(i, j + 1))
     for idx, sent in enumerate(ctx.sentences):
-        found = sp.attribute_sentence_all(masked[sent.start:sent.end], sent.lang, base=sent.start)
+        found = sp.attribute_sentence_all(masked[sent.start:sent.end], sent.lang, base=sent.start,
+                                          common=ctx.common)
         if found and idx not in covered:
             sent_atts[idx] = found[0]
         other_atts.extend(found)  # every reporting clause is a candidate antecedent
@@ -572,7 +574,7 @@ def _resolver(ctx: _Context, masked: str, atts: list[sp.Attribution]):
     ordered = sorted(by_pos.values(), key=lambda a: a.verb_pos)
     mentions = []
     for ps, pe in ctx.doc.body:
-        mentions.extend(sp.title_mentions(masked[ps:pe], base=ps))
+        mentions.extend(sp.title_mentions(masked[ps:pe], base=ps, common=ctx.common))
     resolved = {a.verb_pos: a for a in sp.resolve(ordered, ctx.para_of, mentions)}
 
     def final(att: sp.Attribution | None) -> sp.Attribution | None:

@@ -16,6 +16,7 @@ import re
 
 from ..records import Document, Sentence
 from ..settings import SETTINGS, Settings
+from .arabic import ARABIC_BASIC_LETTERS
 from .langid import paragraph_languages, span_language
 
 _OPENERS = "\"“‘«(["
@@ -66,7 +67,7 @@ def _rstrip_pos(text: str, start: int, end: int) -> int:
 
 
 _AR_END = re.compile(r"[.!?؟…]+|؛")
-_ABBREV_AR = re.compile(r"(?:^|\s)[\u0621-\u064A]$")  # a single Arabic letter before "." (د. = Dr.)
+_ABBREV_AR = re.compile(rf"(?:^|\s)[{ARABIC_BASIC_LETTERS}]$")  # a single Arabic letter before "." (د. = Dr.)
 
 
 _QUOTED = re.compile(r"«[^«»\n]{1,600}»|“[^“”\n]{1,600}”|\"[^\"\n]{1,600}\"")

@@ -25,20 +25,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
+from .. import wordlists
+from .arabic import (
+    ARABIC_BASIC_LETTER_RE,
+    ARABIC_BASIC_LETTERS,
+    ARABIC_BLOCK_RE,
+    NOT_AFTER_ARABIC_LETTER,
+    NOT_BEFORE_ARABIC_LETTER,
+    strip_diacritics,
+)
 from .outlets import find_outlet, is_known_outlet, looks_like_outlet, outlet_language  # noqa: F401 (re-export)
-from .arabic import strip_diacritics
 
 MASK = "\ue000"  # stands for the words of another quote in a masked text
 
-# words the current document also writes in lower case ("Opposition forces said" is not a name)
-COMMON_WORDS: ContextVar[frozenset[str]] = ContextVar("COMMON_WORDS", default=frozenset())
-
 
 def common_words(text: str) -> frozenset[str]:
-    """Lower-case words of ``text``; set :data:`COMMON_WORDS` to it while analysing a document."""
+    """Lower-case words of ``text``.
+
+    The attribution functions take them as ``common``: a capitalised word
+    that opens a sentence and that the document also writes in lower case
+    ("Opposition forces said") is not a name.
+    """
     return frozenset(w.casefold() for w in re.findall(r"(?<![\w’'-])[a-zà-ÿ][\w’'-]*", text))
 
 _ADJ_SUFFIX = re.compile(r"-(?:based|led|backed|held|linked|controlled|affiliated|run|born|made|owned)$", re.I)
@@ -50,145 +59,40 @@ _INTRO = re.compile(
 
 # --------------------------------------------------------------------------- lexicons
 
-EN_VERBS = (
-    "said", "says", "say", "told", "tells", "added", "adds", "stated", "states", "noted", "notes",
-    "explained", "explains", "stressed", "stresses", "insisted", "insists", "warned", "warns",
-    "declared", "declares", "asserted", "asserts", "announced", "announces", "confirmed", "confirms",
-    "argued", "argues", "claimed", "claims", "continued", "wrote", "writes", "tweeted", "affirmed",
-    "revealed", "reveals", "acknowledged", "admitted", "replied", "responded", "commented", "remarked",
-    "pointed out", "described", "describes", "called on", "called for", "urged", "urges", "reported",
-    "observed", "emphasized", "emphasised", "underlined", "recalled", "maintained", "vowed", "pledged",
-    "denied", "conceded", "quoted", "was quoted as saying", "is quoted as saying", "were quoted as saying",
-    "according to", "saying", "adding", "noting", "stressing", "explaining", "warning", "insisting",
-)
-EN_PARTICIPLES = {"saying", "adding", "noting", "stressing", "explaining", "warning", "insisting"}
+EN_VERBS = wordlists.words("quotes_en_verbs")
+EN_PARTICIPLES = set(wordlists.words("quotes_en_participles"))
 
-FR_VERB_STEMS = (
-    "déclaré", "dit", "affirmé", "ajouté", "indiqué", "confié", "expliqué", "souligné", "estimé",
-    "assuré", "précisé", "lancé", "martelé", "poursuivi", "insisté", "averti", "prévenu", "reconnu",
-    "annoncé", "jugé", "répondu", "rappelé", "commenté", "écrit", "tweeté", "dénoncé", "regretté",
-    "déploré", "confirmé", "observé", "relevé", "noté", "fait valoir", "fait savoir", "raconté", "témoigné",
-)
-FR_PRESENT = (
-    "déclare", "dit", "affirme", "ajoute", "indique", "confie", "explique", "souligne", "estime",
-    "assure", "précise", "lance", "martèle", "poursuit", "insiste", "avertit", "prévient", "reconnaît",
-    "annonce", "juge", "répond", "rappelle", "commente", "écrit", "dénonce", "regrette", "déplore",
-    "confirme", "observe", "relève", "note", "raconte", "témoigne", "résume", "tranche", "conclut",
-)
+FR_VERB_STEMS = wordlists.words("quotes_fr_verb_stems")
+FR_PRESENT = wordlists.words("quotes_fr_present")
 
-AR_VERBS = (
-    "قال", "قالت", "يقول", "تقول", "أضاف", "أضافت", "يضيف", "تضيف", "أكد", "أكدت", "يؤكد", "تؤكد",
-    "صرح", "صرحت", "أوضح", "أوضحت", "يوضح", "توضح", "أشار", "أشارت", "يشير", "تشير", "اعتبر", "اعتبرت",
-    "رأى", "رأت", "يرى", "ترى", "لفت", "لفتت", "تابع", "تابعت", "شدد", "شددت", "ذكر", "ذكرت", "أعلن",
-    "أعلنت", "أفاد", "أفادت", "كشف", "كشفت", "أردف", "أردفت", "استطرد", "حذر", "حذرت", "نفى", "نفت",
-    "وفق", "وفقا", "وفقاً", "بحسب", "حسب", "نقل", "نقلت",
-)
-AR_ACCORDING = {"وفق", "وفقا", "وفقاً", "بحسب", "حسب"}
+AR_VERBS = wordlists.words("quotes_ar_verbs")
+AR_ACCORDING = set(wordlists.words("quotes_ar_according"))
 
-TITLE_WORDS = frozenset("""
-president prime minister foreign defence defense interior finance secretary state general gen director
-head chief spokesman spokeswoman spokesperson envoy special ambassador commander military colonel col
-lt lieutenant major maj brig brigadier captain capt dr mr mrs ms miss sir sheikh shaikh king queen prince
-princess crown emir ayatollah supreme leader deputy vice senior u.n. un u.s. us eu uk u.k. nato senator
-sen rep representative congressman congresswoman mayor governor judge pope imam cardinal bishop professor
-prof adviser advisor chairman chairwoman chair premier chancellor sultan humanitarian affairs
-coordinator undersecretary under-secretary assistant acting former late interim high commissioner
-rapporteur observatory opposition regime council committee ministry army
-président présidente ministre premier première porte-parole directeur directrice chef secrétaire
-général générale ambassadeur ambassadrice émissaire envoyé envoyée m mme mlle me député députée
-sénateur sénatrice maire conseiller conseillère chargé commandant colonel roi reine émir cheikh
-""".split())
+TITLE_WORDS = frozenset(wordlists.words("quotes_title_words"))
 
-ORG_WORDS = frozenset("""
-committee council observatory ministry army front coalition group organization organisation network union
-brigades brigade movement agency party government forces office commission department rights nations
-court bank fund institute university association authority league assembly parliament senate congress
-board foundation corporation company administration regime militia battalion division alliance
-federation service services police guard guards command headquarters unit cabinet presidency
-comité conseil ministère armée groupe réseau mouvement agence parti gouvernement bureau observatoire
-commission assemblée sénat
-""".split())
+ORG_WORDS = frozenset(wordlists.words("quotes_org_words"))
 
-LOWER_ORG_HEADS = frozenset("""
-group movement army council committee party front faction factions forces militia network organization
-organisation agency newspaper channel ministry government regime coalition office observatory brigade
-brigades union alliance news daily
-""".split())
+LOWER_ORG_HEADS = frozenset(wordlists.words("quotes_lower_org_heads"))
 
-HUMAN_HEADS = frozenset("""
-source sources official officials member members spokesman spokeswoman spokesperson minister envoy
-president commander adviser advisor diplomat diplomats ambassador leader leaders chief head director
-activist activists resident residents witness witnesses analyst analysts expert experts observer observers
-fighter fighters officer officers general lawmaker lawmakers deputy mp senator negotiator representative
-secretary coordinator doctor doctors journalist correspondent man woman citizen refugee mayor governor
-chairman chairwoman man woman people ministry government regime opposition army observatory group
-coalition council committee faction factions organization agency spokespeople
-source sources responsable responsables membre membres porte-parole ministre président présidente
-diplomate diplomates militant militants habitant habitants témoin témoins expert experts analyste
-commandant chef député opposant opposants combattant combattants
-""".split())
+HUMAN_HEADS = frozenset(wordlists.words("quotes_human_heads"))
 
-DEMONYMS = frozenset("""
-syrian syrians russian russians iranian iranians american americans french british turkish lebanese iraqi
-saudi egyptian jordanian israeli palestinian chinese german european arab arabs kurdish qatari emirati
-yemeni libyan tunisian algerian moroccan afghan pakistani indian ukrainian swiss italian spanish western
-eastern northern southern international regional local gulf
-syrien syrienne syriens russe russes iranien iranienne américain américaine français française
-britannique turc turque libanais libanaise irakien irakienne saoudien saoudienne égyptien égyptienne
-israélien israélienne palestinien palestinienne chinois allemand européen européenne arabe kurde
-""".split())
+DEMONYMS = frozenset(wordlists.words("quotes_demonyms"))
 
-PLACES = frozenset("""
-syria syrie iran russia russie iraq irak lebanon liban turkey turquie israel israël egypt égypte jordan
-jordanie saudi arabia arabie yemen qatar kuwait bahrain oman emirates uae libya libye tunisia tunisie
-algeria algérie morocco maroc france britain uk u.k. us u.s. usa america amérique china chine germany
-allemagne europe ukraine afghanistan pakistan palestine gaza aleppo alep idlib damascus damas homs hama
-deraa daraa raqqa latakia moscow moscou washington paris london londres geneva genève tehran téhéran
-beirut beyrouth baghdad bagdad cairo riyadh riyad amman ankara istanbul jerusalem jérusalem brussels
-bruxelles hamburg vienna vienne doha dubai kabul mosul douma ghouta kurdistan tripoli tunis algiers
-rabat sanaa aden kirkuk basra sinai golan west east north south middle kremlin elysée élysée
-""".split())
+PLACES = frozenset(wordlists.words("quotes_places"))
 
-WEEKDAYS_MONTHS = frozenset("""
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july
-august september october november december
-lundi mardi mercredi jeudi vendredi samedi dimanche janvier février mars avril mai juin juillet août
-septembre octobre novembre décembre
-""".split())
+WEEKDAYS_MONTHS = frozenset(wordlists.words("quotes_weekdays_months"))
 
-STOPWORDS = frozenset("""
-the a an in on at for meanwhile however moreover also but and politically official according speaking
-several some many most two three this that these those it he she they we i you his her their its our
-after before while when despite although since as if furthermore besides then now still yet asked
-yesterday today earlier later last next other such both each all any no not only even just so thus
-le la les l un une des du de selon pour dans mais et il elle ils elles ce cette ces lors après avant
-alors ainsi par sur en au aux interrogé interrogée d
-""".split())
+STOPWORDS = frozenset(wordlists.words("quotes_stopwords"))
 
-CONNECTORS = frozenset("al el bin ibn bint ben de di du da del della van von der den la le of for des d' y ould bou".split())
-PREPOSITIONS = frozenset("in of from at for to with near on by into across against over under toward towards "
-                         "de du des à au aux en dans chez vers pour sur avec".split())
+CONNECTORS = frozenset(wordlists.words("quotes_connectors"))
+PREPOSITIONS = frozenset(wordlists.words("quotes_prepositions"))
 EN_PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "o"}
 FR_PRONOUNS = {"il": "m", "elle": "f", "ils": "p", "elles": "p"}
 
-AR_TITLE_WORDS = frozenset("""
-رئيس الرئيس وزير الوزير وزيرة رئيسة المتحدث المتحدثة الناطق الناطقة متحدث ناطق مدير المدير نائب سفير السفير
-أمين الأمين العام المبعوث مبعوث قائد القائد مستشار المستشار عضو السيد السيدة الدكتور د الشيخ اللواء العميد
-العقيد الجنرال الملك الأمير ولي العهد المرشد الأعلى المفوض زعيم المنسق منسق الخارجية الداخلية الدفاع
-الوزراء باسم في من عن لدى مسؤول المسؤول القيادي قيادي رئاسة حكومة الحكومة وزارة هيئة الهيئة مجلس المجلس
-المرصد لحقوق لشؤون للأمم المتحدة
-""".split())
-AR_GENERIC = frozenset("""
-مصدر مصادر مسؤول مسؤولون مسؤولين ناشط ناشطون ناشطين قيادي عضو متحدث شهود سكان مراقبون خبراء دبلوماسي ضابط
-مقاتل المصدر المصادر المسؤول الوزير الرئيس المتحدث الناطق مصدر مطلع مطلع مطلعة مصادر
-""".split())
-AR_STOP = frozenset("""
-إن أن ان إنه أنه بأن فإن وإن لـ في خلال أمس اليوم الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت مساء صباح عن
-على إلى لدى حول بعد قبل حين عندما الذي التي كما و
-""".split())
-AR_DEF_HEADS = {"المصدر": "source", "المصادر": "sources", "الوزير": "minister", "المسؤول": "official",
-                "المتحدث": "spokesman", "الناطق": "spokesman", "الرئيس": "president", "القيادي": "leader",
-                "المبعوث": "envoy", "السفير": "ambassador", "القائد": "commander"}
+AR_TITLE_WORDS = frozenset(wordlists.words("quotes_ar_title_words"))
+AR_GENERIC = frozenset(wordlists.words("quotes_ar_generic"))
+AR_STOP = frozenset(wordlists.words("quotes_ar_stop"))
+AR_DEF_HEADS = wordlists.table("quotes_ar_def_heads")
 
 
 def _alts(words: Sequence[str]) -> str:
@@ -202,7 +106,8 @@ _FR_VERB_RE = re.compile(
     + _alts(FR_VERB_STEMS) + r")e?s?|(?:" + _alts(FR_PRESENT) + r")(?:-t-(?:il|elle)|-(?:il|elle|ils|elles))?"
     r"|[Ss]elon|[Dd]['’]après)(?![\w’'-])",
 )
-_AR_VERB_RE = re.compile(r"(?<![\u0621-\u064A])(?:[وف])?(?:" + _alts(AR_VERBS) + r")(?:\s*ا?لـ?)?(?![\u0621-\u064A])")
+_AR_VERB_RE = re.compile(NOT_AFTER_ARABIC_LETTER + r"(?:[وف])?(?:" + _alts(AR_VERBS) + r")(?:\s*ا?لـ?)?"
+                         + NOT_BEFORE_ARABIC_LETTER)
 
 # --------------------------------------------------------------------------- records
 
@@ -305,13 +210,13 @@ class _Name:
     titled: bool
 
 
-def _classify_run(text: str, run: _Run) -> _Name | None:
+def _classify_run(text: str, run: _Run, common: frozenset[str]) -> _Name | None:
     toks = list(run.tokens)
     words = [_norm(t[0]) for t in toks]
     if all(w in STOPWORDS or w in WEEKDAYS_MONTHS or w in DEMONYMS or w in PLACES or _ADJ_SUFFIX.search(w)
            for w in words):
         return None
-    if len(toks) == 1 and run.prev in ("", ",") and words[0] in COMMON_WORDS.get():
+    if len(toks) == 1 and run.prev in ("", ",") and words[0] in common:
         return None  # "Opposition forces said": a capitalised common word opening the sentence
     # an outlet is not a speaker
     full = text[toks[0][1]:toks[-1][2]]
@@ -362,8 +267,8 @@ def _classify_run(text: str, run: _Run) -> _Name | None:
     return None
 
 
-def _pick_name(text: str, prefer_last: bool = True) -> _Name | None:
-    names = [n for n in (_classify_run(text, r) for r in _runs(text)) if n]
+def _pick_name(text: str, common: frozenset[str], prefer_last: bool = True) -> _Name | None:
+    names = [n for n in (_classify_run(text, r, common) for r in _runs(text)) if n]
     persons = [n for n in names if n.kind == "person"]
     pool = persons or [n for n in names if n.kind == "org"]
     if not pool:
@@ -393,7 +298,8 @@ def _head_noun(desc: str) -> str | None:
     return words[-1].casefold() if words else None
 
 
-def _np_attribution(np_text: str, np_start: int, verb_pos: int, lang: str) -> Attribution | None:
+def _np_attribution(np_text: str, np_start: int, verb_pos: int, lang: str,
+                    common: frozenset[str]) -> Attribution | None:
     """Turn a subject noun phrase into an Attribution (unresolved)."""
     raw = np_text.replace(MASK, " ")
     stripped = raw.strip(" ,;:")
@@ -409,7 +315,7 @@ def _np_attribution(np_text: str, np_start: int, verb_pos: int, lang: str) -> At
         return Attribution(verb_pos, None, None, "pron", None, gender=pron_map[first[0]])
     if first and first[0] in ("he", "she", "il", "elle") and len(first) <= 2 and first[-1] in ("also", "then", "later", "further"):
         return Attribution(verb_pos, None, None, "pron", None)
-    name = _pick_name(raw)
+    name = _pick_name(raw, common)
     if name is not None and name.kind == "org":
         lead = raw[: name.start]
         if any(w.casefold() in HUMAN_HEADS for w in re.findall(r"[^\W\d_]+", lead)):
@@ -446,9 +352,9 @@ _FR_OUTLET_RES = (
     re.compile(r"\b(?:selon|sur|dans)\s+(?:l['’]\s*|le\s+|la\s+)?[«“\"]?\s*(?P<o>[A-Z][\w’'\-.&]*(?:\s+(?:[A-Z0-9][\w’'\-.&]*|du|de|des|la|le)){0,5})"),
 )
 _AR_OUTLET_RES = (
-    re.compile(r"(?<![\u0621-\u064A])لـ?\s*[\"“«]\s*(?P<o>[^\"”»:،.\n]{2,40}?)\s*[\"”»]"),
-    re.compile(r"(?<![\u0621-\u064A])ل(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع|إذاعة|مجلة|تلفزيون)\s+[\"“«]?[^\s:،.\"”»]+(?:\s+[^\s:،.\"”»]+){0,3})"),
-    re.compile(r"(?<![\u0621-\u064A])ل(?P<o>[\u0621-\u064A]+(?:\s+[\u0621-\u064A]+){0,2})"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + r"لـ?\s*[\"“«]\s*(?P<o>[^\"”»:،.\n]{2,40}?)\s*[\"”»]"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + r"ل(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع|إذاعة|مجلة|تلفزيون)\s+[\"“«]?[^\s:،.\"”»]+(?:\s+[^\s:،.\"”»]+){0,3})"),
+    re.compile(NOT_AFTER_ARABIC_LETTER + rf"ل(?P<o>[{ARABIC_BASIC_LETTERS}]+(?:\s+[{ARABIC_BASIC_LETTERS}]+){{0,2}})"),
     re.compile(r"(?:نقلت|نقل|بحسب|حسب|وفق|أفادت|ذكرت)\s+(?P<o>(?:وكالة|صحيفة|جريدة|قناة|موقع)\s+[^\s:،.]+(?:\s+[^\s:،.]+){0,3})"),
     re.compile(r"في\s+(?:تصريح|تصريحات|حديث|مقابلة|لقاء)\s+(?:لـ?|مع)\s*[\"“«]?(?P<o>[^\"”»:،.\n]{2,40}?)[\"”»:،.]"),
 )
@@ -471,7 +377,7 @@ def _trim_outlet(cand: str) -> str | None:
     # unknown outlet: a proper name with a media word ("Iran TV", "Sham Network")
     for n in range(len(words), 0, -1):
         head = " ".join(words[:n])
-        if looks_like_outlet(head) and (head[:1].isupper() or not head[:1].isalpha() or re.match(r"[\u0600-\u06FF]", head)):
+        if looks_like_outlet(head) and (head[:1].isupper() or not head[:1].isalpha() or ARABIC_BLOCK_RE.match(head)):
             return head.strip(" \"“”«»")
     return None
 
@@ -500,7 +406,7 @@ def find_outlet_in(text: str, lang: str) -> str | None:
 
 def _verb_matches(text: str, lang: str) -> list[re.Match]:
     out = []
-    if lang == "ar" or re.search(r"[\u0621-\u064A]", text):
+    if lang == "ar" or ARABIC_BASIC_LETTER_RE.search(text):
         out += list(_AR_VERB_RE.finditer(text))
     if lang != "ar" or re.search(r"[A-Za-z]", text):
         out += list(_FR_VERB_RE.finditer(text) if lang == "fr" else _EN_VERB_RE.finditer(text))
@@ -519,7 +425,7 @@ _SUBORD = re.compile(r"\b(?:that|which|who|whom|while|but|because|when|where|whe
                      r"after|before|if|since|until|que|qui|qu['’]|mais|car|lorsque|quand|alors que)\b", re.I)
 
 
-def _np_before(text: str, verb_start: int, lang: str = "en") -> tuple[int, int]:
+def _np_before(text: str, verb_start: int, lang: str = "en", common: frozenset[str] = frozenset()) -> tuple[int, int]:
     """(start, end) of the subject noun phrase ending just before ``verb_start``."""
     end = verb_start
     lo = 0
@@ -569,8 +475,8 @@ def _np_before(text: str, verb_start: int, lang: str = "en") -> tuple[int, int]:
         prev = pieces[-2]
         prev_text, core_text = text[prev[0]:prev[1]], text[core[0]:core[1]]
         if not _INTRO.match(prev_text) and len(prev_text.split()) <= 16:
-            core_name = _pick_name(core_text)
-            prev_name = _pick_name(prev_text)
+            core_name = _pick_name(core_text, common)
+            prev_name = _pick_name(prev_text, common)
             core_person = core_name is not None and core_name.kind == "person"
             prev_person = prev_name is not None and prev_name.kind == "person"
             if (core_person and not prev_person and _descriptive(prev_text)) or \
@@ -604,7 +510,8 @@ def _np_after(text: str, pos: int) -> tuple[int, int, str]:
     return pos, np_end, appo
 
 
-def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = False) -> Attribution | None:
+def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = False,
+                    common: frozenset[str] = frozenset()) -> Attribution | None:
     """Reporting clause right after a closing quote mark: ``, he said``,
     ``said Wael al Halqi in …``, ``, a déclaré X au JDD``, ``Reuters quoted Y``.
     ``text`` runs from just after the mark to the end of the sentence."""
@@ -626,13 +533,13 @@ def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = 
     vtext = v.group(0).casefold()
     verb_pos = base + v.start()
     outlet = find_outlet_in(clause, lang)
-    if lang == "ar" or re.match(r"[\u0621-\u064A]", vtext):
+    if lang == "ar" or ARABIC_BASIC_LETTER_RE.match(vtext):
         return _arabic_after_verb(t, v, base, outlet)
     before = t[lead:v.start()]
     if vtext.startswith(("quoted", "reported", "cited")) and before.strip() and looks_like_outlet(before.strip()):
         # "Reuters quoted Russia's Foreign Ministry"
         s, e, appo = _np_after(t, v.end())
-        att = _np_attribution(t[s:e], base + s, verb_pos, lang)
+        att = _np_attribution(t[s:e], base + s, verb_pos, lang, common)
         o = _trim_outlet(before.strip())
         return replace(att, outlet=o or outlet) if att else Attribution(verb_pos, outlet=o or outlet, kind="none")
     inverted = not before.strip() or re.fullmatch(r"\s*(?:a|ont|avait)\s*", before, re.I)
@@ -643,12 +550,12 @@ def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = 
         return Attribution(verb_pos, None, None, "pron", None, outlet, gender=g)
     if vtext.startswith(("selon", "according", "d'après", "d’après")):
         s, e, appo = _np_after(t, v.end())
-        att = _np_attribution(t[s:e], base + s, verb_pos, lang)
+        att = _np_attribution(t[s:e], base + s, verb_pos, lang, common)
         return replace(att, outlet=outlet) if att else None
     if inverted:
         s, e, appo = _np_after(t, v.end())
         np_text = t[s:e]
-        att = _np_attribution(np_text, base + s, verb_pos, lang)
+        att = _np_attribution(np_text, base + s, verb_pos, lang, common)
         if att is None:
             return None
         if appo and att.desc is None:
@@ -656,7 +563,7 @@ def attribute_after(text: str, lang: str, base: int = 0, *, quote_ended: bool = 
         return replace(att, outlet=outlet)
     if len(before.split()) > 14:
         return None
-    att = _np_attribution(before, base + lead, verb_pos, lang)
+    att = _np_attribution(before, base + lead, verb_pos, lang, common)
     return replace(att, outlet=outlet) if att else None
 
 
@@ -716,7 +623,7 @@ def _arabic_after_verb(t: str, v: re.Match, base: int, outlet: str | None) -> At
     return Attribution(verb_pos, name, desc, "person", None, outlet)
 
 
-def attribute_before(text: str, lang: str, base: int = 0) -> Attribution | None:
+def attribute_before(text: str, lang: str, base: int = 0, *, common: frozenset[str] = frozenset()) -> Attribution | None:
     """Reporting clause before an opening quote mark, in the same sentence:
     ``X told Asharq Al-Awsat: “…``, ``X said the talks needs to “…``,
     ``according to X, “…``, ``وقال X لـ"…": «…``, ``X a affirmé que « …``.
@@ -724,7 +631,7 @@ def attribute_before(text: str, lang: str, base: int = 0) -> Attribution | None:
     verbs = _verb_matches(text, lang)
     fallback = None
     for v in reversed(verbs):
-        att = _attribute_at(text, v, lang, base)
+        att = _attribute_at(text, v, lang, base, common)
         if att is None:
             continue
         if att.kind == "none":
@@ -736,15 +643,15 @@ def attribute_before(text: str, lang: str, base: int = 0) -> Attribution | None:
     return fallback
 
 
-def _attribute_at(text: str, v: re.Match, lang: str, base: int) -> Attribution | None:
+def _attribute_at(text: str, v: re.Match, lang: str, base: int, common: frozenset[str]) -> Attribution | None:
     vtext = v.group(0).casefold()
     verb_pos = base + v.start()
     outlet = find_outlet_in(text[v.start():], lang)
-    if re.match(r"[وف]?[\u0621-\u064A]", v.group(0).strip()):
+    if re.match(rf"[وف]?[{ARABIC_BASIC_LETTERS}]", v.group(0).strip()):
         return _arabic_after_verb(text, v, base, outlet)
     if vtext.startswith(("according", "selon", "d'après", "d’après")):
         s, e, _ = _np_after(text, v.end())
-        att = _np_attribution(text[s:e], base + s, verb_pos, lang)
+        att = _np_attribution(text[s:e], base + s, verb_pos, lang, common)
         if att is None:
             return None
         if att.kind == "none" and find_outlet(att.desc or ""):
@@ -756,15 +663,15 @@ def _attribute_at(text: str, v: re.Match, lang: str, base: int) -> Attribution |
     if vtext in EN_PARTICIPLES:
         # "…, saying …": the subject of the sentence
         s, e = _sentence_subject(text)
-        att = _np_attribution(text[s:e], base + s, verb_pos, lang) if e > s else None
+        att = _np_attribution(text[s:e], base + s, verb_pos, lang, common) if e > s else None
         if att is None:
             return None
         o = find_outlet_in(text, lang)
         return replace(att, outlet=o or outlet)
-    s, e = _np_before(text, v.start(), lang)
+    s, e = _np_before(text, v.start(), lang, common)
     if e <= s:
         return Attribution(verb_pos, None, None, "none", None, outlet)
-    att = _np_attribution(text[s:e], base + s, verb_pos, lang)
+    att = _np_attribution(text[s:e], base + s, verb_pos, lang, common)
     if att is None:
         return Attribution(verb_pos, None, None, "none", None, outlet)
     if att.kind == "none" and outlet is None and looks_like_outlet(att.desc or ""):
@@ -784,20 +691,20 @@ def _sentence_subject(text: str) -> tuple[int, int]:
     return m.start(1), m.end(1)
 
 
-def attribute_sentence(text: str, lang: str, base: int = 0) -> Attribution | None:
+def attribute_sentence(text: str, lang: str, base: int = 0, *, common: frozenset[str] = frozenset()) -> Attribution | None:
     """Indirect speech: the first reporting clause of a sentence ("Lavrov said
     an agreement was reached", "وأكد الوزير أن …"), or None."""
-    found = attribute_sentence_all(text, lang, base)
+    found = attribute_sentence_all(text, lang, base, common=common)
     return found[0] if found else None
 
 
-def attribute_sentence_all(text: str, lang: str, base: int = 0) -> list[Attribution]:
+def attribute_sentence_all(text: str, lang: str, base: int = 0, *, common: frozenset[str] = frozenset()) -> list[Attribution]:
     """Every reporting clause of a sentence, in order ("X said …, while Y said …")."""
     out = []
     for v in _verb_matches(text, lang):
         if v.group(0).casefold() in EN_PARTICIPLES:
             continue
-        att = _attribute_at(text, v, lang, base)
+        att = _attribute_at(text, v, lang, base, common)
         if att is None or (att.kind == "none" and not att.outlet):
             continue
         out.append(att)
@@ -816,11 +723,11 @@ class Mention:
     title: str
 
 
-def title_mentions(text: str, base: int = 0) -> list[Mention]:
+def title_mentions(text: str, base: int = 0, *, common: frozenset[str] = frozenset()) -> list[Mention]:
     """Persons introduced with a title in ``text`` (used to resolve "the minister")."""
     out = []
     for run in _runs(text):
-        name = _classify_run(text, run)
+        name = _classify_run(text, run, common)
         if name and name.kind == "person" and name.titled:
             title = text[run.tokens[0][1]:name.start]
             out.append(Mention(base + run.tokens[0][1], name.text, title.strip()))

@@ -16,7 +16,7 @@ FR = "Le Monde\n\n« La France n’acceptera jamais une paix des cimetières en 
 
 @pytest.fixture
 def articles(tmp_path, monkeypatch, fake_encoder):
-    monkeypatch.setattr(align_cmd, "_encoder_factory", lambda model: fake_encoder)
+    monkeypatch.setattr(align_cmd, "_encoder_factory", lambda model, settings: fake_encoder)
     d = tmp_path / "in"
     d.mkdir()
     (d / "en.txt").write_text(EN, encoding="utf-8")

@@ -32,7 +32,7 @@ GOLD = {0: 2, 1: 4, 2: 5, 4: 3, 5: 0}
 def files(tmp_path, monkeypatch, fake_encoder):
     made = []
 
-    def factory(model):
+    def factory(model, settings):
         made.append(model)
         return fake_encoder
 
@@ -88,7 +88,7 @@ def test_threshold_filters_and_auto_is_default(files, capsys):
 
 
 def test_tabs_and_odd_line_breaks_do_not_break_the_tsv(tmp_path, monkeypatch, fake_encoder, capsys):
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: fake_encoder)
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, settings: fake_encoder)
     src = tmp_path / "s.txt"
     tgt = tmp_path / "t.txt"
     src.write_text("alpha\tbeta gamma\nsecond line here\n", encoding="utf-8")
@@ -154,7 +154,7 @@ def test_failure_during_embedding_leaves_no_output(tmp_path, monkeypatch, capsys
         def encode(self, texts, *, progress=None):
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: Broken())
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, settings: Broken())
     src = tmp_path / "s.txt"
     src.write_text("one\ntwo\n", encoding="utf-8")
     out = tmp_path / "o.tsv"
@@ -179,14 +179,14 @@ def test_progress_is_reported(files, monkeypatch, capsys):
             seen.append(progress is not None)
             return self.inner.encode(texts, progress=progress)
 
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: Recording())
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, settings: Recording())
     assert main(["mine", str(src), str(tgt)]) == 0
     assert seen == [True, True]
 
 
 @pytest.mark.model
 def test_real_model_pairs_english_with_french(tmp_path, real_encoder, monkeypatch, capsys):
-    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model: real_encoder)
+    monkeypatch.setattr(mine_cmd, "make_encoder", lambda model, settings: real_encoder)
     en = ["The minister resigned on Tuesday after the vote.",
           "Prices of bread rose sharply this winter.",
           "The museum will reopen in spring with a new wing.",

@@ -16,7 +16,7 @@ from aligner.embed import Encoder, get_encoder
 from aligner.embed.cache import EmbeddingCache, cache_root, text_key
 from aligner.embed.st_encoder import SentenceTransformerEncoder, _token_lengths, resolve_model
 from aligner.errors import ChoiceError, ModelNotAvailable
-from aligner.settings import SETTINGS
+from aligner.settings import SETTINGS, Settings
 from fakes import FakeEncoder
 
 
@@ -76,12 +76,14 @@ def test_bad_dtype_lists_choices():
         SentenceTransformerEncoder(dtype="int4")
 
 
-def test_dtype_from_environment(monkeypatch):
+def test_dtype_from_the_settings_the_entry_resolved(monkeypatch):
     monkeypatch.setenv("ALIGNER_DTYPE", "fp32")
-    assert SentenceTransformerEncoder(cache=False).dtype == "fp32"
+    assert SentenceTransformerEncoder(cache=False, settings=Settings.from_env()).dtype == "fp32"
     monkeypatch.setenv("ALIGNER_DTYPE", "bogus")
     with pytest.raises(ChoiceError):
-        SentenceTransformerEncoder(cache=False)
+        SentenceTransformerEncoder(cache=False, settings=Settings.from_env())
+    # the library itself never reads the environment: the CLI/GUI entry does, once
+    SentenceTransformerEncoder(cache=False)
 
 
 def test_constructing_and_naming_loads_nothing():

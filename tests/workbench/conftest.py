@@ -63,28 +63,62 @@ def project(project_path):
 
 
 class ScriptedDialogs:
-    """Replaces widgets.dialogs.Dialogs: records messages, answers from a script."""
+    """Replaces widgets.dialogs.Dialogs: records messages, answers from a script.
+
+    It has exactly the public methods of Dialogs, with the same parameters
+    (test_dialog_fakes_match_the_real_dialogs), so a renamed or new question fails the tests.
+    ``answers[name]`` is the answer of question ``name`` (a value, or a callable given the arguments).
+    """
 
     def __init__(self, parent=None, **answers):
         self.parent = parent
         self.errors: list[tuple[str, str]] = []
+        self.details: list[str] = []
         self.infos: list[tuple[str, str]] = []
+        self.asked: list[str] = []
         self.answers = answers
 
-    def error(self, title, message):
-        self.errors.append((title, message))
+    def _answer(self, name, *args):
+        self.asked.append(name)
+        value = self.answers.get(name)
+        return value(*args) if callable(value) else value
 
-    def info(self, title, message):
+    def error(self, title: str, message: str, details: str = "") -> None:
+        self.errors.append((title, message))
+        self.details.append(details)
+
+    def info(self, title: str, message: str) -> None:
         self.infos.append((title, message))
 
-    def confirm(self, title, message):
-        return self.answers.get("confirm", False)
+    def confirm(self, title: str, message: str) -> bool:
+        return bool(self._answer("confirm", title, message))
 
-    def __getattr__(self, name):
-        if name in ("answers",):
-            raise AttributeError(name)
-        value = self.answers.get(name)
-        return lambda *a, **k: value(*a, **k) if callable(value) else value
+    def reviewer_name(self, default: str) -> str | None:
+        return self._answer("reviewer_name", default)
+
+    def copy_path(self, project_path: str) -> str | None:
+        return self._answer("copy_path", project_path)
+
+    def open_project_path(self, start_dir: str) -> str | None:
+        return self._answer("open_project_path", start_dir)
+
+    def new_project_path(self, start_dir: str) -> str | None:
+        return self._answer("new_project_path", start_dir)
+
+    def article_paths(self, start_dir: str) -> list[str]:
+        return self._answer("article_paths", start_dir) or []
+
+    def article_folder(self, start_dir: str) -> str | None:
+        return self._answer("article_folder", start_dir)
+
+    def export_path(self, start_dir: str) -> tuple[str, str] | None:
+        return self._answer("export_path", start_dir)
+
+    def note(self, current: str) -> str | None:
+        return self._answer("note", current)
+
+    def manual_link(self, controller):
+        return self._answer("manual_link", controller)
 
 
 @pytest.fixture
@@ -93,19 +127,20 @@ def dialogs():
 
 
 class FakeModels:
-    """Model-cache service: ready unless told otherwise; build reports progress."""
+    """Model-cache service (workbench.services.ModelService): ready unless told otherwise;
+    build reports progress the way the real one does, ``progress(done, total)``."""
 
     def __init__(self, ready=True, steps=3):
         self.ready = ready
         self.steps = steps
         self.built = 0
 
-    def cache_ready(self):
+    def cache_ready(self) -> bool:
         return self.ready
 
     def build_cache(self, *, progress, cancel):
         for i in range(self.steps):
-            progress(i + 1, self.steps, "converting")
+            progress(i + 1, self.steps)
         self.ready = True
         self.built += 1
         return "built"

@@ -106,3 +106,24 @@ def test_switching_language_rebuilds_the_window_on_the_same_quote(qapp, qtbot, p
     assert new.actions_by_name["confirm"].text() == i18n.tr("Confirm") != "Confirm"
     assert new.review is not None and new.review.current_span_id == span
     assert old.project is None  # closed cleanly
+
+
+@pytest.mark.parametrize("fake", ["scripted", "console"])
+def test_dialog_fakes_match_the_real_dialogs(fake):
+    """The test fake and the batch-mode dialogs offer exactly the questions of the real Dialogs,
+    with the same parameters, so a renamed or new question fails here instead of answering None."""
+    import inspect
+
+    from conftest import ScriptedDialogs
+
+    from workbench.app import ConsoleDialogs
+    from workbench.widgets.dialogs import Dialogs
+
+    other = ScriptedDialogs if fake == "scripted" else ConsoleDialogs
+
+    def api(cls):
+        return {name: [p.name for p in inspect.signature(f).parameters.values()]
+                for name, f in inspect.getmembers(cls, inspect.isfunction) if not name.startswith("_")}
+
+    assert api(other) == api(Dialogs)
+    assert not hasattr(other, "__getattr__") or other.__getattr__ is object.__getattribute__

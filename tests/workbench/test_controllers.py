@@ -293,7 +293,7 @@ def test_job_can_be_cancelled(qtbot):
     assert not finished_normally
 
 
-def test_job_errors_become_messages(qtbot):
+def test_job_errors_reach_the_window_as_errors_or_messages(qtbot):
     from aligner.errors import InputFileError
 
     runner = JobRunner()
@@ -304,7 +304,8 @@ def test_job_errors_become_messages(qtbot):
     job = Job(bad)
     with qtbot.waitSignal(job.signals.failed, timeout=10_000) as blocker:
         runner.start(job)
-    assert "article.txt" in blocker.args[0] and "UTF-8" in blocker.args[0]
+    error = blocker.args[0]  # the core's error itself: the window words it in the UI language
+    assert isinstance(error, InputFileError) and error.path == "/tmp/article.txt"
 
     def crash(progress, cancel):
         raise RuntimeError("boom")

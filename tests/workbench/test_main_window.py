@@ -209,9 +209,11 @@ def test_bad_project_files_give_a_clear_dialog(tmp_path, make_window, dialogs, p
     assert not w.open_project(str(path))
     assert w.project is None and len(dialogs.errors) == 1
     title, message = dialogs.errors[0]
-    assert title == "Cannot open the project" and str(path.name) in message
+    # a sentence for the reader; the path and the core's own words behind "Details"
+    assert title == "Cannot open the project" and str(path.name) in dialogs.details[0]
+    assert "[E004]" in dialogs.details[0] and "[E" not in message
     if problem == "newer":
-        assert "newer" in message
+        assert "newer version" in message
     if before is not None:
         assert path.read_bytes() == before  # never rewritten
     # the window still works: review keys without a project do nothing
@@ -228,7 +230,8 @@ def test_locked_project_gives_a_clear_dialog(make_window, dialogs, project_path,
         if w.open_project(str(project_path)):  # readers may open it; the first write must fail clearly
             w.actions_by_name["confirm"].trigger()
         assert len(dialogs.errors) == 1
-        assert "locked" in dialogs.errors[0][1]
+        assert "open in another program" in dialogs.errors[0][1]
+        assert "locked" in dialogs.details[0]
     finally:
         con.execute("ROLLBACK")
         con.close()
@@ -241,12 +244,15 @@ def test_errors_while_reviewing_are_shown_not_raised(window, dialogs):
     assert dialogs.errors and dialogs.errors[0][0] == "Error"
 
 
-def test_layout_and_last_project_are_remembered(make_window, prefs, project_path):
+def test_layout_and_last_project_are_remembered(qtbot, make_window, prefs, project_path):
     w = make_window()
     w.open_project(str(project_path))
     avail = w.screen().availableGeometry()  # offscreen: 800 x 800
-    width, height = avail.width() - 9, avail.height() - 150
-    w.resize(width, height)
+    w.resize(avail.width() - 9, avail.height() - 150)
+    # the window cannot be narrower than its widgets allow, which depends on the installed
+    # fonts: compare with the size it actually took, not the size asked for
+    qtbot.waitUntil(lambda: w.size().width() >= w.minimumSizeHint().width())
+    width, height = w.size().width(), w.size().height()
     w.help_panel.show()
     w.splitter_main.setSizes([300, width - 300])
     sizes = w.splitter_main.sizes()
@@ -256,6 +262,7 @@ def test_layout_and_last_project_are_remembered(make_window, prefs, project_path
 
     w2 = make_window()
     assert (w2.size().width(), w2.size().height()) == (width, height)
+    assert w2.open_project(prefs.last_project)  # as the app does at start
     assert w2.splitter_main.sizes() == sizes
     assert w2.help_panel.isVisible()
 
@@ -286,14 +293,15 @@ def test_language_menu_saves_the_choice(make_window, prefs, qtbot):
 
 
 class FakeAlignment:
-    """Stands in for aligner.align.align_project: adds the articles, reports progress."""
+    """An AlignmentService (workbench.services) that adds the articles and reports progress
+    like the core pipeline, ``progress(stage, done, total)``."""
 
     def __init__(self, block: threading.Event | None = None, fail: str | None = None):
         self.block = block
         self.fail = fail
         self.calls = []
 
-    def align(self, project_path, paths, *, progress, cancel):
+    def align(self, project_path, paths, *, progress, cancel, actor):
         from aligner.errors import InputFileError
         from aligner.records import Document
         from aligner.store import Project
@@ -301,7 +309,7 @@ class FakeAlignment:
         self.calls.append(list(paths))
         if self.fail:
             raise InputFileError(paths[0], self.fail)
-        with Project.open(project_path) as p:
+        with Project.open(project_path, actor=actor) as p:
             for i, path in enumerate(paths):
                 text = Path(path).read_text(encoding="utf-8")
                 p.add_document(Document(path=str(path), text=text, lang="fr", encoding="utf-8", sha256=""))
@@ -356,7 +364,10 @@ def test_unreadable_article_gives_a_dialog(qtbot, make_window, project_path, dia
     assert job is not None
     # the job may finish before a waitSignal could connect: wait for its effect instead
     qtbot.waitUntil(lambda: w.align_job is None, timeout=10_000)
-    assert dialogs.errors and "bad.txt" in dialogs.errors[-1][1] and "UTF-8" in dialogs.errors[-1][1]
+    # a sentence in the UI language; the file and the problem behind "Details"
+    assert dialogs.errors and dialogs.errors[-1][1] == "A file could not be read. The details name the file " \
+        "and the problem."
+    assert "bad.txt" in dialogs.details[-1] and "UTF-8" in dialogs.details[-1]
 
 
 def test_dropping_files_adds_them(qtbot, make_window, project_path, tmp_path):
@@ -429,7 +440,7 @@ def test_add_articles_with_the_real_pipeline(qtbot, make_window, tmp_path, dialo
     assert w.queue_model.rowCount() > 0  # English quotes found and queued
     assert any(i.n_candidates for i in w.review.items)
     # the unreadable file is reported, the rest went through
-    assert any("broken.txt" in msg for _t, msg in dialogs.errors)
+    assert any("broken.txt" in details for details in dialogs.details)
 
 
 def test_candidate_summary_follows_decisions_and_notes(window, dialogs):

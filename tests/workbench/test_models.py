@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
 from workbench.models import (
-    HIGH,
-    MEDIUM,
+    HIGH_SCORE,
+    MEDIUM_SCORE,
     CandidateModel,
     IdRole,
     QueueModel,
@@ -107,7 +107,7 @@ def test_arabic_candidate_text_is_right_aligned(project):
             assert align is None
 
 
-@pytest.mark.parametrize("score,band", [(HIGH, "high"), (0.99, "high"), (MEDIUM, "medium"),
+@pytest.mark.parametrize("score,band", [(HIGH_SCORE, "high"), (0.99, "high"), (MEDIUM_SCORE, "medium"),
                                         (0.79, "medium"), (0.49, "low"), (0.0, "low"), (None, "none")])
 def test_confidence_bands(score, band):
     assert confidence_band(score) == band

@@ -46,13 +46,7 @@ def test_split_not_same_merge_canonical_and_undo(names, project):
     names.split(i, ["Hijab"])
     assert "Hijab" not in _cluster_of(names, "Riad Hijab")[1]
     assert _cluster_of(names, "Hijab")[1] == {"Hijab"}
-    # merging it back contradicts the split: a clear error, nothing saved
-    saved = names.constraints
-    with pytest.raises(AlignerError, match="Hijab"):
-        names.merge(names.index_of_form("Riad Hijab"), names.index_of_form("Hijab"))
-    assert names.constraints == saved
-    assert "Hijab" not in _cluster_of(names, "Riad Hijab")[1]
-    names.undo()  # undo the split instead
+    names.undo()  # undo the split
     assert "Hijab" in _cluster_of(names, "Riad Hijab")[1]
     names.redo()
     assert "Hijab" not in _cluster_of(names, "Riad Hijab")[1]
@@ -72,12 +66,43 @@ def test_split_not_same_merge_canonical_and_undo(names, project):
     assert {"Geneva", "Paris"} <= _cluster_of(names, "Geneva")[1]
 
 
-def test_conflicting_corrections_are_refused(names):
+def _pair_keys(pairs):
+    from workbench.controllers.names import pair_key
+
+    return [pair_key(a, b) for a, b in pairs]
+
+
+def test_split_moves_exactly_the_selection_and_merge_reverses_it(names, project):
+    """Issue 16, defect 3: split and merge are inverses; no duplicate pair; "Reviewed" is set."""
+    _i, forms = _cluster_of(names, "Riad Hijab")
+    assert len(forms) >= 3  # e.g. Riad Hijab, Hijab, رياض حجاب, حجاب
+    names.split(names.index_of_form("Riad Hijab"), ["Riad Hijab"])
+    assert _cluster_of(names, "Riad Hijab")[1] == {"Riad Hijab"}
+    assert _cluster_of(names, "Hijab")[1] == forms - {"Riad Hijab"}  # the rest stays together
+    assert names.clusters[names.index_of_form("Riad Hijab")].reviewed
+    assert names.clusters[names.index_of_form("Hijab")].reviewed
+
+    # a later merge supersedes the split (no "conflict" error), and gives back the same cluster
+    names.merge(names.index_of_form("Riad Hijab"), names.index_of_form("Hijab"))
+    assert _cluster_of(names, "Riad Hijab")[1] == forms
+    # split again and merge again: still one cluster, and no pair is stored twice
+    names.split(names.index_of_form("Riad Hijab"), ["Riad Hijab"])
+    names.merge(names.index_of_form("Riad Hijab"), names.index_of_form("Hijab"))
+    assert _cluster_of(names, "Riad Hijab")[1] == forms
+    c = names.constraints
+    keys = _pair_keys(c.must_link) + _pair_keys(c.cannot_link)
+    assert len(keys) == len(set(keys)), "a pair is stored twice (or both same and different)"
+    stored = project.name_constraints()
+    assert len(stored["must_link"]) == len(c.must_link) and len(stored["cannot_link"]) == len(c.cannot_link)
+
+
+def test_a_later_merge_supersedes_not_the_same(names):
     names.not_same("Riad Hijab", "رياض حجاب")
-    before = names.constraints
-    with pytest.raises(AlignerError):
-        names.merge(names.index_of_form("Riad Hijab"), names.index_of_form("رياض حجاب"))
-    assert names.constraints == before
+    assert "رياض حجاب" not in _cluster_of(names, "Riad Hijab")[1]
+    names.merge(names.index_of_form("Riad Hijab"), names.index_of_form("رياض حجاب"))
+    assert "رياض حجاب" in _cluster_of(names, "Riad Hijab")[1]
+    names.not_same("Riad Hijab", "رياض حجاب")  # and the other way round
+    assert "رياض حجاب" not in _cluster_of(names, "Riad Hijab")[1]
 
 
 def test_split_needs_some_but_not_all_spellings(names):
@@ -111,7 +136,7 @@ def test_names_tab_end_to_end(qtbot, make_window, project_path):
     qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=60_000)
     view.search.setText("حجاب")
     assert view.proxy.rowCount() == 1
-    view.clusters.selectRow(0)
+    view.select_cluster(view.proxy.mapToSource(view.proxy.index(0, 0)).row())
     assert {v.form for v in view.selected_clusters()[0].variants} >= {"Riad Hijab", "رياض حجاب"}
     # contexts of the first spelling, shown in the article
     assert view.contexts.count() >= 1
@@ -144,3 +169,24 @@ def test_names_models_pass_modeltester(qtmodeltester, names):
     v = VariantModel()
     v.set_rows(names.clusters[0].variants)
     qtmodeltester.check(v, force_py=True)
+
+
+def test_names_tab_opens_with_one_spelling_in_context(qtbot, make_window, project_path):
+    """Issue 16, defect 2: one cluster and one spelling selected, its mentions shown, and only
+    the actions that can apply are enabled."""
+    w = make_window()
+    w.open_project(str(project_path))
+    view = w.names_view
+    w.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: len(view.selected_clusters()) == 1, timeout=5_000)
+    assert len(view.variants.selectionModel().selectedRows()) == 1
+    assert view.contexts.count() >= 1 and view.preview.highlighted_text()
+    assert not view.btn_not_same.isEnabled() and not view.btn_merge.isEnabled()
+    # the same spelling in two languages is one spelling: "Not the same person" needs two
+    forms = [v.form for v in view.variant_model.rows()]
+    twice = next((f for f in forms if forms.count(f) > 1), None)
+    if twice is not None:
+        view.select_variants({twice})
+        assert len(view.variants.selectionModel().selectedRows()) == 2
+        assert not view.btn_not_same.isEnabled()

@@ -14,7 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ..i18n import N_, tr
-from ..models import RowModel, confidence_band
+from aligner.review import confidence_band
+
+from ..models import RowModel
 
 
 class ArticlePairModel(RowModel):

@@ -159,9 +159,15 @@ class RowTable(QTableView):
 
 
 class QueueTable(RowTable):
+    """The quotes: two lines per row, so a long quote shows its first words and more (all on hover)."""
+
+    LINES = 2
+
     def __init__(self, parent=None):
         super().__init__(parent, stretch_column=QueueModel.QUOTE)
         self.setObjectName("queue_table")
+        self.setWordWrap(True)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() * self.LINES + 10)
 
     def setModel(self, model) -> None:  # noqa: N802
         super().setModel(model)

@@ -49,9 +49,13 @@ class Dialogs:
         self.parent = parent
 
     # messages -----------------------------------------------------------------
-    def error(self, title: str, message: str) -> None:
+    def error(self, title: str, message: str, details: str = "") -> None:
+        """``message``: a sentence in the UI language; ``details``: the technical text, behind a button."""
         box = QMessageBox(QMessageBox.Critical, title, message, QMessageBox.Ok, self.parent)
+        box.setObjectName("error_box")
         box.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        if details and details != message:
+            box.setDetailedText(details)  # adds the "Show Details…" button (translated by Qt)
         box.exec()
 
     def info(self, title: str, message: str) -> None:
@@ -60,7 +64,25 @@ class Dialogs:
     def confirm(self, title: str, message: str) -> bool:
         return QMessageBox.question(self.parent, title, message) == QMessageBox.Yes
 
+    def reviewer_name(self, default: str) -> str | None:
+        """Asked once: the name recorded with every decision."""
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(
+            self.parent, tr("Your name"),
+            tr("Your name, as it should appear with your review decisions:"), QLineEdit.Normal, default)
+        return name if ok else None
+
     # files --------------------------------------------------------------------
+    def copy_path(self, project_path: str) -> str | None:
+        p = Path(project_path)
+        path, _ = QFileDialog.getSaveFileName(
+            self.parent, tr("Save a copy of the project"), str(p.with_name(p.stem + "-copy.aligner")),
+            tr("Alignment projects (*.aligner)"))
+        if not path:
+            return None
+        return path if path.endswith(".aligner") else path + ".aligner"
+
     def open_project_path(self, start_dir: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
             self.parent, tr("Open project"), start_dir,
@@ -110,9 +132,15 @@ class Dialogs:
 
 
 def pad_buttons(box: QDialogButtonBox) -> None:
-    """Room for Arabic labels, whose fallback font is wider than the metrics Qt sizes with."""
+    """Our own "Cancel" (Qt's Arabic one is the terse imperative "ألغِ"), and room for Arabic
+    labels, whose fallback font is wider than the metrics Qt sizes with."""
+    cancel = box.button(QDialogButtonBox.Cancel)
+    if cancel is not None:
+        cancel.setText(tr("Cancel"))
     for b in box.buttons():
-        b.setMinimumWidth(b.sizeHint().width() + 24)
+        text = b.fontMetrics().horizontalAdvance(b.text().replace("&", ""))
+        icon = b.iconSize().width() + 8 if not b.icon().isNull() else 0
+        b.setMinimumWidth(max(b.sizeHint().width() + 24, int(text * 1.4) + icon + 32))
 
 
 class NoteDialog(QDialog):
@@ -164,8 +192,15 @@ class ManualLinkDialog(QDialog):
 
         split = QSplitter(Qt.Vertical)
         self.results = QListWidget(objectName="link_results")
-        self.results.setUniformItemSizes(True)
-        self.results.setItemDelegate(TextDelegate(self.results))  # each result in its own direction
+        # long results wrap onto several lines (no sideways scrolling, which in a right-to-left UI
+        # showed only the end of each English or French result); each keeps its own direction
+        self.results.setWordWrap(True)
+        self.results.setTextElideMode(Qt.ElideNone)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.results.setResizeMode(QListWidget.Adjust)
+        self.results.setItemDelegate(TextDelegate(self.results))
+        self.results.setAlternatingRowColors(True)  # where one wrapped result ends and the next begins
+        self.results.setSpacing(1)
         self.preview = ArticleView()
         split.addWidget(self.results)
         split.addWidget(self.preview)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -70,6 +70,8 @@ class FilterBar(QWidget):
             self.bar.addWidget(w)
         self.min_score.setPrefix("≥ ")
         self.min_score.setLayoutDirection(Qt.LeftToRight)  # "≥ 0.50" reads as maths in an Arabic UI too
+        # one rule for every number in the app: digits 0-9 and a decimal point, as the scores are shown
+        self.min_score.setLocale(QLocale.c())
         self.min_score.setAccessibleName(tr("Min. score"))
         self.min_score.setMinimumWidth(self.min_score.fontMetrics().horizontalAdvance("≥ 0.000") + 48)
         self.bar.addWidget(self.min_score)

@@ -6,13 +6,14 @@ service through a background Job) and the widgets follow its signals.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,8 +31,9 @@ from PySide6.QtWidgets import (
 from aligner.errors import AlignerError
 
 from .. import controllers
-from ..controllers import KIND_LABELS, ReviewController, doc_label
-from ..i18n import LANGUAGE_NAMES, N_, SUPPORTED, tr
+from ..controllers import KIND_LABELS, ReviewController, alignment_state, doc_label
+from ..errors import describe_error
+from ..i18n import LANGUAGE_NAMES, N_, SUPPORTED, ngettext, tr
 from ..models import CandidateModel, QueueModel
 from ..services import CoreAlignmentService, CoreModelService, paths_from_urls
 from ..workers import Job, JobRunner
@@ -39,6 +41,7 @@ from .candidate_table import CandidateTable, QueueTable
 from .dialogs import Dialogs, TaskProgressDialog
 from .filter_bar import FilterBar
 from .help_panel import HelpPanel, shortcut_rows
+from .names_view import NamesView
 from .text_view import ArticleView, Highlight
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,13 @@ class MainWindow(QMainWindow):
         self.model_job: Job | None = None
         self.queue_model = QueueModel(self)
         self.cand_model = CandidateModel(self)
+        self.undo_group = QUndoGroup(self)  # Ctrl+Z undoes on the tab that is showing
+        self._align_before = 0
+        # the project stays one complete file: the WAL is emptied into it after a batch of
+        # decisions and whenever the reviewer pauses
+        self._unsaved_decisions = 0
+        self._idle = QTimer(self, singleShot=True, interval=self.CHECKPOINT_IDLE_MS)
+        self._idle.timeout.connect(self.checkpoint)
         self.setWindowTitle(tr(APP_TITLE))
         self.setAcceptDrops(True)
         self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks)
@@ -102,6 +112,15 @@ class MainWindow(QMainWindow):
         self.actions_by_name[name] = a
         return a
 
+    CHECKPOINT_EVERY = 20
+    """Decisions after which the write-ahead log is copied into the project file."""
+    CHECKPOINT_IDLE_MS = 3000
+    """... or this long after the last decision."""
+
+    REVIEW_ACTIONS = ("confirm", "reject", "skip", "next", "previous", "next_pending", "link", "note",
+                      "find", "refresh", *[f"pick_{n}" for n in range(1, 10)])
+    """Actions of the Review tab: disabled (keys included) while another tab is showing."""
+
     def _build_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
         add = self._action
@@ -123,8 +142,10 @@ class MainWindow(QMainWindow):
         add("link", tr("Link by hand…"), self.link_by_hand, ["L"],
             tr("Link the quote to a sentence you choose"))
         add("note", tr("Edit note…"), self.edit_note, ["E"])
-        add("undo", tr("Undo"), self._r("undo"), [QKeySequence.Undo])
-        add("redo", tr("Redo"), self._r("redo"), ["Ctrl+Shift+Z", "Ctrl+Y"])
+        add("save_copy", tr("Save a &copy…"), self.choose_copy_path, [],
+            tr("Write the whole project, with every decision, to one file you can send"))
+        add("undo", tr("Undo"), self.undo, [QKeySequence.Undo])
+        add("redo", tr("Redo"), self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
         add("find", tr("Search"), self.focus_search, [QKeySequence.Find])
         add("refresh", tr("Refresh"), self.refresh, [QKeySequence.Refresh])
         add("help", tr("Keyboard shortcuts"), self.toggle_help, [QKeySequence.HelpContents, "?"])
@@ -224,10 +245,22 @@ class MainWindow(QMainWindow):
         self.pairs_view = ArticlePairsView(self)
         self.tabs.addTab(self.pairs_view, tr("Sources"))
         self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(lambda _i: self._on_tab_changed())
+        self.undo_group.undoTextChanged.connect(lambda _t: self._on_history())
+        self.undo_group.redoTextChanged.connect(lambda _t: self._on_history())
+        self.undo_group.canUndoChanged.connect(lambda _b: self._on_history())
+        self.undo_group.canRedoChanged.connect(lambda _b: self._on_history())
+        self.undo_group.activeStackChanged.connect(lambda _s: self._on_history())
+
+        self.resume_bar = _resume_bar(self)
+        rl.insertWidget(1, self.resume_bar)
+        self.resume_bar.hide()
 
         self.help_panel = HelpPanel(self)
         self.help_panel.set_rows(self._help_rows())
         self.addDockWidget(Qt.RightDockWidgetArea, self.help_panel)
+        self.help_panel.setFloating(True)  # F1 opens beside the panes, not inside them
+        self.help_panel.resize(420, 560)
         self.help_panel.hide()
 
         # status bar: job progress (while running) + review progress
@@ -260,19 +293,10 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addAction(self.actions_by_name["help"])
 
-    def _make_names_view(self) -> QWidget:
-        try:
-            from .names_view import NamesView
-        except ImportError:
-            NamesView = None  # noqa: N806
-        if NamesView is not None:
-            view = NamesView(self)
-            view.report_error = lambda title, message: self.dialogs.error(title, message)
-            return view
-        w = QLabel(tr("Name variants will appear here once the project has names."))
-        w.setAlignment(Qt.AlignCenter)
-        w.setObjectName("names_placeholder")
-        return w
+    def _make_names_view(self) -> NamesView:
+        view = NamesView(self)
+        view.report_error = self._show_error
+        return view
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -283,14 +307,17 @@ class MainWindow(QMainWindow):
         self.recent_menu = m.addMenu(tr("Open &recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         m.addSeparator()
-        for name in ("add", "add_folder", "export"):
+        for name in ("add", "add_folder", "export", "save_copy"):
             m.addAction(a[name])
         m.addSeparator()
         m.addAction(a["quit"])
+        m = mb.addMenu(tr("&Edit"))
+        m.addAction(a["undo"])
+        m.addAction(a["redo"])
 
         m = mb.addMenu(tr("&Review"))
         for name in ("confirm", "reject", "skip", None, "next", "previous", "next_pending", None,
-                     "link", "note", None, "undo", "redo", None, "find", "refresh"):
+                     "link", "note", None, "find", "refresh"):
             m.addAction(a[name]) if name else m.addSeparator()
 
         m = mb.addMenu(tr("&View"))
@@ -337,24 +364,29 @@ class MainWindow(QMainWindow):
         p = self.prefs
         p.window_geometry = bytes(self.saveGeometry().data())
         p.window_state = bytes(self.saveState().data())
-        p.splitter_main = bytes(self.splitter_main.saveState().data())
-        p.splitter_right = bytes(self.splitter_right.saveState().data())
-        p.splitter_texts = bytes(self.splitter_texts.saveState().data())
+        # the pixel sizes themselves: QSplitter.restoreState re-spreads them by the current size hints
+        p.splitter_main = json.dumps(self.splitter_main.sizes()).encode()
+        p.splitter_right = json.dumps(self.splitter_right.sizes()).encode()
+        p.splitter_texts = json.dumps(self.splitter_texts.sizes()).encode()
         p.queue_header = bytes(self.queue_table.horizontalHeader().saveState().data())
         p.candidate_header = bytes(self.cand_table.horizontalHeader().saveState().data())
 
     # ================================================================== errors
 
     def _guard(self, fn: Callable, *args):
-        """Run a UI action; show AlignerErrors (and database errors) in a dialog."""
+        """Run a UI action; show AlignerErrors (and database errors) in a translated dialog."""
         try:
             return fn(*args)
-        except AlignerError as e:
-            self.dialogs.error(tr("Error"), e.message if hasattr(e, "message") else str(e))
-        except sqlite3.Error as e:
-            log.exception("database error")
-            self.dialogs.error(tr("Error"), tr("The project file could not be used: {error}").format(error=e))
+        except (AlignerError, sqlite3.Error) as e:
+            if isinstance(e, sqlite3.Error):
+                log.exception("database error")
+            self._show_error(tr("Error"), e)
         return None
+
+    def _show_error(self, title: str, error: BaseException | str) -> None:
+        """A human sentence in the UI language; the technical text behind "Details"."""
+        sentence, details = describe_error(error)
+        self.dialogs.error(title, sentence, details)
 
     def _r(self, method: str, *args) -> Callable:
         """A slot calling ``self.review.<method>(*args)`` when a project is open."""
@@ -372,15 +404,17 @@ class MainWindow(QMainWindow):
         try:
             project = controllers.open_project(path, create=create, actor=self.prefs.effective_reviewer())
         except AlignerError as e:
-            self.dialogs.error(tr("Cannot open the project"), e.message)
+            self._show_error(tr("Cannot open the project"), e)
             return False
         self.close_project()
         self.project = project
         self.prefs.remember_project(str(Path(path).resolve()))
         self.prefs.last_directory = str(Path(path).resolve().parent)
+        self.ask_reviewer_name()
         self.review = ReviewController(project, self.prefs.effective_reviewer(),
                                        advance=self.prefs.advance_after_decision, parent=self)
         r = self.review
+        self.undo_group.addStack(r.undo_stack)
         r.queue_reset.connect(self.queue_model.set_rows)
         r.queue_row_changed.connect(self.queue_model.update_row)
         r.current_changed.connect(self._on_current_quote)
@@ -389,25 +423,51 @@ class MainWindow(QMainWindow):
         r.candidate_row_changed.connect(self._on_candidate_changed)
         r.candidate_selected.connect(self._on_candidate_selected)
         r.progress_changed.connect(self._set_progress)
-        r.history_changed.connect(self._on_history)
         r.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        r.decided.connect(lambda _cid, _status: self._after_write())
+        r.no_candidate.connect(lambda status: self._guard(self._on_no_candidate, status))
         self.setWindowTitle(f"{Path(path).name} — {tr(APP_TITLE)}")
         self._guard(self._fill_filter_choices)
         self._guard(r.reload)
-        self._on_history(False, False)
-        self._update_enabled()
         self._guard(self.pairs_view.set_project, project)
-        if hasattr(self.names_view, "set_project"):
-            try:
-                self._guard(self.names_view.set_project, project, self.prefs.effective_reviewer())
-            except ImportError:  # a build without the names core: the tab stays empty
-                log.warning("aligner.names is not available; the Names tab is empty")
+        self._guard(self.names_view.set_project, project, self.prefs.effective_reviewer())
+        if self.names_view.controller is not None:
+            self.undo_group.addStack(self.names_view.controller.undo_stack)
+            self.names_view.controller.undo_stack.indexChanged.connect(lambda _i: self._after_write())
+        try:
+            project.daily_backup()
+        except AlignerError as e:  # a backup that cannot be written must not stop the review
+            log.warning("no daily backup: %s", e)
+            self.statusBar().showMessage(tr("No backup could be made today: {error}").format(
+                error=describe_error(e)[0]), 8000)
+        self._on_tab_changed()
+        self._guard(self._show_alignment_state)
         return True
+
+    def _after_write(self) -> None:
+        self._unsaved_decisions += 1
+        if self._unsaved_decisions >= self.CHECKPOINT_EVERY:
+            self.checkpoint()
+        else:
+            self._idle.start()
+
+    def checkpoint(self) -> None:
+        """Copy the decisions from the write-ahead log into the project file (one complete file)."""
+        self._idle.stop()
+        self._unsaved_decisions = 0
+        if self.project is not None and not self.project.closed:
+            try:
+                self.project.checkpoint()
+            except AlignerError as e:  # busy: the next batch or pause tries again
+                log.info("checkpoint postponed: %s", e)
 
     def close_project(self) -> None:
         self.pairs_view.clear_project()
-        if hasattr(self.names_view, "clear_project"):
-            self.names_view.clear_project()
+        self._idle.stop()
+        for stack in list(self.undo_group.stacks()):
+            self.undo_group.removeStack(stack)
+        self.names_view.clear_project()
+        self.resume_bar.hide()
         if self.review is not None:
             self.review.deleteLater()
             self.review = None
@@ -538,15 +598,31 @@ class MainWindow(QMainWindow):
         self.progress_bar.setFormat(f"\u2066{done} / {total}\u2069")  # stays "3 / 7" in a right-to-left UI
         self.progress_label.setText(tr("Reviewed {done} of {total}").format(done=done, total=total))
 
-    def _on_history(self, can_undo: bool, can_redo: bool) -> None:
+    def _on_history(self) -> None:
+        """Undo/Redo name the step they would take on the tab that is showing."""
         a = self.actions_by_name
-        a["undo"].setEnabled(can_undo)
-        a["redo"].setEnabled(can_redo)
-        if self.review is not None:
-            a["undo"].setText(tr("Undo {action}").format(action=self.review.undo_label()).strip()
-                              if can_undo else tr("Undo"))
-            a["redo"].setText(tr("Redo {action}").format(action=self.review.redo_label()).strip()
-                              if can_redo else tr("Redo"))
+        g = self.undo_group
+        a["undo"].setEnabled(g.canUndo())
+        a["redo"].setEnabled(g.canRedo())
+        a["undo"].setText(tr("Undo {action}").format(action=g.undoText()).strip() if g.canUndo() else tr("Undo"))
+        a["redo"].setText(tr("Redo {action}").format(action=g.redoText()).strip() if g.canRedo() else tr("Redo"))
+
+    def _on_tab_changed(self) -> None:
+        names = self.tabs.currentWidget() is self.names_view
+        ctrl = self.names_view.controller if names else self.review
+        self.undo_group.setActiveStack(ctrl.undo_stack if ctrl is not None else None)
+        self._update_enabled()
+        self._on_history()
+
+    def undo(self) -> None:
+        ctrl = self.names_view.controller if self.tabs.currentWidget() is self.names_view else self.review
+        if ctrl is not None:
+            ctrl.undo()
+
+    def redo(self) -> None:
+        ctrl = self.names_view.controller if self.tabs.currentWidget() is self.names_view else self.review
+        if ctrl is not None:
+            ctrl.redo()
 
     def _update_enabled(self) -> None:
         has_project = self.project is not None
@@ -555,13 +631,15 @@ class MainWindow(QMainWindow):
         a = self.actions_by_name
         for name in ("add", "add_folder", "export", "refresh", "find", "next", "previous", "next_pending"):
             a[name].setEnabled(has_project)
-        for name in ("skip", "link"):
+        a["save_copy"].setEnabled(has_project)
+        # Y/N on a quote without candidates say why and offer to link by hand
+        for name in ("skip", "link", "confirm", "reject"):
             a[name].setEnabled(has_quote)
-        for name in ("confirm", "reject", "note", *[f"pick_{n}" for n in range(1, 10)]):
+        for name in ("note", *[f"pick_{n}" for n in range(1, 10)]):
             a[name].setEnabled(has_cand)
-        if not has_project:
-            a["undo"].setEnabled(False)
-            a["redo"].setEnabled(False)
+        if self.tabs.currentWidget() is not self.tabs.widget(0):
+            for name in self.REVIEW_ACTIONS:  # their keys must not act on a tab that is not showing
+                a[name].setEnabled(False)
         self.filter_bar.setEnabled(has_project)
 
     # ================================================================== review actions
@@ -580,6 +658,24 @@ class MainWindow(QMainWindow):
         text = self.dialogs.note(current)
         if text is not None:
             self.review.set_note(text)
+
+    def _on_no_candidate(self, status: str) -> None:
+        """Y or N on a quote without candidates: say why, offer to link it by hand."""
+        if self.dialogs.confirm(tr("No candidate"),
+                                tr("The aligner found no candidate for this quote, so there is nothing to "
+                                   "confirm or reject. Link it by hand to a sentence you choose?")):
+            self.link_by_hand()
+        else:
+            self.statusBar().showMessage(tr("No candidate for this quote: link it by hand (L) or skip it (S)."),
+                                         6000)
+
+    def ask_reviewer_name(self) -> None:
+        """Ask once for the name recorded with every decision (kept in the preferences)."""
+        if self.prefs.reviewer.strip():
+            return
+        name = self.dialogs.reviewer_name(self.prefs.effective_reviewer())
+        if name and name.strip():
+            self.prefs.reviewer = name.strip()
 
     def link_by_hand(self) -> None:
         if self.review.current_item is None:
@@ -609,7 +705,7 @@ class MainWindow(QMainWindow):
         if path:
             self.add_articles([path])
 
-    def add_articles(self, paths: list[str]) -> Job | None:
+    def add_articles(self, paths: list[str], *, resume: bool = False) -> Job | None:
         """Read, extract and align ``paths`` on a worker thread; the UI stays usable."""
         if self.project is None:
             self.new_project()
@@ -621,24 +717,23 @@ class MainWindow(QMainWindow):
             return None
         if not self.models.cache_ready() and self.model_job is None:
             self.ensure_model()
-        self.prefs.last_directory = str(Path(paths[0]).resolve().parent)
+        if paths and not resume:
+            self.prefs.last_directory = str(Path(paths[0]).resolve().parent)
+        self.resume_bar.hide()
         project_path = str(self.project.path)
         service = self.alignment
+        actor = self.prefs.effective_reviewer()
+        self._align_before = len(self.project.candidates())
 
         def work(progress, cancel):
-            def report(*args):
-                # accepts progress(done, total) and progress(stage, done, total)
-                if len(args) == 3 and isinstance(args[0], str):
-                    stage, done, total = args
-                    progress(done, total, tr(STAGE_LABELS.get(stage, stage)))
-                else:
-                    progress(*args)
-            return service.align(project_path, list(paths), progress=report, cancel=cancel)
+            def report(stage: str, done: int, total: int) -> None:
+                progress(done, total, tr(STAGE_LABELS.get(stage, stage)))
+            return service.align(project_path, list(paths), progress=report, cancel=cancel, actor=actor)
 
         job = Job(work, name="align")
         job.signals.progress.connect(self._on_job_progress)
         job.signals.finished.connect(self._on_align_finished)
-        job.signals.failed.connect(lambda msg: self.dialogs.error(tr("Alignment failed"), msg))
+        job.signals.failed.connect(lambda error: self._show_error(tr("Alignment failed"), error))
         job.signals.cancelled.connect(
             lambda: self.statusBar().showMessage(tr("Alignment cancelled; what was saved is kept."), 8000))
         job.signals.done.connect(self._on_align_done)
@@ -667,16 +762,45 @@ class MainWindow(QMainWindow):
     def _on_align_finished(self, result) -> None:
         errors = list(getattr(result, "errors", []) or [])
         if errors:
+            first, details = describe_error(errors[0])
             self.dialogs.error(tr("Some articles could not be read"),
+                               ngettext("{n} article could not be read.", "{n} articles could not be read.",
+                                        len(errors)).format(n=len(errors)) + "\n" + first,
                                "\n".join(str(e) for e in errors))
-        n = len(getattr(result, "candidates", []) or [])
-        self.statusBar().showMessage(tr("Alignment finished: {n} candidates.").format(n=n), 8000)
+        new = max(0, len(self.project.candidates()) - self._align_before) if self.project is not None else 0
+        self.statusBar().showMessage(
+            ngettext("Alignment finished: {n} new candidate.", "Alignment finished: {n} new candidates.",
+                     new).format(n=new), 8000)
 
     def _on_align_done(self) -> None:
         self.align_job = None
         for w in (self.job_label, self.job_bar, self.job_cancel):
             w.hide()
         self._guard(self.refresh)
+        self._guard(self._show_alignment_state)
+
+    def _show_alignment_state(self) -> None:
+        """Articles that a cancelled (or killed) alignment left unaligned: say so, offer to resume."""
+        state = alignment_state(self.project) if self.project is not None else None
+        self.queue_model.set_unaligned(state.unaligned_doc_ids if state else frozenset())
+        if state is None or not state.needs_resume or self.align_job is not None:
+            self.resume_bar.hide()
+            return
+        n = len(state.unaligned_doc_ids)
+        self.resume_bar.label.setText(ngettext(
+            "{n} article was added but not aligned yet (the alignment was cancelled); its quotes show "
+            "\u201cnot aligned yet\u201d.",
+            "{n} articles were added but not aligned yet (the alignment was cancelled); their quotes show "
+            "\u201cnot aligned yet\u201d.", n).format(n=n))
+        self.resume_bar.show()
+
+    def resume_alignment(self) -> Job | None:
+        """Align again; documents already in the project (the unaligned ones included) are aligned too."""
+        if self.project is None:
+            return None
+        state = alignment_state(self.project)
+        paths = [p for p in state.unaligned_paths if Path(p).exists()]
+        return self.add_articles(paths, resume=True)
 
     # drag and drop -------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
@@ -702,7 +826,23 @@ class MainWindow(QMainWindow):
             return
         path, fmt = chosen
         n = controllers.export_confirmed(self.project, fmt, path)
-        self.statusBar().showMessage(tr("Exported {n} confirmed pairs to {path}").format(n=n, path=path), 8000)
+        self.statusBar().showMessage(ngettext("Exported {n} confirmed pair to {path}",
+                                              "Exported {n} confirmed pairs to {path}", n).format(n=n, path=path),
+                                     8000)
+
+    # ================================================================== save a copy
+
+    def choose_copy_path(self) -> None:
+        if self.project is None:
+            return
+        path = self.dialogs.copy_path(str(self.project.path))
+        if path:
+            self.save_copy(path)
+
+    def save_copy(self, path: str) -> None:
+        """One self-contained file with every decision (SQLite's backup API), safe to e-mail."""
+        self.project.save_copy(path)
+        self.statusBar().showMessage(tr("Saved a complete copy of the project to {path}").format(path=path), 8000)
 
     # ================================================================== model cache
 
@@ -720,10 +860,13 @@ class MainWindow(QMainWindow):
         dlg = TaskProgressDialog(tr("Preparing the sentence-embedding model (first start only)…"), self)
         dlg.setObjectName("model_progress")
         service = self.models
-        job = Job(lambda progress, cancel: service.build_cache(progress=progress, cancel=cancel), "model")
+        def build(progress, cancel):
+            return service.build_cache(progress=lambda done, total: progress(done, total), cancel=cancel)
+
+        job = Job(build, "model")
         job.signals.progress.connect(dlg.on_progress)
         dlg.canceled.connect(job.cancel)
-        job.signals.failed.connect(lambda msg: self.dialogs.error(tr("The model could not be prepared"), msg))
+        job.signals.failed.connect(lambda error: self._show_error(tr("The model could not be prepared"), error))
         job.signals.finished.connect(lambda _r: self.statusBar().showMessage(tr("Model ready."), 5000))
 
         def done():
@@ -752,12 +895,18 @@ class MainWindow(QMainWindow):
         if not getattr(self, "_first_shown", False):
             self._first_shown = True
             self._restore_splitters()  # once the window has its size, or they drift
+            QTimer.singleShot(0, self._restore_splitters)  # and again once the layout has settled
 
     def _restore_splitters(self) -> None:
         p = self.prefs
         for splitter, value in ((self.splitter_main, p.splitter_main), (self.splitter_right, p.splitter_right),
                                 (self.splitter_texts, p.splitter_texts)):
-            if value:
+            if value.startswith(b"["):
+                try:
+                    splitter.setSizes([int(x) for x in json.loads(value)])
+                except (ValueError, TypeError):
+                    pass  # a damaged preference: keep the default layout
+            elif value:
                 splitter.restoreState(QByteArray(value))
 
     def closeEvent(self, event) -> None:  # noqa: N802
@@ -766,6 +915,21 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.close_project()
         super().closeEvent(event)
+
+
+def _resume_bar(window: MainWindow) -> QFrame:
+    """The banner shown above the queue when articles were added but not aligned."""
+    bar = QFrame(objectName="resume_bar")
+    bar.setFrameShape(QFrame.StyledPanel)
+    lay = QHBoxLayout(bar)
+    lay.setContentsMargins(6, 2, 6, 2)
+    bar.label = QLabel(objectName="resume_label")
+    bar.label.setWordWrap(True)
+    bar.button = QPushButton(tr("Resume alignment"), objectName="resume_button")
+    bar.button.clicked.connect(lambda: window._guard(window.resume_alignment))
+    lay.addWidget(bar.label, 1)
+    lay.addWidget(bar.button)
+    return bar
 
 
 def _title_label(text: str = "") -> QLabel:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from aligner.errors import AlignerError
 
 from ..controllers import NamesController, doc_label, find_mentions, fold
-from ..i18n import tr
+from ..i18n import ngettext, tr
 from ..models import TYPE_LABELS, NameClusterModel, RowRole, VariantModel
 from ..workers import Job, JobRunner
 from .candidate_table import RowTable, TextDelegate
@@ -65,7 +65,7 @@ class NamesView(QWidget):
         self.runner = JobRunner(self, max_threads=1)
         self.job: Job | None = None
         self._loaded = False
-        self.report_error = None  # set by the main window: (title, message) -> None
+        self.report_error = None  # set by the main window: (title, error or message) -> None
 
         self.search = QLineEdit(objectName="names_search")
         self.search.setPlaceholderText(tr("Find a name in any spelling…"))
@@ -128,9 +128,9 @@ class NamesView(QWidget):
         self.splitter = QSplitter(Qt.Horizontal)
         self.splitter.addWidget(self.clusters)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([620, 880])
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([750, 750])  # room for full names in the cluster list
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -160,7 +160,7 @@ class NamesView(QWidget):
     def set_project(self, project, reviewer: str) -> None:
         self.controller = NamesController(project, reviewer, parent=self)
         self.controller.clusters_reset.connect(self._on_clusters)
-        self.controller.history_changed.connect(lambda u, r: self._update_buttons())
+        self.controller.undo_stack.indexChanged.connect(lambda _i: self._update_buttons())
         self._loaded = False
         self.model.set_rows([])
         if self.isVisible():
@@ -193,7 +193,7 @@ class NamesView(QWidget):
         job.signals.progress.connect(
             lambda d, t, _m: self.status.setText(tr("Finding names… {done}/{total}").format(done=d, total=t)))
         job.signals.finished.connect(self._on_mentions)
-        job.signals.failed.connect(lambda msg: self._error(msg))
+        job.signals.failed.connect(self._error)
         job.signals.done.connect(self._job_done)
         self.job = job
         self.status.setText(tr("Finding names…"))
@@ -213,12 +213,14 @@ class NamesView(QWidget):
         keep = [v.form for v in self.selected_variants()] or [c.canonical for c in self.selected_clusters()]
         self.model.set_rows(clusters)
         n_mentions = sum(v.count for c in clusters for v in c.variants)
-        self.status.setText(tr("{clusters} names, {mentions} mentions").format(
-            clusters=len(clusters), mentions=n_mentions))
-        if keep and self.controller is not None:
-            i = self.controller.index_of_form(keep[0])
-            if i >= 0:
-                self.select_cluster(i)
+        self.status.setText(tr("{names}, {mentions}").format(
+            names=ngettext("{n} name", "{n} names", len(clusters)).format(n=len(clusters)),
+            mentions=ngettext("{n} mention", "{n} mentions", n_mentions).format(n=n_mentions)))
+        i = self.controller.index_of_form(keep[0]) if keep and self.controller is not None else -1
+        if i < 0 and clusters:
+            i = self.proxy.mapToSource(self.proxy.index(0, 0)).row()  # the first one shown
+        if i >= 0:
+            self.select_cluster(i)  # always one cluster selected, its first spelling in context
         self._update_buttons()
 
     def _refilter(self, *_args) -> None:
@@ -245,12 +247,17 @@ class NamesView(QWidget):
         rows = sorted(i.row() for i in self.variants.selectionModel().selectedRows())
         return [self.variant_model.row_value(r) for r in rows]
 
-    def select_variants(self, forms) -> None:
+    def select_variants(self, forms, *, first_only: bool = False) -> None:
+        """Select the rows of ``forms`` (a spelling used in two languages has two rows)."""
         sm = self.variants.selectionModel()
         sm.clearSelection()
         for r, v in enumerate(self.variant_model.rows()):
             if v.form in forms:
-                sm.select(self.variant_model.index(r, 0), sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+                idx = self.variant_model.index(r, 0)
+                sm.select(idx, sm.SelectionFlag.Select | sm.SelectionFlag.Rows)
+                sm.setCurrentIndex(idx, sm.SelectionFlag.NoUpdate)
+                if first_only:
+                    break
 
     def _cluster_changed(self) -> None:
         clusters = self.selected_clusters()
@@ -258,7 +265,7 @@ class NamesView(QWidget):
         if len(clusters) == 1 and self.variant_model.rowCount():
             forms = {v.form for v in clusters[0].variants}
             self.select_variants([clusters[0].canonical if clusters[0].canonical in forms
-                                  else clusters[0].variants[0].form])
+                                  else clusters[0].variants[0].form], first_only=True)
         self._variant_changed()
 
     def _variant_changed(self) -> None:
@@ -292,13 +299,19 @@ class NamesView(QWidget):
         has = self.controller is not None
         clusters = self.selected_clusters() if has else []
         variants = self.selected_variants() if has else []
-        n_forms = self.variant_model.rowCount()
+        forms = {v.form for v in variants}
+        all_forms = {v.form for v in self.variant_model.rows()}
         self.btn_merge.setEnabled(len(clusters) >= 2)
-        self.btn_split.setEnabled(len(clusters) == 1 and 0 < len(variants) < n_forms)
-        self.btn_not_same.setEnabled(len(clusters) == 1 and len(variants) == 2)
-        self.btn_canonical.setEnabled(len(clusters) == 1 and len(variants) == 1)
-        self.btn_undo.setEnabled(has and bool(self.controller._undo))
-        self.btn_redo.setEnabled(has and bool(self.controller._redo))
+        self.btn_split.setEnabled(len(clusters) == 1 and 0 < len(forms) < len(all_forms))
+        self.btn_not_same.setEnabled(len(clusters) == 1 and len(forms) == 2)  # two different spellings
+        self.btn_canonical.setEnabled(len(clusters) == 1 and len(forms) == 1)
+        stack = self.controller.undo_stack if has else None
+        self.btn_undo.setEnabled(stack is not None and stack.canUndo())
+        self.btn_redo.setEnabled(stack is not None and stack.canRedo())
+        self.btn_undo.setToolTip(tr("Undo {action}").format(action=stack.undoText()) if stack and stack.canUndo()
+                                 else "")
+        self.btn_redo.setToolTip(tr("Redo {action}").format(action=stack.redoText()) if stack and stack.canRedo()
+                                 else "")
         self.btn_reload.setEnabled(has)
 
     # ------------------------------------------------------------------ actions
@@ -324,7 +337,7 @@ class NamesView(QWidget):
             self.select_cluster(self.controller.index_of_form(forms[0]))
 
     def not_same_selected(self) -> None:
-        forms = [v.form for v in self.selected_variants()]
+        forms = list(dict.fromkeys(v.form for v in self.selected_variants()))
         if len(forms) == 2:
             self.controller.not_same(forms[0], forms[1])
             self.select_cluster(self.controller.index_of_form(forms[0]))
@@ -340,13 +353,15 @@ class NamesView(QWidget):
         try:
             return fn(*args)
         except AlignerError as e:
-            self._error(e.message)
+            self._error(e)
         return None
 
-    def _error(self, message: str) -> None:
-        self.status.setText(message)
+    def _error(self, error) -> None:
+        from ..errors import describe_error
+
+        self.status.setText(describe_error(error)[0])
         if self.report_error is not None:
-            self.report_error(tr("Names"), message)
+            self.report_error(tr("Names"), error)
 
     def current_row_value(self):
         idx = self.clusters.currentIndex()

@@ -132,6 +132,13 @@ class ArticleView(QTextBrowser):
         if selections:
             self.scroll_to(min(pos[2 * i] for i in range(len(highlights))))
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """Keep the highlighted quote in view when the pane changes size (F1 panel, splitters)."""
+        super().resizeEvent(event)
+        if self.highlights and self._text:
+            pos = utf16_offsets(self._text, [min(h.start for h in self.highlights)])[0]
+            self.scroll_to(pos)
+
     def highlighted_text(self, strong: bool = True) -> str:
         for h in self.highlights:
             if h.strong == strong:

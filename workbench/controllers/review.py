@@ -1,9 +1,10 @@
-"""What the workbench does, without widgets: review actions, undo/redo, project tasks.
+"""The review session of one project: queue, candidates, decisions, undo/redo.
 
 :class:`ReviewController` owns the review queue of one open project. Every
 decision goes straight to the store (``Project.decide`` commits before it
-returns), so closing the window or a crash loses nothing. Undo and redo never
-delete history: they append a decision that restores the earlier status.
+returns), so closing the window or a crash loses nothing. Undo and redo (a
+:class:`QUndoStack`) never delete history: they append a decision that
+restores the earlier status.
 
 Widgets only call these methods and listen to the signals; tests drive the
 controller directly.
@@ -12,53 +13,17 @@ controller directly.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from aligner.errors import AlignerError, ChoiceError
 
-from .i18n import N_, tr
-
-STATUSES = ("pending", "confirmed", "rejected", "skipped")
-STATUS_LABELS = {
-    "pending": N_("pending"),
-    "confirmed": N_("confirmed"),
-    "rejected": N_("rejected"),
-    "skipped": N_("skipped"),
-}
-KIND_LABELS = {"translation": N_("translation"), "variant": N_("other rendering")}
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def fold(text: str | None) -> str:
-    """Case-, accent- and Arabic-diacritic-insensitive form of ``text`` (the store's search folding)."""
-    from aligner.store import normalise_search
-
-    return normalise_search(text)
-
-
-def quote_status(statuses: Sequence[str]) -> str:
-    """A source quote's status from its candidates' statuses (the rule of ``Project.queue``).
-
-    ``statuses``: the live candidates plus the stale ones that have a decision.
-    """
-    if any(s == "confirmed" for s in statuses):
-        return "confirmed"
-    if statuses and all(s == "rejected" for s in statuses):
-        return "rejected"
-    if any(s == "skipped" for s in statuses):
-        return "skipped"
-    return "pending"
-
-
-def doc_label(path: str) -> str:
-    return Path(path).name or path
+from ..i18n import N_, tr
+from .common import fold, quote_status
 
 
 @dataclass(frozen=True)
@@ -90,10 +55,24 @@ class Change:
     action: str  # "decide" | "note" | "link"
 
 
-@dataclass
-class Step:
-    label: str
-    changes: list[Change] = field(default_factory=list)
+class ChangeCommand(QUndoCommand):
+    """A decision on the undo stack. It is pushed after the write succeeded,
+    so its first ``redo`` (called by ``QUndoStack.push``) writes nothing."""
+
+    def __init__(self, controller: "ReviewController", change: Change, label: str):
+        super().__init__(tr(label))
+        self.controller = controller
+        self.change = change
+        self._done = True
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self.controller._run_step(self.change, forward=True)
+
+    def undo(self) -> None:
+        self.controller._run_step(self.change, forward=False)
 
 
 # ----------------------------------------------------------------------------- review
@@ -106,8 +85,8 @@ class ReviewController(QObject):
     ``queue_reset(items)``, ``queue_row_changed(row, item)``,
     ``current_changed(row)``, ``candidates_reset(rows)``,
     ``candidate_selected(row)``, ``progress_changed(done, total)``,
-    ``history_changed(can_undo, can_redo)``, ``decided(candidate_id, status)``,
-    ``message(text)``.
+    ``decided(candidate_id, status)``, ``message(text)``, ``no_candidate(status)``. Undo/redo state:
+    ``undo_stack`` (a QUndoStack: labels, canUndoChanged, cleanChanged...).
     """
 
     queue_reset = Signal(list)
@@ -117,9 +96,9 @@ class ReviewController(QObject):
     candidate_row_changed = Signal(int, object)
     candidate_selected = Signal(int)
     progress_changed = Signal(int, int)
-    history_changed = Signal(bool, bool)
     decided = Signal(int, str)
     message = Signal(str)
+    no_candidate = Signal(str)  # a decision ("confirmed", "rejected") asked on a quote without candidates
 
     def __init__(self, project, reviewer: str, *, advance: bool = True, parent: QObject | None = None):
         super().__init__(parent)
@@ -131,8 +110,8 @@ class ReviewController(QObject):
         self.row = -1
         self.candidates: list = []
         self.cand_row = -1
-        self._undo: list[Step] = []
-        self._redo: list[Step] = []
+        self.undo_stack = QUndoStack(self)
+        self._step_error: BaseException | None = None
         self._docs: dict[int, Any] = {}
         self._span_docs: dict[int, int] = {}
 
@@ -227,8 +206,10 @@ class ReviewController(QObject):
 
     def _fetch_candidates(self, span_id: int) -> list:
         """Live candidates of a quote, plus outdated ones that carry a decision."""
-        return [c for c in self.project.candidates(span_id, include_stale=True)
+        rows = [c for c in self.project.candidates(span_id, include_stale=True)
                 if not c.stale or c.decision is not None]
+        # best first (translations and other renderings together), outdated ones last
+        return sorted(rows, key=lambda c: (c.stale, -c.candidate.score, c.id))
 
     def _load_candidates(self) -> None:
         sid = self.current_span_id
@@ -294,7 +275,10 @@ class ReviewController(QObject):
     def _decide_current(self, status: str, label: str) -> bool:
         cand = self.current_candidate
         if cand is None:
-            self.message.emit(tr("This quote has no candidate; link it by hand (L) or skip it (S)."))
+            if self.current_item is not None:
+                self.no_candidate.emit(status)
+            else:
+                self.message.emit(tr("Select a quote first."))
             return False
         before = (cand.status, self._note_of(cand))
         if before[0] == status:
@@ -302,7 +286,7 @@ class ReviewController(QObject):
             return True
         change = Change(cand.id, cand.source_span_id, before, (status, before[1]), "decide")
         self._apply(change, forward=True)
-        self._push(Step(label, [change]))
+        self.undo_stack.push(ChangeCommand(self, change, label))
         self._after_decision(status)
         return True
 
@@ -329,7 +313,7 @@ class ReviewController(QObject):
             return False
         change = Change(cand.id, cand.source_span_id, before, (cand.status, note), "note")
         self._apply(change, forward=True)
-        self._push(Step(N_("Edit note"), [change]))
+        self.undo_stack.push(ChangeCommand(self, change, N_("Edit note")))
         return True
 
     def link_manual(self, target_doc_id: int, start: int, end: int, *, kind: str = "translation",
@@ -342,7 +326,7 @@ class ReviewController(QObject):
             raise ChoiceError("kind", kind, ["translation", "variant"])
         cid = self.project.link_manual(span_id, target_doc_id, start, end, kind, self.reviewer, note)
         change = Change(cid, span_id, ("pending", note), ("confirmed", note), "link")
-        self._push(Step(N_("Link by hand"), [change]))
+        self.undo_stack.push(ChangeCommand(self, change, N_("Link by hand")))
         self._refresh_current(select_candidate_id=cid)
         self.decided.emit(cid, "confirmed")
         return cid
@@ -351,47 +335,44 @@ class ReviewController(QObject):
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self.undo_stack.canUndo()
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self.undo_stack.canRedo()
 
     def undo_label(self) -> str:
-        return tr(self._undo[-1].label) if self._undo else ""
+        return self.undo_stack.undoText()
 
     def redo_label(self) -> str:
-        return tr(self._redo[-1].label) if self._redo else ""
+        return self.undo_stack.redoText()
 
     def undo(self) -> bool:
-        if not self._undo:
+        if not self.undo_stack.canUndo():
             return False
-        step = self._undo.pop()
-        for change in reversed(step.changes):
-            self._apply(change, forward=False)
-        self._redo.append(step)
-        self._emit_history()
-        self._show_change(step.changes[0])
+        self.undo_stack.undo()
+        self._raise_step_error()
         return True
 
     def redo(self) -> bool:
-        if not self._redo:
+        if not self.undo_stack.canRedo():
             return False
-        step = self._redo.pop()
-        for change in step.changes:
-            self._apply(change, forward=True)
-        self._undo.append(step)
-        self._emit_history()
-        self._show_change(step.changes[0])
+        self.undo_stack.redo()
+        self._raise_step_error()
         return True
 
-    def _push(self, step: Step) -> None:
-        self._undo.append(step)
-        self._redo.clear()
-        self._emit_history()
+    def _run_step(self, change: Change, *, forward: bool) -> None:
+        """Called by a command from inside QUndoStack; an error is raised again by undo()/redo()."""
+        try:
+            self._apply(change, forward=forward)
+            self._show_change(change)
+        except Exception as e:  # an exception must not cross the C++ stack
+            self._step_error = e
 
-    def _emit_history(self) -> None:
-        self.history_changed.emit(self.can_undo, self.can_redo)
+    def _raise_step_error(self) -> None:
+        e, self._step_error = self._step_error, None
+        if e is not None:
+            raise e
 
     def _apply(self, change: Change, *, forward: bool) -> None:
         status, note = change.after if forward else change.before
@@ -473,7 +454,8 @@ class ReviewController(QObject):
             if needle and needle not in fold(hay):
                 continue
             out.append(row)
-        out.sort(key=lambda r: (r.quote.lang == "en", r.quote.is_quote, r.doc_id, r.quote.start))
+        # originals first (French, Arabic), quotes before plain sentences, then in document order
+        out.sort(key=lambda r: (r.quote.lang == "en", not r.quote.is_quote, r.doc_id, r.quote.start))
         return out[:limit]
 
     # ------------------------------------------------------------------ test hook
@@ -495,226 +477,3 @@ class ReviewController(QObject):
         return done
 
 
-# ----------------------------------------------------------------------------- project
-
-
-@dataclass(frozen=True)
-class ExportFormat:
-    key: str
-    label: str
-    pattern: str
-    suffix: str
-
-
-EXPORT_FORMATS = (
-    ExportFormat("tmx", N_("Translation memory (TMX)"), "*.tmx", ".tmx"),
-    ExportFormat("jsonl", N_("JSON lines (JSONL)"), "*.jsonl", ".jsonl"),
-)
-
-
-def export_confirmed(project, fmt: str, path: str) -> int:
-    """Write the confirmed pairs of ``project`` to ``path``; returns how many."""
-    rows = list(project.confirmed_pairs())
-    if fmt == "tmx":
-        from aligner.export.tmx import export_tmx
-
-        export_tmx(rows, path)
-    elif fmt == "jsonl":
-        from aligner.export.jsonl import export_jsonl
-
-        export_jsonl(rows, path)
-    else:
-        raise ChoiceError("export format", fmt, [f.key for f in EXPORT_FORMATS])
-    return len(rows)
-
-
-def open_project(path: str, *, create: bool = False, actor: str | None = None):
-    """Open (or create) a project file; AlignerError (ProjectError) with a clear message if not."""
-    from aligner.store import Project
-
-    return Project.open(path, create=create, actor=actor)
-
-
-# ----------------------------------------------------------------------------- names
-
-
-class ConstraintFile:
-    """Where the reviewer's name decisions live.
-
-    The project store keeps them when it offers ``name_constraints()`` /
-    ``set_name_constraints(data, actor)``; otherwise a JSON file beside the
-    project (``<project>.names.json``, written atomically) holds them.
-    """
-
-    def __init__(self, project):
-        self.project = project
-
-    @property
-    def sidecar(self) -> Path:
-        p = Path(self.project.path)
-        return p.with_name(p.name + ".names.json")
-
-    def load(self):
-        from aligner.names.cluster import ReviewConstraints, constraints_from_json
-
-        getter = getattr(self.project, "name_constraints", None)
-        if callable(getter):
-            data = getter()
-            return constraints_from_json(data) if data else ReviewConstraints()
-        if not self.sidecar.exists():
-            return ReviewConstraints()
-        import json
-
-        try:
-            data = json.loads(self.sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            from aligner.errors import InputFileError
-
-            raise InputFileError(str(self.sidecar), f"cannot read the name decisions ({e})") from None
-        return constraints_from_json(data)
-
-    def save(self, constraints, actor: str) -> None:
-        from aligner.names.cluster import constraints_to_json
-
-        data = constraints_to_json(constraints)
-        setter = getattr(self.project, "set_name_constraints", None)
-        if callable(setter):
-            setter(data, actor)
-            return
-        import json
-
-        from aligner.io.atomic import atomic_write_text
-
-        atomic_write_text(self.sidecar, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-
-
-def find_mentions(project, progress=None) -> list:
-    """Names in every current document of ``project`` (runs on a worker thread)."""
-    from aligner.names.mentions import extract_corpus
-
-    docs = [project.document(d.id) for d in project.documents()]
-    return extract_corpus(docs, progress=progress)
-
-
-class NamesController(QObject):
-    """Name clusters of a project and the reviewer's corrections to them.
-
-    Every correction is a constraint (must-link, cannot-link, canonical form)
-    saved at once; clusters are recomputed from the mentions and all the
-    constraints, so a correction survives re-running the extraction.
-    ``clusters_reset(list[NameCluster])``, ``history_changed(can_undo, can_redo)``.
-    """
-
-    clusters_reset = Signal(list)
-    history_changed = Signal(bool, bool)
-    message = Signal(str)
-
-    def __init__(self, project, reviewer: str, parent: QObject | None = None):
-        super().__init__(parent)
-        self.project = project
-        self.reviewer = reviewer or "reviewer"
-        self.store = ConstraintFile(project)
-        self.mentions: list = []
-        self.clusters: list = []
-        self.constraints = self.store.load()
-        self._undo: list = []
-        self._redo: list = []
-
-    # ------------------------------------------------------------------ data
-
-    def set_mentions(self, mentions) -> None:
-        self.mentions = list(mentions)
-        self.recluster()
-
-    def recluster(self) -> None:
-        from aligner.names.cluster import cluster_mentions
-
-        self.clusters = list(cluster_mentions(self.mentions, constraints=self.constraints))
-        self.clusters_reset.emit(list(self.clusters))
-
-    def index_of_form(self, form: str) -> int:
-        from aligner.names.normalize import form_key
-
-        key = form_key(form)
-        for i, c in enumerate(self.clusters):
-            if any(form_key(v.form) == key for v in c.variants):
-                return i
-        return -1
-
-    def mentions_of(self, variant) -> list:
-        """Mentions written exactly as ``variant`` (same form and language), in corpus order."""
-        from aligner.names.normalize import clean_form
-
-        return [m for m in self.mentions if clean_form(m.form) == variant.form and m.lang == variant.lang]
-
-    # ------------------------------------------------------------------ corrections
-
-    def _change(self, new, label: str) -> None:
-        from aligner.names.cluster import cluster_mentions
-
-        # fails with ConstraintConflict (an AlignerError) before anything is saved
-        clusters = list(cluster_mentions(self.mentions, constraints=new))
-        self.store.save(new, self.reviewer)
-        self._undo.append((self.constraints, label))
-        self._redo.clear()
-        self.constraints = new
-        self.clusters = clusters
-        self.clusters_reset.emit(list(clusters))
-        self.history_changed.emit(True, False)
-
-    def _with(self, **add):
-        from dataclasses import replace as dc_replace
-
-        c = self.constraints
-        return dc_replace(c, **{k: getattr(c, k) + tuple(v) for k, v in add.items()})
-
-    def merge(self, a: int, b: int) -> None:
-        """Clusters ``a`` and ``b`` name the same entity."""
-        if a == b:
-            return
-        forms = list(dict.fromkeys(v.form for i in (a, b) for v in self.clusters[i].variants))
-        # every spelling of both is linked to one anchor, so string evidence cannot pull one out again
-        self._change(self._with(must_link=[(forms[0], f) for f in forms[1:]]), N_("Merge"))
-
-    def split(self, index: int, forms: Sequence[str]) -> None:
-        """Move ``forms`` out of cluster ``index`` into a cluster of their own."""
-        c = self.clusters[index]
-        moved = list(dict.fromkeys(forms))
-        rest = [v.form for v in c.variants if v.form not in moved]
-        if not moved or not rest:
-            raise AlignerError(tr("Select some, but not all, of the spellings to split them off."))
-        must = [(moved[0], f) for f in moved[1:]]
-        cannot = [(m, r) for m in moved for r in rest]
-        self._change(self._with(must_link=must, cannot_link=cannot), N_("Split"))
-
-    def not_same(self, form_a: str, form_b: str) -> None:
-        """``form_a`` and ``form_b`` name different entities."""
-        if form_a == form_b:
-            return
-        self._change(self._with(cannot_link=[(form_a, form_b)]), N_("Not the same"))
-
-    def set_canonical(self, index: int, form: str) -> None:
-        c = self.clusters[index]
-        self._change(self._with(canonical=[(c.variants[0].form, form)]), N_("Set canonical name"))
-
-    def undo(self) -> bool:
-        if not self._undo:
-            return False
-        previous, label = self._undo.pop()
-        self.store.save(previous, self.reviewer)
-        self._redo.append((self.constraints, label))
-        self.constraints = previous
-        self.recluster()
-        self.history_changed.emit(bool(self._undo), True)
-        return True
-
-    def redo(self) -> bool:
-        if not self._redo:
-            return False
-        nxt, label = self._redo.pop()
-        self.store.save(nxt, self.reviewer)
-        self._undo.append((self.constraints, label))
-        self.constraints = nxt
-        self.recluster()
-        self.history_changed.emit(True, bool(self._redo))
-        return True

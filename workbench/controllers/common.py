@@ -1,0 +1,28 @@
+"""Words and small rules every controller and widget shares (no Qt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aligner.review import STATUSES, quote_status  # noqa: F401 - the one rule, re-exported for the widgets
+
+from ..i18n import N_
+
+STATUS_LABELS = {
+    "pending": N_("pending"),
+    "confirmed": N_("confirmed"),
+    "rejected": N_("rejected"),
+    "skipped": N_("skipped"),
+}
+KIND_LABELS = {"translation": N_("translation"), "variant": N_("other rendering")}
+
+
+def fold(text: str | None) -> str:
+    """Case-, accent- and Arabic-diacritic-insensitive form of ``text`` (the store's search folding)."""
+    from aligner.store import normalise_search
+
+    return normalise_search(text)
+
+
+def doc_label(path: str) -> str:
+    return Path(path).name or path
