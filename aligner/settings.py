@@ -107,33 +107,33 @@ class Settings:
     # --l2 100 on the first half of the UN dev set (BUCC-style, half the
     # originals removed), our demo corpus (seeds/) and the FIT documents of
     # bench/news_quotes.py, each weighing the same; see bench/README.md.
-    align_bias: float = -124.053
-    align_w_cos: float = 25.383
-    align_w_margin: float = 100.755
-    align_w_speaker: float = 1.791
-    align_w_numbers: float = 1.301
-    align_w_names: float = 0.71
-    align_w_outlet: float = 1.577
+    align_bias: float = -123.32
+    align_w_cos: float = 24.156
+    align_w_margin: float = 101.032
+    align_w_speaker: float = 1.716
+    align_w_numbers: float = 1.264
+    align_w_names: float = 0.735
+    align_w_outlet: float = 1.568
     align_w_length: float = 1.713
-    align_w_doc_pair: float = 0.685
-    align_w_unpaired: float = -1.169
+    align_w_doc_pair: float = 0.738
+    align_w_unpaired: float = -1.093
     align_paired_candidates: int = 12
     """Per paired article, this many of its targets nearest to the quote are scored too."""
-    align_variant_bias: float = -46.323
+    align_variant_bias: float = -46.367
     """English-English variants: own bias, cosine and margin weights."""
-    align_variant_w_cos: float = 21.484
-    align_variant_w_margin: float = 25.848
+    align_variant_w_cos: float = 22.079
+    align_variant_w_margin: float = 25.345
 
     # --- article pairing (aligner/pairing.py; fitted on the FIT news documents, bench/news_quotes.py) ---
     pair_min_mined: float = 0.05
     """A mutual best sentence pair counts as article evidence when its mining score
     (cos - mine_score_lambda * neighbourhood) is at least this."""
-    pair_bias: float = -3.656
-    pair_w_coverage: float = 3.277
-    pair_w_mutual: float = 2.614
-    pair_w_names: float = 1.455
-    pair_w_numbers: float = 0.891
-    pair_w_outlet: float = -0.251
+    pair_bias: float = -3.437
+    pair_w_coverage: float = 3.139
+    pair_w_mutual: float = 2.494
+    pair_w_names: float = 1.64
+    pair_w_numbers: float = 0.829
+    pair_w_outlet: float = -0.137
     pair_min_score: float = 0.05
     """Article pairs scoring under this are not kept (nor stored, nor shown)."""
     pair_candidates_min: float = 0.5
