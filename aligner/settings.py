@@ -99,6 +99,8 @@ class Settings:
     align_word_spans: bool = True
     """Short quotes: the target's start/end are the words that render the quote
     (word alignment from the model's token vectors); its sentence stays in ``sentence``."""
+    word_align_layer: int = 8
+    """Hidden layer whose token vectors align words inside a sentence pair (0 = embeddings)."""
     align_threshold: float = 0.4
     """Default minimum calibrated score of a reported match. Chosen on the FIT news
     documents (bench/news_quotes.py --sweep): both en-fr and en-ar keep precision

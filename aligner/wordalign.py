@@ -22,7 +22,7 @@ import numpy as np
 
 __all__ = ["mutual_argmax", "quote_span_in_target", "words_of"]
 
-_WORD = re.compile(r"[\w\u0600-\u06FF][\w\u0600-\u06FF'’\-]*")
+_WORD = re.compile(r"[\w\u0600-\u06FF][\w\u0600-\u06FF\-]*(?:['’][\w\u0600-\u06FF\-]+)*")
 
 
 def words_of(text: str) -> list[tuple[int, int]]:
@@ -77,9 +77,16 @@ def quote_span_in_target(
     if not in_quote.any():
         return None
     pairs = mutual_argmax(src_vecs, tgt_vecs)
+    # target tokens that another word of the source sentence claims are not the quote's
+    claimed = np.zeros(len(tgt_spans), bool)
+    if len(pairs):
+        claimed[pairs[~in_quote[pairs[:, 0]], 1]] = True
     hit = pairs[in_quote[pairs[:, 0]], 1] if len(pairs) else np.zeros(0, np.int64)
     if len(hit) == 0:
+        if claimed.all():
+            return None
         sims = src_vecs[in_quote] @ tgt_vecs.T
+        sims[:, claimed] = -np.inf
         hit = sims.argmax(axis=1)
     words = words_of(tgt_text)
     widx = _word_index(words, tgt_spans[hit])
@@ -93,7 +100,16 @@ def quote_span_in_target(
         counts = np.bincount(widx - lo)
         best = int(counts.argmax()) + lo
         lo = hi = best
+    while lo < hi and _is_particle(tgt_text, words[lo]):
+        lo += 1
+    while hi > lo and _is_particle(tgt_text, words[hi]):
+        hi -= 1
     return words[lo][0], words[hi][1]
+
+
+def _is_particle(text: str, word: tuple[int, int]) -> bool:
+    """An elided or two-letter word at the edge of a span (d', l', la, de) is not the rendering."""
+    return len(text[word[0]:word[1]].strip("'’")) <= 2
 
 
 def project_quotes(pairs: Sequence[tuple[str, tuple[int, int], str]], token_vectors

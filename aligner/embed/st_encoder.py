@@ -334,6 +334,10 @@ class SentenceTransformerEncoder:
     def token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Contextual token vectors of each text, for word alignment (:mod:`aligner.wordalign`).
 
+        The vectors are a middle layer's hidden states (``settings.word_align_layer``;
+        SimAlign found middle layers align words best, the last layer is tuned
+        for whole sentences).
+
         Returns, per text, (vecs (n_tokens, dim) float32 L2-normalised rows,
         spans (n_tokens, 2) int64 character offsets into the *original* text);
         special tokens are left out. The model sees the text as ``encode``
@@ -346,22 +350,25 @@ class SentenceTransformerEncoder:
             shown, back = _model_view(t, self._settings)
             seen.append(shown)
             maps.append(back)
+        import torch
+
         out: list[tuple[np.ndarray, np.ndarray]] = []
         tok = st.tokenizer
-        for start in range(0, len(seen), self.batch_size):
-            batch = seen[start:start + self.batch_size]
-            embs = st.encode(batch, batch_size=len(batch), output_value="token_embeddings",
-                             convert_to_numpy=False, show_progress_bar=False)
-            for k, (text, emb) in enumerate(zip(batch, embs)):
-                enc = tok(text, return_offsets_mapping=True, truncation=True, max_length=st.max_seq_length)
-                offsets = np.asarray(enc["offset_mapping"], np.int64).reshape(-1, 2)
-                vecs = np.asarray(emb.float().cpu().numpy(), np.float32)[: len(offsets)]
-                keep = offsets[:, 1] > offsets[:, 0]
-                back = maps[start + k]
-                spans = np.stack([back[offsets[keep, 0]], back[offsets[keep, 1] - 1] + 1], axis=1)
-                out.append((_normalise(vecs[keep]), spans.astype(np.int64)))
+        model = st[0].auto_model
+        layer = self._settings.word_align_layer
+        device = next(model.parameters()).device
+        for text, back in zip(seen, maps):
+            enc = tok(text, return_offsets_mapping=True, truncation=True, max_length=st.max_seq_length,
+                      return_tensors="pt")
+            offsets = enc.pop("offset_mapping")[0].numpy().astype(np.int64)
+            with torch.inference_mode():
+                hidden = model(**{k: v.to(device) for k, v in enc.items()}, output_hidden_states=True).hidden_states
+            layer_i = max(0, min(layer, len(hidden) - 1))
+            vecs = hidden[layer_i][0].float().cpu().numpy().astype(np.float32)
+            keep = offsets[:, 1] > offsets[:, 0]
+            spans = np.stack([back[offsets[keep, 0]], back[offsets[keep, 1] - 1] + 1], axis=1)
+            out.append((_normalise(vecs[keep]), spans.astype(np.int64)))
         return out
-
 
 def _model_view(text: str, settings) -> tuple[str, np.ndarray]:
     """The text as the model sees it and, per character of it, its offset in ``text``."""
