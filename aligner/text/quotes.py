@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from ..records import Document, Quote, Sentence
 from ..settings import SETTINGS, Settings
 from . import speakers as sp
-from .arabic import ARABIC_BASIC_LETTER_RE, NOT_AFTER_ARABIC_LETTER
+from .arabic import ARABIC_BASIC_LETTER_RE, NOT_AFTER_ARABIC_LETTER, NOT_BEFORE_ARABIC_LETTER
 from .boilerplate import heading_like
 from .langid import span_language
 from .outlets import is_known_outlet
@@ -223,7 +223,7 @@ _AR_NAME_CUE = re.compile(
 
 _AR_ORG_WORD = re.compile(
     r"(?:ال)?(?:حركة|جبهة|جيش|تنظيم|هيئة|لواء|كتائب|كتيبة|فيلق|ائتلاف|تحالف|مجلس|حزب|جماعة|فصيل|منظمة|اتحاد)"
-    r"(?![\u0621-\u064A])")
+    + NOT_BEFORE_ARABIC_LETTER)
 
 
 def _name_like(words: list[str]) -> bool:
