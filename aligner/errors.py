@@ -15,9 +15,11 @@ ERROR_CODES: dict[str, str] = {
     "E003": "ModelNotAvailable: the embedding model cannot be loaded offline",
     "E004": "ProjectError: the project file is missing, damaged, locked or newer",
     "E005": "DimensionError: arrays of the wrong shape, dtype or layout",
+    "E006": "OutputFileError: an output must not be written (an input, the project, a device, a read-only folder)",
     "E010": "Cancelled (aligner.pipeline): the alignment was cancelled",
     "E011": "DictionaryImportError (aligner.names.dictionary): a reviewed dictionary has problems",
     "E012": "ConstraintConflict (aligner.names.cluster): reviewer name decisions contradict each other",
+    "E014": "BitextInputError (aligner.bitext): one of the two texts of a whole-text alignment cannot be aligned",
 }
 """Every error code, once: code -> "ExceptionClass: meaning". Each class's
 ``code`` comes from here; ``tests/test_errors.py`` checks the two agree and
@@ -78,3 +80,11 @@ class DimensionError(AlignerError, ValueError):
     """Arrays handed to the core have the wrong shape, dtype or layout."""
 
     code = "E005"
+
+
+class OutputFileError(InputFileError):
+    """An output the user named cannot (or must not) be written: it is one of
+    the inputs or the project, a device or FIFO, or its folder is read-only.
+    Nothing was written."""
+
+    code = "E006"

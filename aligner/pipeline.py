@@ -359,16 +359,25 @@ def align_paths(
 
     embedder = EmbeddingSource(encoder, project)
     run_id = project.start_run(encoder.name, {"top_k": top_k, "min_score": min_score}) if project else None
-    cands, pairs, stats = align_spans(prepared, embedder, top_k=top_k, min_score=min_score,
-                               settings=settings, progress=step)
-    stats["unreadable_files"] = len(errors)
-    if project is not None:
-        step("save", 0, 1)
-        project.upsert_candidates(cands, run_id=run_id, replace_sources=source_quotes(prepared))
-        project.set_article_pairs(pairs, sources=[d.doc.path for d in prepared if d.doc.lang == "en"],
-                                  run_id=run_id)
-        project.finish_run(run_id, stats)
-        step("save", 1, 1)
+    try:
+        cands, pairs, stats = align_spans(prepared, embedder, top_k=top_k, min_score=min_score,
+                                          settings=settings, progress=step)
+        stats["unreadable_files"] = len(errors)
+        if project is not None:
+            step("save", 0, 1)
+            project.upsert_candidates(cands, run_id=run_id, replace_sources=source_quotes(prepared))
+            project.set_article_pairs(pairs, sources=[d.doc.path for d in prepared if d.doc.lang == "en"],
+                                      run_id=run_id)
+            project.finish_run(run_id, stats)
+            step("save", 1, 1)
+    except BaseException as e:  # Ctrl-C, cancel, an error: the run is recorded as interrupted
+        if run_id is not None:
+            try:
+                project.interrupt_run(run_id, "cancelled" if isinstance(e, (Cancelled, KeyboardInterrupt))
+                                      else f"failed: {type(e).__name__}")
+            except Exception:  # the project itself failed: the next open marks it
+                pass
+        raise
     return AlignResult(candidates=cands, documents=[d.doc for d in prepared], errors=errors, stats=stats,
                        article_pairs=pairs)
 

@@ -20,5 +20,6 @@ STAGE_LABELS = {
     "embed": "Computing sentence embeddings",
     "align": "Matching quotes",
     "save": "Saving",
+    "bitext": "Aligning sentences",
 }
 """The alignment job's stages, in order, with what progress bars call them (CLI and workbench)."""

@@ -9,7 +9,6 @@ so it is built once per machine, not once per test run.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -18,11 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-_TESTS = Path(__file__).resolve().parent
-if str(_TESTS) not in sys.path:  # so tests can `from fakes import FakeEncoder`
-    sys.path.insert(0, str(_TESTS))
+from fakes import FakeEncoder  # noqa: E402  (tests/ is on the path: pyproject's pytest pythonpath)
 
-from fakes import FakeEncoder  # noqa: E402
+_TESTS = Path(__file__).resolve().parent
 
 SHARED_DATA = _TESTS.parent.parent / "shared" / "data"
 TEST_CACHE = Path(os.path.expanduser("~/.cache/alignment-workbench-test"))

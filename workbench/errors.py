@@ -23,6 +23,8 @@ ERROR_SENTENCES = {
     "E004": N_("The project file could not be used. It may be damaged, locked by another program, "
                "read-only, or made by a newer version of the workbench."),
     "E005": N_("The aligner received data of the wrong shape. This is a bug; please report it with the details."),
+    "E006": N_("The file cannot be written there: it is one of the articles, the project itself or a device, "
+               "or the folder is read-only. Choose another name or folder."),
     "E010": N_("The alignment was cancelled. What was saved is kept."),
     "E011": N_("The name dictionary could not be read."),
     "E012": N_("These corrections contradict each other: two spellings cannot be both the same person and "

@@ -6,12 +6,33 @@ import contextlib
 from collections.abc import Iterator
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..progress import STAGE_LABELS
 
 console = Console()
 console_err = Console(stderr=True, soft_wrap=True)
+
+
+def esc(value: object) -> str:
+    """User text (quotes, names, paths) made safe for rich markup: ``[/x]`` is shown, not parsed."""
+    return escape(str(value))
+
+
+def say_error(message: str, prefix: str = "error: ") -> None:
+    """One line on stderr; the message is user text, never markup."""
+    try:
+        console_err.print(f"[bold red]{prefix}[/]{escape(message)}" if prefix else escape(message),
+                          highlight=False)
+    except OSError:
+        pass
+
+
+def say(message: str, *, err: bool = True) -> None:
+    """A plain informational line (user text is not markup)."""
+    (console_err if err else console).print(message, markup=False, highlight=False, soft_wrap=True)
+
 
 
 
@@ -30,7 +51,7 @@ def _progress() -> Progress:
 def progress_bar(description: str, total: int | None = None) -> Iterator:
     """Yield ``update(done, total)`` that drives a rich progress bar on stderr."""
     with _progress() as prog:
-        task = prog.add_task(description, total=total)
+        task = prog.add_task(escape(description), total=total)
 
         def update(done: int, total_: int | None = None) -> None:
             prog.update(task, completed=done, total=total_ if total_ is not None else total)
@@ -46,7 +67,7 @@ def stage_progress() -> Iterator:
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = prog.add_task(STAGE_LABELS.get(stage, stage), total=total)
+                tasks[stage] = prog.add_task(escape(STAGE_LABELS.get(stage, stage)), total=total)
             prog.update(tasks[stage], completed=done, total=total)
 
         yield progress

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -12,7 +11,8 @@ import typer
 
 from ..review import confidence_band
 from ._app import app
-from ._common import console, console_err, stage_progress
+from ..errors import AlignerError
+from ._common import console, esc, say, stage_progress
 
 BAND_COLOURS = {"high": "green", "medium": "yellow", "low": "white", "none": "white"}
 """Colour of a match score in the table output, by confidence band."""
@@ -35,7 +35,7 @@ def _encoder_factory(model: str | None, settings):
 
 @app.command("align")
 def align_cmd(
-    paths: list[Path] = typer.Argument(..., help="Articles (.txt, .html, .md) or folders of them, in English, French and Arabic."),
+    paths: list[Path] = typer.Argument(..., readable=False, help="Articles (.txt, .html, .md) or folders of them, in English, French and Arabic."),
     project: Optional[Path] = typer.Option(None, "--project", "-p", help="Project file (SQLite) that keeps documents, matches and review decisions. Created if missing."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Sentence-transformers model name or local path (default: the bundled multilingual-e5-small)."),
     top_k: int = typer.Option(3, "--top-k", "-k", min=1, help="Candidates kept per quote and kind."),
@@ -48,15 +48,21 @@ def align_cmd(
     Prints (or writes with -o) the matches scoring above the threshold. With
     --project, everything is kept in one file and review decisions survive re-runs.
     """
-    from ..io.atomic import atomic_write
+    from ..export.formats import write_pairs
+    from ..io.output import check_output
     from ..pipeline import align_paths
     from ..settings import Settings
 
     settings = Settings.from_env()
     if fmt is None:
         fmt = Format.table if (output is None and sys.stdout.isatty()) else Format.jsonl
-    if fmt is Format.tmx and output is None:
+    if fmt is Format.tmx and (output is None or str(output) == "-"):
         raise typer.BadParameter("TMX output needs --output FILE", param_hint="--format")
+    if fmt is Format.table and output is not None:
+        raise typer.BadParameter("the table is for the terminal; use --format jsonl, tsv or tmx with --output",
+                                 param_hint="--format")
+    # checked before any work: never an input, the project, a device or a read-only folder
+    out = check_output(output, inputs=paths, project=project)
 
     encoder = _encoder_factory(model, settings)
     proj = None
@@ -73,54 +79,26 @@ def align_cmd(
             proj.close()
 
     for err in result.errors:
-        console_err.print(f"[yellow]skipped:[/] {err.message}", highlight=False)
+        say(f"skipped: {err.message}")
+    if not result.documents:
+        # every input failed: write nothing (an existing -o file is left as it was)
+        raise AlignerError("no article could be read" + (f" ({len(result.errors)} skipped)" if result.errors else "")
+                           + "; nothing written")
     cands = sorted(result.candidates, key=lambda c: (c.source.doc, c.source.start, c.kind, c.rank))
 
     if fmt is Format.table:
-        text = None
         _print_table(cands, result.stats)
-    elif fmt is Format.jsonl:
-        text = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in cands)
-    elif fmt is Format.tsv:
-        text = _tsv(cands)
     else:
-        from ..export.tmx import export_candidates_tmx
-
-        export_candidates_tmx(cands, output)
-        text = None
-        console_err.print(f"wrote {len(cands)} matches to {output}")
-
-    if text is not None:
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            with atomic_write(output) as f:
-                f.write(text)
-            console_err.print(f"wrote {len(cands)} matches to {output}")
+        write_pairs(cands, out, fmt.value)
+        if not out.is_stdout:
+            say(f"wrote {len(cands)} matches to {out.label}")
     s = result.stats
-    console_err.print(
-        f"{s.get('documents', 0)} documents, {s.get('article_pairs', 0)} source articles paired, "
+    say(f"{s.get('documents', 0)} documents, {s.get('article_pairs', 0)} source articles paired, "
         f"{s.get('source_quotes', 0)} English quotes, "
         f"{s.get('translation_candidates', 0)} translation and {s.get('variant_candidates', 0)} "
-        f"variant matches" + (f"; project saved to {project}" if project else ""),
-        highlight=False,
-    )
+        f"variant matches" + (f"; project saved to {project}" if project else ""))
     if result.errors:
         raise typer.Exit(1)
-
-
-def _tsv(cands) -> str:
-    def clean(s: str | None) -> str:
-        return (s or "").replace("\t", " ").replace("\r", " ").replace("\n", " ")
-
-    head = "kind\trank\tscore\tsource_doc\tsource_speaker\tsource_text\ttarget_doc\ttarget_lang\ttarget_speaker\ttarget_text\n"
-    rows = [
-        f"{c.kind}\t{c.rank}\t{c.score:.4f}\t{clean(c.source.doc)}\t{clean(c.source.speaker)}\t"
-        f"{clean(c.source.text)}\t{clean(c.target.doc)}\t{c.target.lang}\t{clean(c.target.speaker)}\t"
-        f"{clean(c.target.text)}\n"
-        for c in cands
-    ]
-    return head + "".join(rows)
 
 
 def _print_table(cands, stats) -> None:
@@ -136,10 +114,10 @@ def _print_table(cands, stats) -> None:
         if c.rank != 1:
             continue
         colour = BAND_COLOURS[confidence_band(c.score)]
-        src = f"“{_short(c.source.text)}”\n[dim]{c.source.speaker or '?'} · {Path(c.source.doc).name}[/]"
-        tgt = _short(c.target.text if c.target.is_quote else c.target.sentence)
+        src = f"“{esc(_short(c.source.text))}”\n[dim]{esc(c.source.speaker or '?')} · {esc(Path(c.source.doc).name)}[/]"
+        tgt = esc(_short(c.target.text if c.target.is_quote else c.target.sentence))
         table.add_row(src, c.kind, f"[{colour}]{c.score:.2f}[/]", tgt,
-                      f"{Path(c.target.doc).name} ({c.target.lang})\n[dim]{c.target.speaker or ''}[/]")
+                      f"{esc(Path(c.target.doc).name)} ({esc(c.target.lang)})\n[dim]{esc(c.target.speaker or '')}[/]")
     console.print(table)
 
 

@@ -9,7 +9,7 @@ import typer
 
 from ..errors import AlignerError, InputFileError
 from ._app import app
-from ._common import console
+from ._common import say
 
 
 @app.command("export")
@@ -19,41 +19,31 @@ def export_cmd(
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Write the confirmed pairs to this JSON Lines file."),
 ) -> None:
     """Export the pairs reviewers confirmed (TMX for CAT tools, JSONL for scripts)."""
+    from ..export.formats import write_pairs
+    from ..io.output import check_output, same_file
+
     if tmx is None and jsonl is None:
         raise AlignerError("nothing to write: give --tmx OUT.tmx and/or --jsonl OUT.jsonl")
-    outputs = [p for p in (tmx, jsonl) if p is not None]
-    if tmx is not None and jsonl is not None and _same(tmx, jsonl):
+    if tmx is not None and jsonl is not None and same_file(tmx, jsonl):
         raise InputFileError(str(tmx), "given as both --tmx and --jsonl; choose two file names")
-    for out in outputs:
-        if _same(out, project):
-            raise InputFileError(str(out), "is the project file itself; choose another output file")
-        if out.is_dir():
-            raise InputFileError(str(out), "is a folder; give a file name")
+    outputs = [(check_output(p, project=project, option=opt, allow_stdout=False), fmt)
+               for p, opt, fmt in ((tmx, "--tmx", "tmx"), (jsonl, "--jsonl", "jsonl")) if p is not None]
 
     from ..settings import Settings
     from ..store import Project
 
     with Project.open(project, create=False, settings=Settings.from_env()) as proj:
         rows = proj.confirmed_pairs()
-    from ..export.jsonl import export_jsonl
-    from ..export.tmx import export_tmx
+        beads = proj.confirmed_beads()  # whole-text alignments (aligner bitext --project)
+    for out, fmt in outputs:
+        if fmt == "tmx" and beads:
+            from ..export.beads import write_tmx_with_beads
 
-    for out, write in ((tmx, export_tmx), (jsonl, export_jsonl)):
-        if out is None:
+            n, nb = write_tmx_with_beads(rows, beads, out)
+            say(f"wrote {n} confirmed pair{'s' if n != 1 else ''} and {nb} confirmed bead{'s' if nb != 1 else ''} "
+                f"to {out.label}", err=False)
             continue
-        try:
-            n = write(rows, out)
-        except OSError as e:
-            raise InputFileError(str(out), f"cannot write it ({e.strerror or e})") from e
-        console.print(f"wrote {n} confirmed pair{'s' if n != 1 else ''} to {out}",
-                      highlight=False, markup=False, soft_wrap=True)
-    if not rows:
-        console.print("the project has no confirmed pairs yet: review matches in the workbench first",
-                      highlight=False, markup=False, soft_wrap=True)
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return a.expanduser().resolve() == b.expanduser().resolve()
-    except OSError:
-        return False
+        n = write_pairs(rows, out, fmt)
+        say(f"wrote {n} confirmed pair{'s' if n != 1 else ''} to {out.label}", err=False)
+    if not rows and not beads:
+        say("the project has no confirmed pairs yet: review matches in the workbench first", err=False)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from ..export.formats.tsv import tsv_field
+from ..io.output import check_output
 from ._app import app
-from ._common import console_err, progress_bar
-
-_TSV_BREAKERS = re.compile(r"[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+from ._common import progress_bar, say
 
 MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max (both "
              "directions pooled, each sentence once), fwd or bwd (one direction).")
@@ -24,11 +22,6 @@ def make_encoder(model: str | None, settings):
     from ..embed import get_encoder
 
     return get_encoder(model, settings=settings)
-
-
-def tsv_field(text: str) -> str:
-    """``text`` with tabs and line breaks replaced by single spaces."""
-    return _TSV_BREAKERS.sub(" ", text)
 
 
 def format_pairs(pairs) -> str:
@@ -46,8 +39,8 @@ def _embed(encoder, texts: list[str], label: str):
 
 @app.command("mine")
 def mine_cmd(
-    src: Path = typer.Argument(..., help="Source sentences, one per line (UTF-8)."),
-    tgt: Path = typer.Argument(..., help="Target sentences, one per line (UTF-8), any language."),
+    src: Path = typer.Argument(..., readable=False, help="Source sentences, one per line (UTF-8)."),
+    tgt: Path = typer.Argument(..., readable=False, help="Target sentences, one per line (UTF-8), any language."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the TSV to this file (atomically) instead of stdout."),
     threshold: str = typer.Option("auto", "--threshold", "-t", help="auto (the threshold tuned on UN dev), none (retrieval: every source line gets its best target), or a number such as 0.2 (higher = fewer, surer pairs)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Sentence-transformers model name or local path (default: the bundled multilingual-e5-small)."),
@@ -60,8 +53,7 @@ def mine_cmd(
     with 0-based line numbers. With a threshold (mining) only pairs that pass are listed, best
     first; with --threshold none every non-blank SRC line gets its best TGT line, in SRC order.
     """
-    from ..errors import ChoiceError, InputFileError
-    from ..io.atomic import atomic_write
+    from ..errors import ChoiceError
     from ..io.lines import read_lines
     from ..mine import MODES, mine, parse_threshold
     from ..settings import Settings
@@ -70,8 +62,7 @@ def mine_cmd(
     thr = parse_threshold(threshold, settings)  # bad value -> ChoiceError before any work
     if mode is not None and mode not in MODES:
         raise ChoiceError("mining mode", mode, list(MODES))
-    if output is not None and output.is_dir():
-        raise InputFileError(str(output), "is a folder; give a file name for the output")
+    out = check_output(output, inputs=[src, tgt], input_suffixes=None)
 
     src_lines = read_lines(src, max_bytes=settings.max_file_bytes)
     tgt_lines = read_lines(tgt, max_bytes=settings.max_file_bytes)
@@ -90,11 +81,7 @@ def mine_cmd(
     pairs = [replace(p, src_index=src_rows[p.src_index], tgt_index=tgt_rows[p.tgt_index])
              for p in pairs]
     text = format_pairs(pairs)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        with atomic_write(output) as f:
-            f.write(text)
+    out.write_text(text)
+    if not out.is_stdout:
         what = "pairs" if thr is not None else "lines"
-        console_err.print(f"wrote {len(pairs)} {what} to {output}", highlight=False)
+        say(f"wrote {len(pairs)} {what} to {out.label}")

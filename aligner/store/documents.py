@@ -7,6 +7,7 @@ Spans are keyed by ``(doc_id, start, end, is_quote)``.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
@@ -38,9 +39,18 @@ def _frozen(value):
     return value
 
 
-def _extra(record, columns: set[str]) -> str:
-    """JSON of the record's fields that have no column (fields added to records later)."""
-    return dumps({f.name: getattr(record, f.name) for f in fields(record) if f.name not in columns})
+def _extra(record, columns: set[str], **more) -> str:
+    """JSON of the record's fields that have no column (fields added to records later),
+    plus ``more`` (bookkeeping that is not a record field, ignored when read back)."""
+    return dumps({**{f.name: getattr(record, f.name) for f in fields(record) if f.name not in columns}, **more})
+
+
+def resolved_path(path: str) -> str:
+    """The absolute path with symbolic links resolved (the path itself if that fails)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return str(path)
 
 
 def extra_kwargs(text: str | None, cls) -> dict:
@@ -122,11 +132,23 @@ class DocumentStore(StoreBase):
         content: a new version row; older versions keep their spans,
         candidates and decisions but are no longer current.
         An empty ``doc.sha256`` is computed from the text.
+
+        Identity is the file, not the spelling of its path: a document given
+        once as ``in/a.txt`` and once as ``/home/me/in/a.txt`` (or through a
+        symbolic link) with the same content is the same stored document.
+        The resolved path is kept with each version for this.
         """
         sha = doc.sha256 or text_sha256(doc.text)
+        resolved = resolved_path(doc.path)
         with self._write() as c:
             row = c.execute("SELECT id, current FROM documents WHERE path = ? AND sha256 = ?",
                             (doc.path, sha)).fetchone()
+            if row is None:
+                for doc_id, path, extra in c.execute(
+                        "SELECT id, path, extra FROM documents WHERE sha256 = ? AND current = 1", (sha,)):
+                    stored = (loads(extra, {}) or {}).get("resolved_path") or resolved_path(path)
+                    if stored == resolved:
+                        return doc_id, False
             if row is not None:
                 doc_id, current = row
                 if not current:
@@ -144,7 +166,8 @@ class DocumentStore(StoreBase):
                 "INSERT INTO documents(path, lang, encoding, sha256, text, title, body, added, version, current, "
                 "extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
                 (doc.path, doc.lang, doc.encoding, sha, doc.text, doc.title or "",
-                 dumps([list(b) for b in doc.body]), now, version, _extra(doc, _DOC_COLUMNS)))
+                 dumps([list(b) for b in doc.body]), now, version,
+                 _extra(doc, _DOC_COLUMNS, resolved_path=resolved)))
             doc_id = cur.lastrowid
             c.execute("UPDATE documents SET superseded_by = ? WHERE path = ? AND id != ? "
                       "AND superseded_by IS NULL", (doc_id, doc.path, doc_id))

@@ -9,6 +9,7 @@ metadata and audit trail; the queries live in its parts:
 - :mod:`aligner.store.candidates`: alignment runs and candidates;
 - :mod:`aligner.store.review`: decisions, manual links, the review queue;
 - :mod:`aligner.store.articles`: article pairs (which sources an English article draws on);
+- :mod:`aligner.store.bitext`: whole-text alignments (article pairs, beads, their review);
 - :mod:`aligner.store.names`: the reviewers' name decisions (append-only log);
 - :mod:`aligner.store.files`: WAL checkpoints, a complete copy, rolling daily backups;
 - :mod:`aligner.store._base`: the connection, transactions and audit they share.
@@ -29,10 +30,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ProjectError
+from ..io.atomic import glob_escape
 from ..settings import SETTINGS, Settings
 from . import _schema
 from ._text import loads, utc_now
 from .articles import ArticlePairStore
+from .bitext import BitextStore
 from .candidates import CandidateStore
 from .documents import DocumentStore
 from .embeddings import EmbeddingStore
@@ -50,7 +53,8 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, NameDecisionStore, FileStore, ArticlePairStore):
+class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, NameDecisionStore, FileStore, BitextStore,
+              ArticlePairStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``).
 
     Thread-safe (one lock around the connection); several processes may
@@ -101,6 +105,7 @@ class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, NameDe
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
             project._migrate(allow_empty_db)
+            project.mark_interrupted_runs()
         except BaseException:
             conn.close()
             project._conn = None
@@ -204,6 +209,18 @@ def _newer_error(path: Path, version: int, ours: int) -> ProjectError:
                         f"this version understands up to {ours}); upgrade aligner to open it")
 
 
+def _damaged_error(path: Path, problems: list[str]) -> ProjectError:
+    """One line: SQLite's own report can run to many lines of page numbers."""
+    first = " ".join(str(problems[0]).split()) if problems else "unknown problem"
+    if len(first) > 80:
+        first = first[:79] + "…"
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    backups = sorted(path.parent.glob(glob_escape(path.name) + ".v*.bak"))
+    hint = f"restore the backup {backups[-1].name}" if backups else "restore a backup copy"
+    return ProjectError(f"{path}: the project file is damaged (SQLite reports: {first}{more}); "
+                        f"it was left untouched; {hint}")
+
+
 def _not_ours_error(path: Path) -> ProjectError:
     return ProjectError(f"{path}: is a SQLite database but not an aligner project")
 
@@ -241,7 +258,7 @@ def _precheck(path: Path, timeout: float, check: bool, create: bool) -> bool:
         if "locked" in low or "busy" in low:
             raise ProjectError(f"{path}: the project is locked by another program (waited {timeout:g} s); "
                                "close the other program or try again") from e
-        raise ProjectError(f"{path}: the project file is damaged ({e}); restore a backup") from e
+        raise _damaged_error(path, [str(e)]) from e
     finally:
         conn.close()
     if app_id != _schema.APPLICATION_ID:
@@ -251,5 +268,5 @@ def _precheck(path: Path, timeout: float, check: bool, create: bool) -> bool:
     if version > _schema.schema_version():
         raise _newer_error(path, version, _schema.schema_version())
     if problems != ["ok"]:
-        raise ProjectError(f"{path}: the project file is damaged ({'; '.join(problems)}); restore a backup")
+        raise _damaged_error(path, problems)
     return False

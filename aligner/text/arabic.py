@@ -20,14 +20,15 @@ import re
 __all__ = [
     "ARABIC_BASIC_LETTERS", "ARABIC_BASIC_LETTER_RE", "ARABIC_BLOCK", "ARABIC_BLOCK_RE", "ARABIC_LETTER_RE",
     "DIGITS_TO_WESTERN", "NOT_AFTER_ARABIC_LETTER", "NOT_BEFORE_ARABIC_LETTER", "TASHKEEL_RE",
-    "has_arabic_block", "strip_diacritics", "western_digits",
+    "has_arabic_block", "is_arabic_letter", "strip_diacritics", "western_digits",
 ]
 
-# The Arabic ranges used across the code, each named once. Three on purpose:
-# the letter test of names and numbers (every Arabic-script letter), the basic
-# letters hamza..ya that the extraction patterns treat as word characters, and
-# the whole Unicode block (letters, marks, digits, punctuation) for "is this
-# token written in Arabic script at all".
+# The Arabic ranges used across the code, each named once. Four on purpose:
+# the letter test of names and numbers (Arabic-script letters of the main
+# blocks), the basic letters hamza..ya that the extraction patterns treat as
+# word characters, the whole Unicode block (letters, marks, digits,
+# punctuation) for "is this token written in Arabic script at all", and
+# is_arabic_letter (presentation forms too) for language identification.
 
 ARABIC_LETTER_RE = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f]")
 """A letter of the Arabic script (Arabic, Persian and Urdu letters, supplement block)."""
@@ -43,6 +44,15 @@ NOT_BEFORE_ARABIC_LETTER = rf"(?![{ARABIC_BASIC_LETTERS}])"
 ARABIC_BLOCK = r"\u0600-\u06ff"
 """Character-class body (for ``re``) of the whole Arabic Unicode block."""
 ARABIC_BLOCK_RE = re.compile(f"[{ARABIC_BLOCK}]")
+
+
+def is_arabic_letter(ch: str) -> bool:
+    """True for a letter of the Arabic script anywhere in Unicode: the Arabic block,
+    its supplement and extended-A, and the presentation forms (as in PDFs and old
+    web pages). Language identification and the reader count letters with it."""
+    o = ord(ch)
+    return (0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF
+            or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF) and ch.isalpha()
 
 
 def has_arabic_block(text: str) -> bool:

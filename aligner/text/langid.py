@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable
 
 from ..settings import SETTINGS, Settings
+from .arabic import is_arabic_letter
 
 UNDETERMINED = "und"
 LANGS = ("en", "fr", "ar")
@@ -39,12 +40,6 @@ def _get_detector():
 _LINGUA_CODES = {"ENGLISH": "en", "FRENCH": "fr", "ARABIC": "ar"}
 
 
-def is_arabic_letter(ch: str) -> bool:
-    o = ord(ch)
-    return (0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF
-            or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF) and ch.isalpha()
-
-
 def script_counts(text: str) -> tuple[int, int]:
     """(Arabic letters, other letters) in ``text``."""
     ar = other = 0
@@ -67,8 +62,38 @@ def _scores(text: str) -> list[tuple[str, float]]:
     return out
 
 
+SAMPLE_CHARS = 3000
+"""Text longer than this is identified from a bounded sample (its start,
+middle and end, 1,000 characters each, cut at spaces): lingua's time grows
+with the length of what it is given, and a paragraph with no breaks (or a
+very long "word") would otherwise take minutes."""
+
+
+def bounded_sample(text: str, limit: int = SAMPLE_CHARS) -> str:
+    """``text`` itself when short; else three slices of ``limit // 3``
+    characters (start, middle, end) joined by spaces, each cut at a space
+    when there is one nearby."""
+    if len(text) <= limit:
+        return text
+    part = limit // 3
+    out = []
+    for start in (0, (len(text) - part) // 2, len(text) - part):
+        a, b = start, start + part
+        if a:
+            sp = text.find(" ", a, a + part // 4)
+            a = sp + 1 if sp >= 0 else a
+        sp = text.rfind(" ", b - part // 4, b)
+        b = sp if sp > a else b
+        out.append(text[a:b])
+    return " ".join(out)
+
+
 def detect_with_confidence(text: str) -> tuple[str, float]:
-    """Return (language, confidence 0..1); ``("und", 0.0)`` for text without letters."""
+    """Return (language, confidence 0..1); ``("und", 0.0)`` for text without letters.
+
+    Long text is judged on :func:`bounded_sample` (time does not grow with length).
+    """
+    text = bounded_sample(text)
     ar, other = script_counts(text)
     if ar + other == 0:
         return UNDETERMINED, 0.0

@@ -18,8 +18,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..io.lines import read_file_bytes
 from ..errors import InputFileError
+from ..io.lines import read_file_bytes
 from ..records import Document
 from ..settings import SETTINGS
 from .boilerplate import analyse_layout
@@ -422,9 +422,15 @@ def document_from_bytes(data: bytes, path: str, *, suffix: str | None = None) ->
     )
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, problems: list[InputFileError] | None = None) -> list[Path]:
     found = []
-    for root, dirs, files in os.walk(folder):
+
+    def onerror(e: OSError) -> None:
+        if problems is not None:
+            why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
+            problems.append(_fail(str(e.filename or folder), f"folder cannot be read ({why})"))
+
+    for root, dirs, files in os.walk(folder, onerror=onerror):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
             if f.startswith("."):
@@ -447,19 +453,30 @@ def read_paths(
     seen: set[str] = set()
     for given in paths:
         p = Path(given)
-        if p.is_dir():
-            files = _walk(p)
-            if not files:
+        try:
+            is_dir = p.is_dir()
+            is_file = p.exists()
+        except OSError as e:  # e.g. inside a folder we may not enter
+            errors.append(_fail(str(given), f"cannot be read ({e.strerror or e})".replace(
+                "Permission denied", "permission denied")))
+            continue
+        if is_dir:
+            n_errors = len(errors)
+            files = _walk(p, errors)
+            if not files and len(errors) == n_errors:
                 errors.append(_fail(str(given), "folder contains no .txt, .html, .htm or .md files"))
             targets = [str(f) for f in files]
         else:
-            if p.exists() and p.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if is_file and p.suffix.lower() not in SUPPORTED_SUFFIXES:
                 errors.append(_fail(str(given), f"unsupported file type {p.suffix or '(none)'!r}; "
                                                 "use .txt, .html, .htm or .md"))
                 continue
             targets = [str(given)]
         for t in targets:
-            key = os.path.abspath(t)
+            try:
+                key = os.path.realpath(t)  # the same file by another name is read once
+            except (OSError, ValueError):
+                key = os.path.abspath(t)
             if key in seen:
                 continue
             seen.add(key)

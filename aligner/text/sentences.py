@@ -115,15 +115,17 @@ def _rule_spans(text: str, *, arabic: bool = True, semicolon: bool = False) -> l
     return out
 
 
-def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge_fragments(text: str, spans: list[tuple[int, int]],
+                     hard: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """Glue pieces that cannot stand alone onto the previous sentence:
     punctuation-only pieces (a stray closing quote) and pieces that start
-    in lower case (``“…?” he asked.``)."""
+    in lower case (``“…?” he asked.``). Pieces starting at a ``hard`` offset
+    (a forced cut of an over-long sentence) are never glued."""
     out: list[tuple[int, int]] = []
     for s, e in spans:
         piece = text[s:e]
         first = next((c for c in piece if c.isalnum()), "")
-        if out and (not first or (first.isalpha() and first.islower() and not piece.lstrip(_OPENERS)[:1].isdigit()
+        if out and s not in hard and (not first or (first.isalpha() and first.islower() and not piece.lstrip(_OPENERS)[:1].isdigit()
                                    and _starts_lower(piece))):
             out[-1] = (out[-1][0], e)
         else:
@@ -136,13 +138,70 @@ def _starts_lower(piece: str) -> bool:
     return bool(t) and t[0].isalpha() and t[0].islower() and not t[0] in "ʼ"
 
 
-def split_paragraph(text: str, lang: str, *, settings: Settings = SETTINGS) -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets relative to ``text`` (one paragraph)."""
+WINDOW_CHARS = 3000
+"""Paragraphs longer than this are split in windows of about this size: pysbd's
+abbreviation pass (and the quotation scan of the rule splitter) cost time
+quadratic in the length of the text they get, so a paragraph with no breaks
+would take minutes. Every sentence but a window's last is kept; the next
+window starts where that last sentence began, so sentences are the same as
+with one pass, and a "sentence" longer than a window is cut at a space."""
+
+
+def split_paragraph(text: str, lang: str, *, settings: Settings = SETTINGS,
+                    window: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets relative to ``text`` (one paragraph).
+
+    Time is linear in ``len(text)``: long paragraphs go through bounded
+    windows (see :data:`WINDOW_CHARS`); offsets stay exact.
+    """
+    if len(text) <= window:
+        return _merge_fragments(text, _split_once(text, lang, settings))
+    spans: list[tuple[int, int]] = []
+    forced: set[int] = set()
+    pos, n = 0, len(text)
+    while pos < n:
+        end = min(n, pos + window)
+        if end < n:
+            end = _cut_point(text, pos, end)
+        piece = _split_once(text[pos:end], lang, settings)
+        if end >= n or not piece:
+            spans += [(pos + a, pos + b) for a, b in piece]
+            if end >= n:
+                break
+            pos = end
+            continue
+        keep = piece[:-1]
+        if not keep:  # one run-on sentence fills the window: cut it here
+            keep = piece
+            nxt = end
+            forced.add(end)
+        else:
+            nxt = pos + piece[-1][0]
+        spans += [(pos + a, pos + b) for a, b in keep]
+        pos = nxt
+    # the piece after a forced cut (it may start after spaces) stays a piece of its own
+    import bisect
+
+    starts = [a for a, _ in spans]
+    hard = set()
+    for f in forced:
+        i = bisect.bisect_left(starts, f)
+        if i < len(starts) and not text[f:starts[i]].strip():
+            hard.add(starts[i])
+    return _merge_fragments(text, spans, frozenset(hard))
+
+
+def _cut_point(text: str, start: int, end: int) -> int:
+    """A window end at or before ``end``: after the last whitespace in the
+    window's second half, else ``end`` itself (a very long "word")."""
+    cut = max(text.rfind(" ", start + (end - start) // 2, end), text.rfind("\n", start + (end - start) // 2, end))
+    return cut + 1 if cut > start else end
+
+
+def _split_once(text: str, lang: str, settings: Settings) -> list[tuple[int, int]]:
     if lang == "ar":
-        spans = _rule_spans(text, arabic=True, semicolon=settings.arabic_semicolon_ends_sentence)
-    else:
-        spans = _pysbd_spans(text, lang)
-    return _merge_fragments(text, spans)
+        return _rule_spans(text, arabic=True, semicolon=settings.arabic_semicolon_ends_sentence)
+    return _pysbd_spans(text, lang)
 
 
 def split_sentences(doc: Document, *, settings: Settings = SETTINGS) -> list[Sentence]:

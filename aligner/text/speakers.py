@@ -23,6 +23,7 @@ language it publishes in (table in :mod:`aligner.text.outlets`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -734,6 +735,28 @@ def title_mentions(text: str, base: int = 0, *, common: frozenset[str] = frozens
     return out
 
 
+_RECENT_MAX = 200
+"""A description looks back at most this many attributions (and name mentions)
+inside its window of paragraphs: far more than any real paragraphs hold, and
+what keeps one huge paragraph from costing time quadratic in its length."""
+
+
+def _tail(by_para: dict, pos_by_para: dict, para: int, window: int, before: int) -> list:
+    """The last :data:`_RECENT_MAX` entries at positions before ``before`` in paragraphs
+    ``para - window`` .. ``para``, in position order. ``pos_by_para[p]`` lists the
+    (sorted) positions of ``by_para[p]``."""
+    got: list = []
+    for p in range(para, para - window - 1, -1):
+        lst = by_para.get(p)
+        if not lst:
+            continue
+        end = bisect.bisect_left(pos_by_para[p], before)
+        got[:0] = lst[max(0, end - (_RECENT_MAX - len(got))):end]
+        if len(got) >= _RECENT_MAX:
+            break
+    return got
+
+
 def resolve(
     items: Sequence[Attribution],
     paragraph_of: Callable[[int], int],
@@ -750,20 +773,36 @@ def resolve(
     contains its head noun. Anything ambiguous stays unresolved (speaker None).
     """
     out: list[Attribution] = []
+    # indexes by paragraph keep this linear in the number of attributions
+    # (a document that is one huge paragraph has thousands): ``items`` come in
+    # document order, so each paragraph's list is in document order too
+    by_para: dict[int, list[Attribution]] = {}
+    att_pos: dict[int, list[int]] = {}
+    mentions_by_para: dict[int, list[Mention]] = {}
+    mention_pos: dict[int, list[int]] = {}
+    for mnt in sorted(mentions, key=lambda m: m.pos):
+        p = paragraph_of(mnt.pos)
+        mentions_by_para.setdefault(p, []).append(mnt)
+        mention_pos.setdefault(p, []).append(mnt.pos)
+
+    def keep(a: Attribution) -> None:
+        out.append(a)
+        p = paragraph_of(a.verb_pos)
+        by_para.setdefault(p, []).append(a)
+        att_pos.setdefault(p, []).append(a.verb_pos)
+
     for att in items:
         if not att.needs_resolution:
-            out.append(att)
+            keep(att)
             continue
         para = paragraph_of(att.verb_pos)
         resolved = None
         if att.kind == "pron":
-            same = [a for a in out if paragraph_of(a.verb_pos) == para and a.verb_pos < att.verb_pos
-                    and a.kind in ("person", "unnamed")]
-            if same:
-                resolved = same[-1]
-            else:
+            resolved = next((a for a in reversed(by_para.get(para, ())) if a.verb_pos < att.verb_pos
+                             and a.kind in ("person", "unnamed")), None)
+            if resolved is None:
                 for back in (1, 2):
-                    prev = [a for a in out if paragraph_of(a.verb_pos) == para - back and a.kind in ("person", "unnamed")]
+                    prev = [a for a in by_para.get(para - back, ()) if a.kind in ("person", "unnamed")]
                     keys = {(a.speaker or a.desc or "").casefold() for a in prev}
                     if len(keys) == 1:
                         resolved = prev[-1]
@@ -774,9 +813,8 @@ def resolve(
             head = (att.head or "").rstrip("s")
             cands: dict[str, Attribution] = {}
             unnamed_match = None
-            for a in out:
-                p = paragraph_of(a.verb_pos)
-                if a.verb_pos >= att.verb_pos or p < para - window:
+            for a in _tail(by_para, att_pos, para, window, att.verb_pos):
+                if a.verb_pos >= att.verb_pos:
                     continue
                 text = f"{a.desc or ''} {a.head or ''}".casefold()
                 if head and (head in text or (a.kind == "org" and head in (a.speaker or "").casefold())):
@@ -784,9 +822,8 @@ def resolve(
                         cands[a.speaker.casefold()] = a
                     elif a.kind == "unnamed":
                         unnamed_match = a
-            for mnt in mentions:
-                p = paragraph_of(mnt.pos)
-                if mnt.pos < att.verb_pos and p >= para - window and head and head in mnt.title.casefold():
+            for mnt in _tail(mentions_by_para, mention_pos, para, window, att.verb_pos):
+                if head and head in mnt.title.casefold():
                     cands.setdefault(mnt.name.casefold(), Attribution(mnt.pos, mnt.name, mnt.title, "person"))
             # the same person under a shorter name ("Lavrov" / "Sergei Lavrov") counts once
             names = sorted(cands)
@@ -798,9 +835,9 @@ def resolve(
         if resolved is not None:
             # same paragraph: the words went to the same outlet ("X told AFP … “…,” he said")
             same_para = paragraph_of(resolved.verb_pos) == para
-            out.append(replace(att, speaker=resolved.speaker, kind=resolved.kind,
-                               desc=att.desc or resolved.desc,
-                               outlet=att.outlet or (resolved.outlet if same_para else None)))
+            keep(replace(att, speaker=resolved.speaker, kind=resolved.kind,
+                         desc=att.desc or resolved.desc,
+                         outlet=att.outlet or (resolved.outlet if same_para else None)))
         else:
-            out.append(replace(att, speaker=None, kind="unnamed" if att.kind == "def" else "unresolved"))
+            keep(replace(att, speaker=None, kind="unnamed" if att.kind == "def" else "unresolved"))
     return out

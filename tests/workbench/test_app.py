@@ -109,17 +109,15 @@ def test_switching_language_rebuilds_the_window_on_the_same_quote(qapp, qtbot, p
 
 
 @pytest.mark.parametrize("fake", ["scripted", "console"])
-def test_dialog_fakes_match_the_real_dialogs(fake):
+def test_dialog_fakes_match_the_real_dialogs(fake, dialogs):
     """The test fake and the batch-mode dialogs offer exactly the questions of the real Dialogs,
     with the same parameters, so a renamed or new question fails here instead of answering None."""
     import inspect
 
-    from conftest import ScriptedDialogs
-
     from workbench.app import ConsoleDialogs
     from workbench.widgets.dialogs import Dialogs
 
-    other = ScriptedDialogs if fake == "scripted" else ConsoleDialogs
+    other = type(dialogs) if fake == "scripted" else ConsoleDialogs  # the fixture's ScriptedDialogs
 
     def api(cls):
         return {name: [p.name for p in inspect.signature(f).parameters.values()]

@@ -225,10 +225,12 @@ def test_decisions_are_visible_to_a_second_process_connection(review, project_pa
 # ----------------------------------------------------------------------------- export
 
 
-@pytest.mark.parametrize("fmt", ["tmx", "jsonl"])
+@pytest.mark.parametrize("fmt", ["tmx", "jsonl", "tsv"])
 def test_export_confirmed_pairs(review, project, tmp_path, fmt):
-    pytest.importorskip(f"aligner.export.{fmt}")
-    from workbench.controllers import export_confirmed
+    from aligner.export.formats import read_pairs
+    from workbench.controllers import EXPORT_FORMATS, export_confirmed
+
+    assert fmt in {f.key for f in EXPORT_FORMATS}  # every format of the core's registry is offered
 
     review.confirm()
     review.confirm()
@@ -237,6 +239,7 @@ def test_export_confirmed_pairs(review, project, tmp_path, fmt):
     assert n == 2
     body = out.read_text(encoding="utf-8")
     assert "Nous n'accepterons pas" in body or "Nous n&apos;accepterons pas" in body
+    assert len(read_pairs(out)) == 2
 
 
 def test_export_refuses_an_unknown_format(project, tmp_path):

@@ -384,10 +384,8 @@ def test_dropping_files_adds_them(qtbot, make_window, project_path, tmp_path):
     qtbot.waitUntil(lambda: w.align_job is None)
 
 
-def test_missing_model_cache_is_built_with_a_progress_dialog(qtbot, make_window):
-    from conftest import FakeModels
-
-    models = FakeModels(ready=False, steps=4)
+def test_missing_model_cache_is_built_with_a_progress_dialog(qtbot, make_window, fake_models):
+    models = type(fake_models)(ready=False, steps=4)  # the real service's contract: progress(done, total)
     w = make_window(models=models)
     qtbot.waitUntil(lambda: models.built == 1, timeout=10_000)
     qtbot.waitUntil(lambda: w.model_job is None)
@@ -421,7 +419,7 @@ def test_screenshot_renders_the_window(make_window, project_path, tmp_path):
 def test_add_articles_with_the_real_pipeline(qtbot, make_window, tmp_path, dialogs):
     """Files on disk -> reader, quote extraction, alignment (fake encoder), store -> the queue."""
     pytest.importorskip("aligner.text.reader")
-    from fakes import FakeEncoder
+    from fakes import FakeEncoder  # tests/fakes.py, shared with the core tests
 
     from workbench.demo import write_articles
     from workbench.services import CoreAlignmentService
@@ -441,6 +439,13 @@ def test_add_articles_with_the_real_pipeline(qtbot, make_window, tmp_path, dialo
     assert any(i.n_candidates for i in w.review.items)
     # the unreadable file is reported, the rest went through
     assert any("broken.txt" in details for details in dialogs.details)
+    # the status says how many candidates are new, not the total (issue 16)
+    n = len(w.project.candidates())
+    assert w.statusBar().currentMessage() == f"Alignment finished: {n} new candidates."
+    bad.unlink()
+    w.add_articles([str(tmp_path / "articles")])  # the same articles again: nothing new
+    qtbot.waitUntil(lambda: w.align_job is None, timeout=120_000)
+    assert w.statusBar().currentMessage() == "Alignment finished: 0 new candidates."
 
 
 def test_candidate_summary_follows_decisions_and_notes(window, dialogs):

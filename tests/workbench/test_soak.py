@@ -21,7 +21,7 @@ pytestmark = pytest.mark.gui
 
 DRIVER = Path(__file__).with_name("soak_driver.py")
 N_KEYS = 2400  # plus a warm-up of 240: ten times what killed the app with the leaking binding
-CHILD_LIMIT_S = 600  # a safety net for a hung child, not a speed requirement
+CHILD_LIMIT_S = 400  # a safety net for a hung child, not a speed requirement
 DRIFT = 64  # refcounts may move a little (caches); a leak moves them by thousands
 
 
@@ -38,4 +38,8 @@ def test_thousands_of_key_presses_keep_the_process_alive_and_refcounts_flat(proj
     assert report["decisions"] > N_KEYS // 4  # the keys really reached the review actions
     for name in ("None", "True", "False"):
         before, after = report["before"][name], report["after"][name]
-        assert abs(after - before) <= DRIFT, (name, before, after)
+        # a falling count is the fatal leak: never allowed. QUndoStack.push() of a Python command
+        # keeps at most one reference to None (PySide6 6.10 and 6.11 alike; it only rises, so it
+        # cannot abort): None may rise by that much, nothing else may move
+        rise = report["undo_pushes"] if name == "None" else 0
+        assert -DRIFT <= after - before <= rise + DRIFT, (name, before, after, rise)

@@ -310,6 +310,10 @@ class MainWindow(QMainWindow):
         for name in ("add", "add_folder", "export", "save_copy"):
             m.addAction(a[name])
         m.addSeparator()
+        from .bead_view import install_bitext_actions  # whole-text alignment (aligner bitext)
+
+        self.bitext_actions = install_bitext_actions(self, m)
+        m.addSeparator()
         m.addAction(a["quit"])
         m = mb.addMenu(tr("&Edit"))
         m.addAction(a["undo"])

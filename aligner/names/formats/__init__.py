@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...errors import ChoiceError, InputFileError
-from ...io.atomic import atomic_write_bytes
+from ...io.lines import read_file_bytes
+from ...io.output import check_output
 from ...records import NameCluster
 from .base import DictionaryFormat
 from .csv_format import CsvFormat
@@ -49,22 +50,27 @@ def dumps(clusters: Sequence[NameCluster], fmt: str, *, lang: str | None = None)
 
 def write_dictionary(clusters: Sequence[NameCluster], path: str | os.PathLike, fmt: str | None = None, *,
                      lang: str | None = None) -> None:
-    """Write ``clusters`` to ``path`` atomically (format from ``fmt`` or the extension)."""
+    """Write ``clusters`` to ``path`` through the checked writer (atomic; never a
+    device, FIFO or folder; keeps the mode of a file it replaces)."""
     f = get_format(fmt) if fmt else format_for_path(path)
-    atomic_write_bytes(path, f.dumps(list(clusters), lang=lang))
+    check_output(path, allow_stdout=False).write_bytes(f.dumps(list(clusters), lang=lang))
 
 
-def read_dictionary(path: str | os.PathLike, fmt: str | None = None) -> list[NameCluster]:
-    """Read a reviewed dictionary; all-or-nothing (see DictionaryImportError)."""
-    p = Path(path)
-    if not p.exists():
-        raise InputFileError(str(path), "file not found")
-    if p.is_dir():
-        raise InputFileError(str(path), "is a folder, expected a dictionary file")
-    data = p.read_bytes()
+MAX_DICTIONARY_BYTES = 20_000_000
+"""Largest dictionary file imported (parsing takes about 30x its size in memory)."""
+
+
+def read_dictionary(path: str | os.PathLike, fmt: str | None = None, *,
+                    max_bytes: int = MAX_DICTIONARY_BYTES) -> list[NameCluster]:
+    """Read a reviewed dictionary; all-or-nothing (see DictionaryImportError).
+
+    Refused with :class:`InputFileError` when missing, a folder, empty or
+    larger than ``max_bytes``.
+    """
+    f = get_format(fmt) if fmt else format_for_path(path)
+    data = read_file_bytes(path, max_bytes=max_bytes, folder_problem="is a folder, expected a dictionary file")
     if not data.strip():
         raise InputFileError(str(path), "file is empty")
-    f = get_format(fmt) if fmt else format_for_path(path)
     return f.loads(data, str(path))
 
 

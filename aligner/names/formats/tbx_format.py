@@ -61,6 +61,8 @@ class TbxFormat:
         return bytes(store)
 
     def loads(self, data: bytes, path: str) -> list[NameCluster]:
+        """Terms holding an unresolved entity (``&xxe;``) or markup are refused,
+        never shortened."""
         text, problems = decode(data, path)
         if text is None:
             raise DictionaryImportError(path, problems)
@@ -82,7 +84,7 @@ class TbxFormat:
                 if tag == "descrip" and d.get("type") == "subjectField":
                     typ = (d.text or "").strip()
                 elif tag == "descrip" and d.get("type") == "x-canonical":
-                    canonical = d.text or ""
+                    canonical = _plain(d, path, problems)
                 elif tag == "descrip" and d.get("type") == "x-reviewed":
                     reviewed = (d.text or "").strip() == "yes"
                 elif tag == "note" and d.get("type") == "x-evidence":
@@ -93,7 +95,7 @@ class TbxFormat:
                 lg = ls.get(XML_LANG) or ls.get("lang")
                 for tig in ls.iter("{*}tig", "tig", "{*}ntig", "ntig"):
                     term = next(tig.iter("{*}term", "term"), None)
-                    form = term.text if term is not None else None
+                    form = _plain(term, path, problems) if term is not None else None
                     script = None
                     count = 0
                     for note in tig.iter("{*}termNote", "termNote"):
@@ -112,3 +114,23 @@ class TbxFormat:
             raw.append(RawCluster(canonical, typ or "other", variants, entry.get("id") or "", ln, reviewed or True,
                                   evidence, preferred))
         return validate(raw, path, problems)
+
+
+def _plain(el, path: str, problems: list) -> str | None:
+    """The text of ``el`` when it is plain text; else a problem (an entity
+    reference such as ``&xxe;`` or markup inside would otherwise be dropped)."""
+    kids = list(el)
+    if not kids:
+        return el.text or ""
+    bad = []
+    for k in kids:
+        if isinstance(k, etree._Entity):
+            bad.append(f"the entity reference &{k.name}; (not resolved; write the characters themselves)")
+        elif isinstance(k.tag, str):
+            bad.append(f"markup <{etree.QName(k).localname}>")
+    if not bad:  # comments / processing instructions only
+        return "".join([el.text or ""] + [k.tail or "" for k in kids])
+    whole = (el.text or "") + "".join(
+        (f"&{k.name};" if isinstance(k, etree._Entity) else "") + (k.tail or "") for k in kids)
+    problems.append(Problem(path, el.sourceline, f"{whole.strip()!r} contains {', '.join(bad)}; nothing was imported"))
+    return None

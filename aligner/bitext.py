@@ -1,0 +1,581 @@
+"""Whole-text alignment: two texts in, an ordered list of beads out.
+
+A *bead* pairs a run of 0–3 consecutive source sentences with a run of 0–3
+consecutive target sentences (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, and the null
+beads 1-0 / 0-1 for sentences with no counterpart). The beads cover both
+texts once, in order.
+
+The method (two steps, after the published designs of Bertalign and
+Vecalign; written from their papers' descriptions):
+
+1. **Overlap embeddings.** Every sentence and every concatenation of 2–3
+   consecutive sentences is embedded (:func:`overlap_texts` lists them;
+   the caller encodes them, so this module does no IO and loads no model).
+   A 1-2 bead is then scored as one vector against one vector.
+2. **Anchors.** 1-1 pairs that are each other's best by ratio margin
+   (:mod:`aligner.margin`), above a margin threshold, reduced to the
+   longest chain that keeps text order. They bound a *band*: the rectangle
+   between consecutive anchors, widened by a few sentences.
+3. **Dynamic programming in the band.** Each bead gains, per sentence it
+   covers, its similarity above a threshold, minus a length-ratio penalty,
+   minus a penalty for crossing a paragraph boundary. Null beads gain 0,
+   so a sentence is left unpaired whenever no pairing beats the threshold
+   (deletions are never forced onto the diagonal). Similarities are
+   normalised per text pair: the background (mean cosine to random
+   sentences of the other side) is subtracted and the result divided by
+   how far the anchors stand above it, so thresholds do not depend on the
+   model's cosine range.
+
+Cost grows linearly with the text length: beyond ``full_search_cells``
+candidate pairs, the anchor search itself is banded around an alignment of
+block averages (coarse to fine), and the dynamic programme only visits the
+band.
+
+Arrays in, typed records out.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import AlignerError, ChoiceError
+from .margin import get_margin, neighbour_means
+from .search import check_matrix
+
+__all__ = [
+    "BEAD_TYPES", "Bead", "BitextParams", "OverlapVecs", "align_bitext", "find_anchors",
+    "overlap_texts", "BitextInputError",
+]
+
+BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
+"""The bead shapes the aligner may output: (source sentences, target sentences)."""
+
+MAX_OVERLAP = 3
+
+
+class BitextInputError(AlignerError, ValueError):
+    """One of the two texts cannot be aligned (for instance it is empty)."""
+
+    code = "E014"
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One alignment unit.
+
+    ``src``/``tgt``: 0-based sentence indexes, consecutive and increasing
+    (an empty tuple on one side for a 1-0 or 0-1 bead). ``score``: 0..1
+    confidence of the pairing (0 for null beads).
+    """
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    @property
+    def is_null(self) -> bool:
+        return not self.src or not self.tgt
+
+
+@dataclass(frozen=True)
+class BitextParams:
+    """Weights of the dynamic programme and the anchor search (tuned on Text+Berg dev)."""
+
+    threshold: float = 0.05
+    """Normalised similarity a 1-1 pairing must beat (per sentence) to be preferred over 1-0 + 0-1."""
+    extra_12: float = 0.20
+    """Added threshold for 1-2 / 2-1 beads (prior against merging)."""
+    extra_22: float = 0.20
+    """Added threshold for 2-2 beads."""
+    extra_13: float = 0.30
+    """Added threshold for 1-3 / 3-1 beads."""
+    length_weight: float = 0.80
+    """Weight of |log length ratio - expected| (characters) per sentence."""
+    para_penalty: float = 2.0
+    """Penalty for a bead that crosses a paragraph boundary on either side."""
+    anchor_margin: float = 1.0
+    """Minimum ratio margin of an anchor."""
+    margin_k: int = 4
+    """Neighbours per side in the anchor margin."""
+    band: int = 8
+    """Sentences by which the band between anchors is widened."""
+    background_samples: int = 64
+    """Random other-side sentences used for each vector's background similarity."""
+    full_search_cells: int = 4_000_000
+    """Above n_src * n_tgt, the anchor search is banded (coarse to fine)."""
+    coarse_block: int = 8
+    """Sentences per block in the coarse pass."""
+    background: str = "random"
+    """What a similarity is measured against: "random" (median cosine to random
+    other-side sentences) or "knn" (mean cosine to the k nearest in the band, as a margin)."""
+    null_penalty: float = 0.0
+    """Cost of leaving one sentence unpaired (a 1-0 or 0-1 bead)."""
+    number_weight: float = 0.2
+    """Weight of the agreement of the numbers written in the two sides (+w all shared, -w none)."""
+    bead_weight: float = 0.5
+    """A bead's gain is multiplied by (sentences it covers) ** bead_weight."""
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class OverlapVecs:
+    """Embeddings of one text's sentences and of their 2..3-sentence concatenations.
+
+    ``vecs[w - 1]``: (max(n - w + 1, 0), dim) float32, L2-normalised rows;
+    row ``i`` embeds sentences ``i .. i + w - 1`` joined by spaces (the order of
+    :func:`overlap_texts`). ``lengths``: (n,) int64 characters per sentence.
+    ``para_end``: (n,) bool, True where a paragraph ends after the sentence.
+    """
+
+    vecs: tuple[np.ndarray, ...]
+    lengths: np.ndarray
+    para_end: np.ndarray = field(default=None)  # type: ignore[assignment]
+    marks: tuple[np.ndarray, ...] = ()
+    """``marks[w - 1]``: (n - w + 1,) uint64, a 64-bit hash set of the numbers
+    written in the same runs as ``vecs[w - 1]`` (0: none)."""
+
+    @property
+    def n(self) -> int:
+        return len(self.lengths)
+
+    @classmethod
+    def from_flat(cls, flat: np.ndarray, sentences: Sequence[str], *,
+                  paragraphs: Sequence[int] | None = None, max_overlap: int = MAX_OVERLAP) -> "OverlapVecs":
+        """Split the encoder output for :func:`overlap_texts` back into widths.
+
+        flat: (len(overlap_texts(sentences, max_overlap)), dim) float32.
+        paragraphs: optional paragraph number of each sentence.
+        """
+        n = len(sentences)
+        sizes = [max(n - w + 1, 0) for w in range(1, max_overlap + 1)]
+        if flat.shape[0] != sum(sizes):
+            raise ValueError(f"flat: expected {sum(sizes)} rows for {n} sentences, got {flat.shape[0]}")
+        out, start = [], 0
+        for s in sizes:
+            out.append(np.ascontiguousarray(flat[start:start + s], dtype=np.float32))
+            start += s
+        lengths = np.array([max(len(t), 1) for t in sentences], dtype=np.int64)
+        para_end = np.zeros(n, dtype=bool)
+        if paragraphs is not None:
+            p = np.asarray(paragraphs)
+            if len(p) != n:
+                raise ValueError(f"paragraphs: expected {n} values, got {len(p)}")
+            para_end[:-1] = p[1:] != p[:-1]
+        if n:
+            para_end[-1] = True
+        return cls(tuple(out), lengths, para_end, number_marks(sentences, max_overlap))
+
+
+def overlap_texts(sentences: Sequence[str], max_overlap: int = MAX_OVERLAP) -> list[str]:
+    """The texts to embed: all sentences, then all 2-sentence runs, then 3-sentence runs."""
+    out: list[str] = []
+    for w in range(1, max_overlap + 1):
+        out.extend(" ".join(sentences[i:i + w]) for i in range(len(sentences) - w + 1))
+    return out
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def number_marks(sentences: Sequence[str], max_overlap: int = MAX_OVERLAP) -> tuple[np.ndarray, ...]:
+    """Bit sets (uint64) of the numbers in each sentence and each run of 2..max_overlap sentences.
+
+    Digits in any script count (``int()`` reads Arabic-Indic digits); each
+    number sets one of 64 bits chosen by a stable hash (crc32).
+    """
+    one = np.zeros(len(sentences), dtype=np.uint64)
+    for k, text in enumerate(sentences):
+        m = 0
+        for tok in _NUMBER.findall(text):
+            try:
+                tok = str(int(tok))
+            except ValueError:
+                pass
+            m |= 1 << (zlib.crc32(tok.encode("utf-8")) % 64)
+        one[k] = m
+    out = [one]
+    for w in range(2, max_overlap + 1):
+        n = max(len(one) - w + 1, 0)
+        run = np.zeros(n, dtype=np.uint64)
+        for k in range(w):
+            run |= one[k:k + n]
+        out.append(run)
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ anchors
+
+def _band_cos(src: np.ndarray, tgt: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise cosines inside a band.
+
+    src: (n, d), tgt: (m, d); lo, hi: (n,) int, the band of row i is
+    columns lo[i] <= j < hi[i]. Returns (cos (n, W) float32 padded with
+    -inf, cols (n, W) int64 padded with -1), W = max band width.
+    """
+    n = len(src)
+    width = int(max(1, (hi - lo).max(initial=1)))
+    cols = lo[:, None] + np.arange(width)[None, :]
+    valid = cols < hi[:, None]
+    cols = np.where(valid, cols, -1)
+    cos = np.full((n, width), -np.inf, dtype=np.float32)
+    chunk = max(1, 2_000_000 // max(width * src.shape[1], 1))
+    for a in range(0, n, chunk):
+        b = min(n, a + chunk)
+        g = tgt[np.maximum(cols[a:b], 0)]  # (c, W, d)
+        c = np.einsum("id,iwd->iw", src[a:b], g)
+        cos[a:b] = np.where(valid[a:b], c, -np.inf)
+    return cos, cols
+
+
+def _column_band(lo: np.ndarray, hi: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The same band seen by columns: rows clo[j] <= i < chi[j] (lo, hi non-decreasing)."""
+    j = np.arange(m)
+    clo = np.searchsorted(hi, j, side="right")  # first row with hi > j
+    chi = np.searchsorted(lo, j, side="right")  # rows with lo <= j
+    return clo.astype(np.int64), np.maximum(chi, clo).astype(np.int64)
+
+
+def _mutual_best_band(src: np.ndarray, tgt: np.ndarray, lo: np.ndarray, hi: np.ndarray, *,
+                      k: int, margin: str = "ratio") -> tuple[np.ndarray, np.ndarray]:
+    """Mutual best pairs by margin inside a band. Returns ((p, 2) int64 pairs, (p,) float32 margins)."""
+    fn = get_margin(margin)
+    rcos, rcols = _band_cos(src, tgt, lo, hi)
+    clo, chi = _column_band(lo, hi, len(tgt))
+    ccos, crows = _band_cos(tgt, src, clo, chi)
+    kr, kc = min(k, rcos.shape[1]), min(k, ccos.shape[1])
+    rmean = neighbour_means(-np.sort(-rcos, axis=1)[:, :kr])
+    cmean = neighbour_means(-np.sort(-ccos, axis=1)[:, :kc])
+    rmarg = fn(rcos, rmean[:, None], cmean[np.maximum(rcols, 0)])
+    rmarg = np.where(rcols >= 0, rmarg, -np.inf)
+    cmarg = fn(ccos, rmean[np.maximum(crows, 0)], cmean[:, None])
+    cmarg = np.where(crows >= 0, cmarg, -np.inf)
+    rbest = rcols[np.arange(len(src)), np.argmax(rmarg, axis=1)]
+    cbest = crows[np.arange(len(tgt)), np.argmax(cmarg, axis=1)] if len(tgt) else np.zeros(0, np.int64)
+    rows = np.flatnonzero((rbest >= 0) & (cbest[np.maximum(rbest, 0)] == np.arange(len(src))))
+    pairs = np.stack([rows, rbest[rows]], axis=1).astype(np.int64)
+    scores = rmarg[rows, np.argmax(rmarg, axis=1)[rows]].astype(np.float32)
+    return pairs, scores
+
+
+def _longest_chain(pairs: np.ndarray) -> np.ndarray:
+    """Longest strictly increasing (src, tgt) chain; pairs sorted by src. O(p log p)."""
+    if len(pairs) == 0:
+        return pairs
+    tails: list[int] = []  # tgt value at the end of the best chain of each length
+    tail_idx: list[int] = []
+    prev = np.full(len(pairs), -1, dtype=np.int64)
+    import bisect
+
+    for idx, (_, j) in enumerate(pairs):
+        pos = bisect.bisect_left(tails, int(j))
+        if pos == len(tails):
+            tails.append(int(j))
+            tail_idx.append(idx)
+        else:
+            tails[pos] = int(j)
+            tail_idx[pos] = idx
+        prev[idx] = tail_idx[pos - 1] if pos > 0 else -1
+    out, cur = [], tail_idx[-1]
+    while cur >= 0:
+        out.append(cur)
+        cur = prev[cur]
+    return pairs[out[::-1]]
+
+
+def _drop_outliers(chain: np.ndarray, n: int, m: int) -> np.ndarray:
+    """Remove anchors far off the line through their chain neighbours."""
+    if len(chain) < 3:
+        return chain
+    pts = np.vstack([[-1, -1], chain, [n, m]]).astype(np.float64)
+    keep = np.ones(len(chain), dtype=bool)
+    for t in range(1, len(pts) - 1):
+        (i0, j0), (i1, j1), (i2, j2) = pts[t - 1], pts[t], pts[t + 1]
+        expect = j0 + (j2 - j0) * (i1 - i0) / max(i2 - i0, 1e-9)
+        tol = max(4.0, 0.5 * max(i2 - i0, j2 - j0))
+        keep[t - 1] = abs(j1 - expect) <= tol
+    return chain[keep]
+
+
+def _rect_band(chain: np.ndarray, n: int, m: int, widen: int) -> tuple[np.ndarray, np.ndarray]:
+    """Band over sentence rows (n,) covering the rectangles between consecutive anchors."""
+    pts = np.vstack([[0, 0], chain, [n - 1, m - 1]]).astype(np.int64) if len(chain) else \
+        np.array([[0, 0], [n - 1, m - 1]], np.int64)
+    lo = np.full(n, m, dtype=np.int64)
+    hi = np.zeros(n, dtype=np.int64)
+    for (i0, j0), (i1, j1) in zip(pts[:-1], pts[1:]):
+        a, b = max(0, i0 - widen), min(n, i1 + widen + 1)
+        lo[a:b] = np.minimum(lo[a:b], max(0, min(j0, j1) - widen))
+        hi[a:b] = np.maximum(hi[a:b], min(m, max(j0, j1) + widen + 1))
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    return lo, np.maximum(hi, lo + 1).clip(max=m)
+
+
+def find_anchors(src: np.ndarray, tgt: np.ndarray, params: BitextParams = BitextParams()) -> tuple[np.ndarray, np.ndarray]:
+    """1-1 anchors: mutual best by ratio margin, above ``params.anchor_margin``, in text order.
+
+    src: (n, dim), tgt: (m, dim) float32 sentence embeddings (L2-normalised).
+    Returns ((a, 2) int64 ``(src, tgt)`` pairs increasing on both sides,
+    (a,) float32 margins). Linear in n + m: beyond ``params.full_search_cells``
+    pairs the search runs in a band found on block averages (coarse to fine).
+    """
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return np.zeros((0, 2), np.int64), np.zeros(0, np.float32)
+    if n * m <= params.full_search_cells:
+        lo, hi = np.zeros(n, np.int64), np.full(n, m, np.int64)
+    else:
+        b = params.coarse_block
+        cs, ct = _block_means(src, b), _block_means(tgt, b)
+        coarse, _ = find_anchors(cs, ct, params)
+        chain = np.asarray(coarse, np.int64) * b + b // 2
+        chain = np.minimum(chain, [n - 1, m - 1])
+        lo, hi = _rect_band(chain, n, m, widen=3 * b)
+    pairs, scores = _mutual_best_band(src, tgt, lo, hi, k=params.margin_k)
+    ok = scores >= params.anchor_margin
+    pairs, scores = pairs[ok], scores[ok]
+    chain = _longest_chain(pairs)
+    chain = _drop_outliers(chain, n, m)
+    keep = np.isin(pairs[:, 0], chain[:, 0])
+    return chain, scores[keep]
+
+
+def _block_means(v: np.ndarray, b: int) -> np.ndarray:
+    n = len(v)
+    nb = (n + b - 1) // b
+    pad = np.zeros((nb * b, v.shape[1]), np.float32)
+    pad[:n] = v
+    s = pad.reshape(nb, b, -1).sum(axis=1)
+    s /= np.maximum(np.linalg.norm(s, axis=1, keepdims=True), 1e-9)
+    return np.ascontiguousarray(s, dtype=np.float32)
+
+
+# ------------------------------------------------------------- the alignment
+
+ProgressFn = Callable[[int, int], None]
+
+
+def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = BitextParams(), *,
+                 progress: ProgressFn | None = None) -> list[Bead]:
+    """Align two texts; returns the beads in text order, covering every sentence once.
+
+    ``src``/``tgt``: :class:`OverlapVecs` of the two texts (same dim).
+    Raises :class:`BitextInputError` if a side has no sentence.
+    """
+    if src.n == 0 or tgt.n == 0:
+        side = "source" if src.n == 0 else "target"
+        raise BitextInputError(f"the {side} text has no sentences to align")
+    for name, ov in (("src", src), ("tgt", tgt)):
+        check_matrix(f"{name}.vecs[0]", ov.vecs[0], src.vecs[0].shape[1], other="src")
+    n, m = src.n, tgt.n
+    anchors, _ = find_anchors(src.vecs[0], tgt.vecs[0], params)
+    # background: median cosine of each vector to random sentences of the other side
+    rng = np.random.default_rng(params.seed)
+    ts = tgt.vecs[0][rng.choice(m, size=min(m, params.background_samples), replace=False)]
+    ss = src.vecs[0][rng.choice(n, size=min(n, params.background_samples), replace=False)]
+    pooled = src.vecs[0][:params.background_samples] @ ts.T  # a few sentences: one scalar background
+    sbg = [_background(v, ts, pooled) for v in src.vecs]
+    tbg = [_background(v, ss, pooled) for v in tgt.vecs]
+    spread = 1.4826 * float(np.median(np.abs(pooled - np.median(pooled))))  # robust std
+    lo, hi = _boundary_band(anchors, n, m, params.band)
+    if params.background == "knn" and n >= MIN_BACKGROUND_SAMPLE and m >= MIN_BACKGROUND_SAMPLE:
+        sbg, tbg = _knn_backgrounds(src, tgt, lo, hi, params.margin_k)
+    elif params.background not in ("knn", "random"):
+        raise ChoiceError("background", params.background, ["knn", "random"])
+    scale = _scale(src, tgt, anchors, sbg[0], tbg[0], spread)
+    log_ratio = _expected_log_ratio(src.lengths, tgt.lengths, anchors)
+    beads = _dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)
+    return beads
+
+
+MIN_BACKGROUND_SAMPLE = 8
+
+
+def _knn_backgrounds(src: OverlapVecs, tgt: OverlapVecs, lo: np.ndarray, hi: np.ndarray, k: int):
+    """Per vector, the mean cosine of its k nearest sentences of the other side inside the band.
+
+    The margin denominator of :mod:`aligner.margin` (``neighbour_means``),
+    computed locally so the cost stays linear. lo, hi: (n + 1,) the DP band
+    over boundaries. Returns (src backgrounds per width, tgt backgrounds per width).
+    """
+    n, m = src.n, tgt.n
+    s_lo, s_hi = lo[:-1], np.maximum(hi[1:], lo[:-1] + 1).clip(max=m)  # target sentences near source sentence i
+    c_lo, c_hi = _column_band(s_lo, s_hi, m)
+    c_hi = np.maximum(c_hi, c_lo + 1).clip(max=n)
+    sbg, tbg = [], []
+    for w, v in enumerate(src.vecs, start=1):
+        if len(v) == 0:
+            sbg.append(np.zeros(0, np.float32))
+            continue
+        a, b = s_lo[:len(v)], s_hi[w - 1:w - 1 + len(v)]
+        cos, _ = _band_cos(v, tgt.vecs[0], a, np.maximum(b, a + 1))
+        sbg.append(neighbour_means(-np.sort(-cos, axis=1)[:, :k]))
+    for w, v in enumerate(tgt.vecs, start=1):
+        if len(v) == 0:
+            tbg.append(np.zeros(0, np.float32))
+            continue
+        a, b = c_lo[:len(v)], c_hi[w - 1:w - 1 + len(v)]
+        cos, _ = _band_cos(v, src.vecs[0], np.minimum(a, b - 1), b)
+        tbg.append(neighbour_means(-np.sort(-cos, axis=1)[:, :k]))
+    return sbg, tbg
+
+
+def _background(v: np.ndarray, sample: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """(len(v),) median cosine of each row of ``v`` to ``sample`` (the other side's sentences).
+
+    With fewer than MIN_BACKGROUND_SAMPLE sentences in ``sample`` (its true
+    counterpart would weigh too much), the median of ``pooled`` (a sample of
+    source-by-target cosines) for every row.
+    """
+    if len(v) == 0:
+        return np.zeros(0, np.float32)
+    if len(sample) < MIN_BACKGROUND_SAMPLE:
+        if pooled.size < 4:  # one or two sentences a side: nothing to compare with, use plain cosine
+            return np.zeros(len(v), np.float32)
+        return np.full(len(v), float(np.median(pooled)), np.float32)
+    return np.median(v @ sample.T, axis=1).astype(np.float32)
+
+
+def _scale(src: OverlapVecs, tgt: OverlapVecs, anchors: np.ndarray, sbg, tbg, spread: float) -> float:
+    """How far typical translations stand above the background (median over anchors).
+
+    With fewer than 3 anchors, the median best cosine of the source sentences
+    instead, but never below 4 standard deviations of the background cosines
+    (so two unrelated texts are not forced into pairs).
+    """
+    if len(anchors) >= 3:
+        i, j = anchors[:, 0], anchors[:, 1]
+        cos = np.einsum("nd,nd->n", src.vecs[0][i], tgt.vecs[0][j])
+        s = float(np.median(cos - (sbg[i] + tbg[j]) / 2))
+    else:
+        cos = src.vecs[0] @ tgt.vecs[0].T
+        best = cos.max(axis=1)
+        s = max(float(np.median(best - (sbg + tbg[cos.argmax(axis=1)]) / 2)), 4 * spread)
+        if cos.size < 4:
+            return 1.0
+    return max(s, 0.02)
+
+
+def _expected_log_ratio(ls: np.ndarray, lt: np.ndarray, anchors: np.ndarray) -> float:
+    if len(anchors) >= 3:
+        return float(np.median(np.log(ls[anchors[:, 0]] / lt[anchors[:, 1]])))
+    return 0.0  # unknown: the totals would mislead when one text is a summary of the other
+
+
+def _boundary_band(anchors: np.ndarray, n: int, m: int, widen: int) -> tuple[np.ndarray, np.ndarray]:
+    """Band over DP boundary rows 0..n: columns lo[i] <= j <= hi[i] (inclusive), connected."""
+    pts = [(0, 0)] + [(int(i), int(j)) for i, j in anchors] + [(n, m)]
+    lo = np.full(n + 1, m, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for (i0, j0), (i1, j1) in zip(pts[:-1], pts[1:]):
+        a, b = max(0, i0 - widen), min(n, i1 + 1 + widen)
+        lo[a:b + 1] = np.minimum(lo[a:b + 1], max(0, j0 - widen))
+        hi[a:b + 1] = np.maximum(hi[a:b + 1], min(m, j1 + 1 + widen))
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m
+    return lo, hi
+
+
+def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: float,
+        lo: np.ndarray, hi: np.ndarray, p: BitextParams, progress) -> list[Bead]:
+    """Banded DP over boundaries (i, j); maximises total gain. Linear in the band's area."""
+    n, m = src.n, tgt.n
+    extra = {(1, 1): 0.0, (1, 2): p.extra_12, (2, 1): p.extra_12, (2, 2): p.extra_22,
+             (1, 3): p.extra_13, (3, 1): p.extra_13}
+    pairs = [bt for bt in BEAD_TYPES if bt[0] and bt[1]]
+    cum_s = np.concatenate([[0], np.cumsum(src.lengths)]).astype(np.float64)
+    cum_t = np.concatenate([[0], np.cumsum(tgt.lengths)]).astype(np.float64)
+    # a bead covering src i-a..i-1 crosses a paragraph if any of i-a..i-2 ends one
+    pe_s = np.concatenate([[0], np.cumsum(src.para_end)]).astype(np.int64)
+    pe_t = np.concatenate([[0], np.cumsum(tgt.para_end)]).astype(np.int64)
+
+    score = [None] * (n + 1)  # row i: (hi-lo+1,) float64 best total gain at (i, lo[i]+x)
+    back = [None] * (n + 1)   # row i: (hi-lo+1,) int8 bead-type index
+    neg = -1e18
+    type_index = {bt: k for k, bt in enumerate(BEAD_TYPES)}
+    for i in range(n + 1):
+        l, h = int(lo[i]), int(hi[i])
+        js = np.arange(l, h + 1)
+        best = np.full(len(js), neg)
+        arg = np.full(len(js), -1, dtype=np.int8)
+        if i == 0:
+            best[js == 0] = 0.0
+        for a, b in pairs + [(1, 0)]:
+            if a > i:
+                continue
+            pl, ph = int(lo[i - a]), int(hi[i - a])
+            pj = js - b
+            ok = (pj >= pl) & (pj <= ph) & (pj >= 0)
+            if not ok.any():
+                continue
+            prev = np.full(len(js), neg)
+            prev[ok] = score[i - a][pj[ok] - pl]
+            if b == 0:
+                gain = np.full(len(js), -p.null_penalty)
+            else:
+                gain = np.full(len(js), neg)
+                idx = np.flatnonzero(ok & (pj >= 0) & (js - b <= m - b))
+                if len(idx) == 0:
+                    continue
+                jj = js[idx] - b  # first target sentence of the bead
+                sv = src.vecs[a - 1][i - a]
+                tv = tgt.vecs[b - 1][jj]
+                cos = tv @ sv
+                sim = (cos - (sbg[a - 1][i - a] + tbg[b - 1][jj]) / 2) / scale
+                lr = np.log((cum_s[i] - cum_s[i - a]) / (cum_t[jj + b] - cum_t[jj]))
+                lpen = p.length_weight * np.abs(lr - log_ratio)
+                cross = (pe_s[i - 1] - pe_s[i - a] > 0) | (pe_t[jj + b - 1] - pe_t[jj] > 0)
+                if p.number_weight and src.marks and tgt.marks:
+                    both = np.bitwise_count(src.marks[a - 1][i - a] & tgt.marks[b - 1][jj])
+                    either = np.bitwise_count(src.marks[a - 1][i - a] | tgt.marks[b - 1][jj])
+                    agree = np.where(either > 0, both / np.maximum(either, 1), 0.5)
+                    sim = sim + p.number_weight * (2 * agree - 1) * (either > 0)
+                g = (a + b) ** p.bead_weight * (sim - p.threshold - extra[(a, b)] - lpen) - p.para_penalty * cross
+                gain[idx] = g
+            cand = prev + gain
+            upd = cand > best
+            best = np.where(upd, cand, best)
+            arg = np.where(upd, type_index[(a, b)], arg)
+        # 0-1 beads within the row: best[x] = max_y<=x best[y] - (x - y) * null_penalty
+        ramp = p.null_penalty * np.arange(len(best))
+        run = np.maximum.accumulate(best + ramp) - ramp
+        from_left = run > best
+        best = np.maximum(run, best)
+        arg = np.where(from_left, type_index[(0, 1)], arg)
+        score[i], back[i] = best, arg
+        if progress is not None and (i % 256 == 0 or i == n):
+            progress(i, n)
+    # backtrace
+    beads: list[Bead] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = int(back[i][j - int(lo[i])])
+        if t < 0:
+            raise RuntimeError("bitext DP: no path (band disconnected)")
+        a, b = BEAD_TYPES[t]
+        if (a, b) == (0, 1):
+            beads.append(Bead((), (j - 1,), 0.0))
+            j -= 1
+            continue
+        s_ids = tuple(range(i - a, i))
+        t_ids = tuple(range(j - b, j))
+        if b:
+            cos = float(src.vecs[a - 1][i - a] @ tgt.vecs[b - 1][j - b])
+            sim = (cos - (sbg[a - 1][i - a] + tbg[b - 1][j - b]) / 2) / scale
+            sc = float(np.clip(sim, 0.0, 1.0))
+        else:
+            sc = 0.0
+        beads.append(Bead(s_ids, t_ids, round(sc, 4)))
+        i, j = i - a, j - b
+    beads.reverse()
+    return beads
