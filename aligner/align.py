@@ -11,7 +11,14 @@ from a logistic model over:
 * ``numbers`` the numbers in both agree;
 * ``names``   capitalised names in both agree (Latin-script pairs);
 * ``outlet``  the outlet the speaker talked to publishes in the target language;
-* ``length``  the length ratio is plausible for the language pair.
+* ``length``  the length ratio is plausible for the language pair;
+* ``doc_pair`` how surely the target's article is a source of the quote's
+  English article (:mod:`aligner.pairing`; 0 when unpaired);
+* ``unpaired`` 1 when the quote's article has a paired article and the
+  target is in none of them: such a candidate must beat the paired ones clearly.
+
+The margin is :func:`aligner.margin.ratio` with ``settings.mine_k``
+neighbours each way, the same criterion as ``aligner mine``.
 
 Weights live in :class:`aligner.settings.Settings` (``align_*``); the
 embedding part is fitted on the UN dev set by ``bench/calibrate_align.py``.
@@ -20,7 +27,7 @@ embedding part is fitted on the UN dev set by ``bench/calibrate_align.py``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +37,7 @@ from .errors import DimensionError
 from .records import Candidate, MatchKind, Quote
 from .settings import SETTINGS, Settings
 
-FEATURES = ("cos", "margin", "speaker", "numbers", "names", "outlet", "length")
+FEATURES = ("cos", "margin", "speaker", "numbers", "names", "outlet", "length", "doc_pair", "unpaired")
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,8 @@ class Weights:
     names: float
     outlet: float
     length: float
+    doc_pair: float = 0.0
+    unpaired: float = 0.0
 
     @classmethod
     def from_settings(cls, s: Settings, kind: MatchKind) -> "Weights":
@@ -52,25 +61,30 @@ class Weights:
             bias=s.align_bias, cos=s.align_w_cos, margin=s.align_w_margin,
             speaker=s.align_w_speaker, numbers=s.align_w_numbers, names=s.align_w_names,
             outlet=s.align_w_outlet, length=s.align_w_length,
+            doc_pair=s.align_w_doc_pair, unpaired=s.align_w_unpaired,
         )
         if kind == "variant":  # same language: cosines run higher
             base.update(bias=s.align_variant_bias, cos=s.align_variant_w_cos,
-                        margin=s.align_variant_w_margin)
+                        margin=s.align_variant_w_margin, doc_pair=0.0, unpaired=0.0)
         return cls(**base)
 
     def logit(self, f: dict[str, float]) -> float:
         return self.bias + sum(getattr(self, k) * f[k] for k in FEATURES)
 
 
-def query_text(q: Quote, min_words: int) -> str:
-    """Text embedded for a source quote: the quote, or its sentence if very short.
+def through_sentence(q: Quote, min_words: int) -> bool:
+    """Whether a source quote is matched through the sentence holding it.
 
-    A one-word quote ("powerless") carries too little meaning alone; its
-    sentence is what a translator compares with the original.
+    A one-word quote ("powerless") carries too little meaning alone, and a
+    term, title or headline quote ("Super Mario 3D Land") is found in several
+    sentences; the sentence is what a translator compares with the original.
     """
-    if len(q.text.split()) < min_words:
-        return q.sentence
-    return q.text
+    return len(q.text.split()) < min_words or q.kind != "speech"
+
+
+def query_text(q: Quote, min_words: int) -> str:
+    """Text embedded for a source quote: the quote, or its sentence (:func:`through_sentence`)."""
+    return q.sentence if through_sentence(q, min_words) else q.text
 
 
 def target_text(t: Quote) -> str:
@@ -88,23 +102,12 @@ def _check(name: str, v: np.ndarray, n: int, dim: int | None) -> None:
         raise DimensionError(f"{name} has dimension {v.shape[1]}, expected {dim}")
 
 
-_MASKED = -9.0  # similarity of pairs that may not match (same article for variants)
-
-
-def _topk_mean(sims: np.ndarray, k: int) -> np.ndarray:
-    """Mean of the k largest unmasked values per row (rows with none give 0).
-
-    sims: (n, m) float32 -> (n,) float32.
-    """
-    if sims.shape[1] == 0:
-        return np.zeros(sims.shape[0], dtype=np.float32)
-    k = max(1, min(k, sims.shape[1]))
-    part = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
-    part = np.where(part <= _MASKED, np.nan, part)
-    valid = ~np.isnan(part)
-    n_valid = valid.sum(axis=1)
-    out = np.where(n_valid > 0, np.where(valid, part, 0.0).sum(axis=1) / np.maximum(n_valid, 1), 0.0)
-    return np.nan_to_num(out, nan=0.0).astype(np.float32)
+def _topk(sims: np.ndarray, k: int) -> np.ndarray:
+    """The k largest values of each row, unordered: (n, m) -> (n, min(k, m)) float32."""
+    k = min(k, sims.shape[1])
+    if k == 0:
+        return np.zeros((sims.shape[0], 0), np.float32)
+    return np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
 
 
 def _overlaps(a: Quote, b: Quote) -> bool:
@@ -119,6 +122,7 @@ def align(
     *,
     kind: MatchKind,
     outlet_langs: Sequence[str | None] | None = None,
+    doc_pairs: Mapping[tuple[str, str], float] | None = None,
     top_k: int = 3,
     min_score: float | None = None,
     settings: Settings = SETTINGS,
@@ -128,11 +132,17 @@ def align(
     sources: n_src English quotes; src_vecs: (n_src, dim) float32, L2-normalised.
     targets: n_tgt spans; tgt_vecs: (n_tgt, dim) float32, L2-normalised.
     outlet_langs: per source, the language of the outlet it was told to (or None).
+    doc_pairs: (English doc, target doc) -> article pair score in 0..1
+    (:func:`aligner.pairing.pair_articles`); targets in an article paired at
+    least ``settings.pair_candidates_min`` with the source's article are
+    always scored, not only the nearest by cosine.
     For ``kind="variant"`` a target in the same document as its source is skipped.
     Overlapping targets (same document, overlapping sentences) keep the best.
     Returns at most ``top_k`` candidates per source with score >= min_score
     (default ``settings.align_threshold``), ranked 1..n per source.
     """
+    from .margin import neighbour_means, ratio
+
     _check("src_vecs", src_vecs, len(sources), None)
     _check("tgt_vecs", tgt_vecs, len(targets), src_vecs.shape[1])
     if not sources or not targets:
@@ -140,63 +150,84 @@ def align(
     min_score = settings.align_threshold if min_score is None else min_score
     weights = Weights.from_settings(settings, kind)
     outlet_langs = list(outlet_langs) if outlet_langs is not None else [None] * len(sources)
+    doc_pairs = dict(doc_pairs or {}) if kind == "translation" else {}
+    paired_docs: dict[str, list[str]] = {}
+    for (e, t), p in doc_pairs.items():
+        if p >= settings.pair_candidates_min:
+            paired_docs.setdefault(e, []).append(t)
+    tgt_rows: dict[str, list[int]] = {}
+    for j, t in enumerate(targets):
+        tgt_rows.setdefault(t.doc, []).append(j)
 
-    k = settings.margin_k
+    k = settings.mine_k
     n_cand = min(len(targets), max(settings.align_candidates, top_k * 4))
     out: list[Candidate] = []
     # blocks of sources keep memory bounded: (block, n_tgt) float32.
-    # Pass 1: each target's k best source similarities (its neighbourhood).
     block = max(1, int(2e7 // max(len(targets), 1)))
-    kk = min(k, len(sources))
     same_doc = None
     if kind == "variant":  # a quote is no variant of itself or of its own article
         docs = {d: n for n, d in enumerate(sorted({q.doc for q in (*sources, *targets)}))}
         src_doc = np.array([docs[q.doc] for q in sources])
         tgt_doc = np.array([docs[q.doc] for q in targets])
         same_doc = lambda b0, n: src_doc[b0:b0 + n, None] == tgt_doc[None, :]  # noqa: E731
-    tgt_top = np.full((len(targets), kk), _MASKED, dtype=np.float32)
-    for b0 in range(0, len(sources), block):
-        sims = src_vecs[b0:b0 + block] @ tgt_vecs.T
-        if same_doc is not None:
-            sims[same_doc(b0, sims.shape[0])] = _MASKED
-        merged = np.concatenate([tgt_top, sims.T], axis=1)
-        tgt_top = -np.sort(-merged, axis=1)[:, :kk]
-    tgt_nn = _topk_mean(tgt_top, kk)
 
-    # Pass 2: score each source's nearest targets.
-    for b0 in range(0, len(sources), block):
+    def block_sims(b0: int) -> np.ndarray:
         sims = src_vecs[b0:b0 + block] @ tgt_vecs.T
         if same_doc is not None:
-            sims[same_doc(b0, sims.shape[0])] = _MASKED
-        src_nn = _topk_mean(sims, k)
+            sims[same_doc(b0, sims.shape[0])] = -np.inf
+        return sims
+
+    # Pass 1: each target's k best source similarities (its neighbourhood).
+    tgt_top = np.full((len(targets), 0), -np.inf, dtype=np.float32)
+    for b0 in range(0, len(sources), block):
+        tgt_top = _topk(np.concatenate([tgt_top, block_sims(b0).T], axis=1), k)
+    tgt_mean = neighbour_means(tgt_top)
+
+    # Pass 2: score each source's nearest targets (and its paired articles' targets).
+    for b0 in range(0, len(sources), block):
+        sims = block_sims(b0)
+        src_mean = neighbour_means(_topk(sims, k))
         order = np.argsort(-sims, axis=1)[:, : n_cand * 2]
         for r in range(sims.shape[0]):
             i = b0 + r
             src = sources[i]
             qtext = query_text(src, settings.align_short_quote_words)
+            mine = paired_docs.get(src.doc, [])
             scored: list[tuple[float, int, dict]] = []
-            for j in order[r]:
+            seen: set[int] = set()
+
+            def score(j: int) -> None:
                 tgt = targets[j]
+                seen.add(j)
                 if kind == "variant" and (tgt.doc == src.doc or tgt.key == src.key):
-                    continue
+                    return
+                if not np.isfinite(sims[r, j]):
+                    return
                 cos = float(sims[r, j])
-                sides = [x for x in (float(src_nn[r]), float(tgt_nn[j])) if x != 0.0]
-                denom = sum(sides) / len(sides) if sides else 0.0
-                margin = cos / denom if denom > 1e-6 else 0.0
                 ttext = target_text(tgt)
                 f = {
                     "cos": cos,
-                    "margin": margin,
+                    "margin": float(ratio(np.float32(cos), src_mean[r], tgt_mean[j])),
                     "speaker": cues.speaker_cue(src.speaker, tgt.speaker),
                     "numbers": cues.number_agreement(qtext, ttext),
                     "names": cues.entity_agreement(src.sentence, tgt.sentence),
                     "outlet": cues.outlet_cue(outlet_langs[i], tgt.lang),
                     "length": cues.length_cue(qtext, ttext, tgt.lang, src.lang),
+                    "doc_pair": doc_pairs.get((src.doc, tgt.doc), 0.0),
+                    "unpaired": 1.0 if mine and tgt.doc not in mine else 0.0,
                 }
                 p = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, weights.logit(f)))))
-                scored.append((p, int(j), f))
+                scored.append((p, j, f))
+
+            for j in order[r].tolist():
                 if len(scored) >= n_cand:
                     break
+                score(j)
+            for d in mine:  # the paired articles' nearest targets, whatever their global rank
+                rows = sorted(tgt_rows.get(d, []), key=lambda j: -sims[r, j])
+                for j in rows[: settings.align_paired_candidates]:
+                    if j not in seen:
+                        score(j)
             scored.sort(key=lambda x: -x[0])
             kept: list[tuple[float, int, dict]] = []
             for p, j, f in scored:

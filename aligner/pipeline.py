@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .align import align, query_text, target_text
+from .align import align, query_text, target_text, through_sentence
 from .embed.protocol import Encoder
 from .errors import AlignerError, DimensionError, InputFileError
+from .pairing import ArticlePair
 from .progress import ProgressFn, StageProgress
 from .records import Candidate, Document, Quote
 from .settings import SETTINGS, Settings
@@ -44,6 +45,8 @@ class AlignResult:
     documents: list[Document]
     errors: list[InputFileError] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    article_pairs: list[ArticlePair] = field(default_factory=list)
+    """Which French/Arabic articles each English article draws on (best first)."""
 
 
 def prepare_document(doc: Document, settings: Settings = SETTINGS) -> DocSpans:
@@ -54,12 +57,12 @@ def prepare_document(doc: Document, settings: Settings = SETTINGS) -> DocSpans:
     two sentences can match both at once. ``settings``: language detection
     (``langid_*``) and sentence splitting (``arabic_semicolon_ends_sentence``).
     """
-    from .text.quotes import extract_quotes, sentence_spans
+    from .text.quotes import quotes_and_sentences
     from .text.sentences import split_sentences
 
     sents = split_sentences(doc, settings=settings)
-    quotes = tuple(extract_quotes(doc, sents, settings=settings))
-    singles = list(sentence_spans(doc, sents, settings=settings))
+    found, singles = quotes_and_sentences(doc, sents, settings=settings)
+    quotes = tuple(found)
     windows = []
     for a, b in zip(singles, singles[1:]):
         gap = doc.text[a.sentence_end:b.sentence_start]
@@ -132,6 +135,123 @@ def source_quotes(docs: Sequence[DocSpans]) -> list[Quote]:
     return [q for d in docs if d.doc.lang == "en" for q in d.quotes if q.lang == "en"]
 
 
+def single_sentences(d: "DocSpans") -> list[Quote]:
+    """The one-sentence targets of ``d`` (not the two-sentence windows).
+
+    A window starts where its first sentence starts and ends later, so a
+    target is a window when a shorter target starts at the same place.
+    """
+    shortest: dict[int, int] = {}
+    for t in d.sentences:
+        shortest[t.start] = min(shortest.get(t.start, t.end), t.end)
+    return [t for t in d.sentences if t.end == shortest[t.start]]
+
+
+def article_sides(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: np.ndarray,
+                  en_sents: Sequence[Quote], en_vecs: np.ndarray, sources: Sequence[Quote]):
+    """The articles as :mod:`aligner.pairing` sees them: (English sides, French/Arabic sides).
+
+    Only one-sentence targets are used. tgt_vecs: (len(targets), dim) and
+    en_vecs: (len(en_sents), dim) float32.
+    """
+    from .pairing import ArticleSide
+
+    outlets: dict[str, set[str]] = {}
+    for q in sources:
+        lang = outlet_language(q.outlet)
+        if lang:
+            outlets.setdefault(q.doc, set()).add(lang)
+
+    def sides(spans: Sequence[Quote], vecs: np.ndarray, single) -> list[ArticleSide]:
+        rows: dict[str, list[int]] = {}
+        langs: dict[str, str] = {}
+        for n, t in enumerate(spans):
+            if single(t):
+                rows.setdefault(t.doc, []).append(n)
+                langs.setdefault(t.doc, t.lang)
+        return [ArticleSide(doc=doc, lang=langs[doc], texts=tuple(spans[n].text for n in idx),
+                            vecs=np.ascontiguousarray(vecs[idx]),
+                            outlet_langs=frozenset(outlets.get(doc, ())))
+                for doc, idx in rows.items()]
+
+    singles = {id(t) for d in docs for t in single_sentences(d)}
+    return sides(en_sents, en_vecs, lambda t: True), sides(targets, tgt_vecs, lambda t: id(t) in singles)
+
+
+def article_pairs(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: np.ndarray,
+                  en_sents: Sequence[Quote], en_vecs: np.ndarray, sources: Sequence[Quote],
+                  settings: Settings) -> list[ArticlePair]:
+    """Pair the English articles with the French/Arabic ones (see :func:`article_sides`)."""
+    from .pairing import pair_articles
+
+    english, foreign = article_sides(docs, targets, tgt_vecs, en_sents, en_vecs, sources)
+    return pair_articles(english, foreign, settings=settings)
+
+
+def align_by_language(sources: Sequence[Quote], src_vecs: np.ndarray, targets: Sequence[Quote],
+                      tgt_vecs: np.ndarray, *, top_k: int, settings: Settings, **kw) -> list[Candidate]:
+    """Translation candidates against each target language on its own, then merged.
+
+    The margin's neighbourhoods are per language pair, as in ``aligner mine``:
+    where an English sentence has both a French and an Arabic translation in
+    the input, neither should lower the other's margin. The merged list keeps
+    the ``top_k`` best per source quote, ranked again 1..n.
+    tgt_vecs: (len(targets), dim) float32.
+    """
+    from dataclasses import replace
+
+    out: list[Candidate] = []
+    for lang in sorted({t.lang for t in targets}):
+        idx = [j for j, t in enumerate(targets) if t.lang == lang]
+        out += align(sources, src_vecs, [targets[j] for j in idx], np.ascontiguousarray(tgt_vecs[idx]),
+                     kind="translation", top_k=top_k, settings=settings, **kw)
+    by_source: dict[tuple, list[Candidate]] = {}
+    for c in out:
+        by_source.setdefault(c.source.key, []).append(c)
+    merged = []
+    for group in by_source.values():
+        group.sort(key=lambda c: -c.score)
+        merged += [replace(c, rank=r) for r, c in enumerate(group[:top_k], start=1)]
+    return merged
+
+
+def word_spans(cands: list[Candidate], token_vectors, settings: Settings) -> list[Candidate]:
+    """Short quotes land on the words: the target of a translation candidate whose
+    source quote is matched through its sentence (under
+    ``settings.align_short_quote_words`` words, or a term, title or headline,
+    :func:`aligner.align.through_sentence`) becomes the words of its sentence that render the quote (:mod:`aligner.wordalign`);
+    ``sentence``/``sentence_start``/``sentence_end`` keep the whole sentence. Done for
+    rank-1 candidates and those at or over the default threshold (what is shown)."""
+    from dataclasses import replace
+
+    from .wordalign import project_quotes
+
+    todo = [n for n, c in enumerate(cands)
+            if c.kind == "translation" and not c.target.is_quote
+            and (c.rank == 1 or c.score >= settings.align_threshold)
+            and through_sentence(c.source, settings.align_short_quote_words)]
+    triples = [(cands[n].source.sentence,
+                (cands[n].source.start - cands[n].source.sentence_start,
+                 cands[n].source.end - cands[n].source.sentence_start),
+                cands[n].target.sentence) for n in todo]
+    out = list(cands)
+    for n, span in zip(todo, project_quotes(triples, token_vectors)):
+        if span is None:
+            continue
+        t = out[n].target
+        a, b = t.sentence_start + span[0], t.sentence_start + span[1]
+        out[n] = replace(out[n], target=replace(t, text=t.sentence[span[0]:span[1]], start=a, end=b))
+    return out
+
+
+def spans_to_embed(docs: Sequence[DocSpans], settings: Settings):
+    """(sources, targets, English single sentences) of an alignment job."""
+    sources = source_quotes(docs)
+    targets = [t for d in docs for t in (*d.quotes, *d.sentences) if t.lang in TARGET_LANGS]
+    en_sents = [t for d in docs if d.doc.lang == "en" for t in single_sentences(d) if t.lang == "en"]
+    return sources, targets, en_sents
+
+
 def align_spans(
     docs: Sequence[DocSpans],
     embedder: EmbeddingSource,
@@ -140,43 +260,58 @@ def align_spans(
     min_score: float | None = None,
     settings: Settings = SETTINGS,
     progress: StageProgress | None = None,
-) -> tuple[list[Candidate], dict]:
+) -> tuple[list[Candidate], list[ArticlePair], dict]:
     """Align the English quotes of ``docs`` with fr/ar spans and other English quotes.
 
-    Returns the candidates (both kinds) and statistics.
+    Articles are paired first (:mod:`aligner.pairing`): which French/Arabic
+    articles each English article draws on; that evidence enters every
+    translation candidate's score. Returns the candidates (both kinds), the
+    article pairs and statistics.
     """
-    sources = source_quotes(docs)
-    targets = [t for d in docs for t in (*d.quotes, *d.sentences) if t.lang in TARGET_LANGS]
+    sources, targets, en_sents = spans_to_embed(docs, settings)
     short = settings.align_short_quote_words
     q_texts = [query_text(q, short) for q in sources]
     t_texts = [target_text(t) for t in targets]
+    e_texts = [t.text for t in en_sents]
 
     def emb_progress(done: int, total: int) -> None:
         if progress:
             progress("embed", done, total)
 
-    all_vecs = embedder.embed(q_texts + t_texts, progress=emb_progress)
+    all_vecs = embedder.embed(q_texts + t_texts + e_texts, progress=emb_progress)
     src_vecs = np.ascontiguousarray(all_vecs[: len(q_texts)])
-    tgt_vecs = np.ascontiguousarray(all_vecs[len(q_texts):])
+    tgt_vecs = np.ascontiguousarray(all_vecs[len(q_texts):len(q_texts) + len(t_texts)])
+    en_vecs = np.ascontiguousarray(all_vecs[len(q_texts) + len(t_texts):])
     if progress:
-        progress("align", 0, 2)
+        progress("align", 0, 3)
+    pairs = article_pairs(docs, targets, tgt_vecs, en_sents, en_vecs, sources, settings)
+    if progress:
+        progress("align", 1, 3)
     outlets = [outlet_language(q.outlet) for q in sources]
-    cands = align(sources, src_vecs, targets, tgt_vecs, kind="translation", outlet_langs=outlets,
-                  top_k=top_k, min_score=min_score, settings=settings)
+    cands = align_by_language(sources, src_vecs, targets, tgt_vecs, outlet_langs=outlets,
+                              doc_pairs={(p.source_doc, p.target_doc): p.score for p in pairs},
+                              top_k=top_k, min_score=min_score, settings=settings)
+    if settings.align_word_spans and hasattr(embedder.encoder, "token_vectors"):
+        cands = word_spans(cands, embedder.encoder.token_vectors, settings)
     if progress:
-        progress("align", 1, 2)
-    cands += align(sources, src_vecs, sources, src_vecs, kind="variant",
+        progress("align", 2, 3)
+    # English renderings of what was said: names, titles and headlines are left out
+    said = [n for n, q in enumerate(sources) if q.kind in ("speech", "term")]
+    v_src = [sources[n] for n in said]
+    v_vecs = np.ascontiguousarray(src_vecs[said])
+    cands += align(v_src, v_vecs, v_src, v_vecs, kind="variant",
                    top_k=top_k, min_score=min_score, settings=settings)
     if progress:
-        progress("align", 2, 2)
+        progress("align", 3, 3)
     stats = {
         "documents": len(docs),
         "source_quotes": len(sources),
         "targets": len(targets),
         "translation_candidates": sum(1 for c in cands if c.kind == "translation"),
         "variant_candidates": sum(1 for c in cands if c.kind == "variant"),
+        "article_pairs": sum(1 for p in pairs if p.score >= 0.5),
     }
-    return cands, stats
+    return cands, pairs, stats
 
 
 def align_paths(
@@ -225,12 +360,14 @@ def align_paths(
     embedder = EmbeddingSource(encoder, project)
     run_id = project.start_run(encoder.name, {"top_k": top_k, "min_score": min_score}) if project else None
     try:
-        cands, stats = align_spans(prepared, embedder, top_k=top_k, min_score=min_score,
-                                   settings=settings, progress=step)
+        cands, pairs, stats = align_spans(prepared, embedder, top_k=top_k, min_score=min_score,
+                                          settings=settings, progress=step)
         stats["unreadable_files"] = len(errors)
         if project is not None:
             step("save", 0, 1)
             project.upsert_candidates(cands, run_id=run_id, replace_sources=source_quotes(prepared))
+            project.set_article_pairs(pairs, sources=[d.doc.path for d in prepared if d.doc.lang == "en"],
+                                      run_id=run_id)
             project.finish_run(run_id, stats)
             step("save", 1, 1)
     except BaseException as e:  # Ctrl-C, cancel, an error: the run is recorded as interrupted
@@ -241,7 +378,8 @@ def align_paths(
             except Exception:  # the project itself failed: the next open marks it
                 pass
         raise
-    return AlignResult(candidates=cands, documents=[d.doc for d in prepared], errors=errors, stats=stats)
+    return AlignResult(candidates=cands, documents=[d.doc for d in prepared], errors=errors, stats=stats,
+                       article_pairs=pairs)
 
 
 def project_doc_spans(project) -> list[DocSpans]:

@@ -84,6 +84,11 @@ class Quote:
     speaker_desc: str | None = None
     """How the text describes the speaker ("a member of the main opposition
     council", "Prime Minister"); set also when ``speaker`` is None."""
+    kind: str = "speech"
+    """For quotes: ``speech`` (reported speech), ``term`` (a short quote or term in a
+    reporting frame: “powerless”, a “pipe dream”), ``title`` (a name or title in
+    quote marks) or ``headline`` (a quote in a headline); see
+    :data:`aligner.text.quotes.QUOTE_KINDS`. Sentence targets keep ``speech``."""
 
     def side(self) -> dict:
         """The JSON side used by ``aligner align`` output."""
@@ -95,6 +100,7 @@ class Quote:
             "start": self.start,
             "end": self.end,
             "speaker": self.speaker,
+            "quote_kind": self.kind if self.is_quote else None,
         }
 
     @property
@@ -108,7 +114,9 @@ class Candidate:
     """A proposed match of an English quote (source) with a target span.
 
     ``score`` is calibrated to 0..1. ``features`` holds the raw cues
-    (cosine, margin, speaker, numbers, outlet, length) for display.
+    (cosine, margin, speaker, numbers, outlet, length, doc_pair) for display;
+    ``doc_pair`` (JSON ``doc_pair_score``) is how surely the target's article is
+    a source of the quote's English article (0 when the two are not paired).
     """
 
     kind: MatchKind
@@ -125,6 +133,8 @@ class Candidate:
             "score": round(float(self.score), 4),
             "source": self.source.side(),
             "target": self.target.side(),
+            "doc_pair_score": (round(float(self.features.get("doc_pair", 0.0)), 4)
+                               if self.kind == "translation" else None),
         }
 
 

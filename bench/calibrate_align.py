@@ -8,8 +8,14 @@ Training rows are (source, candidate target) pairs with their features:
   what "no original here" looks like. Speakers/outlets are absent there.
 * Our own demo corpus (seeds/, gold in seeds/gold/alignments.jsonl): real
   quotes with speakers and outlets, English-English variants too.
+* The FIT documents of bench/news_quotes.py (../shared/data/news-quotes, split by
+  a hash of the document id; the held-out documents are never read here): real
+  news quotes against their French/Arabic articles, all of them aligned at once,
+  so paired-article evidence and wrong-article look-alikes are both in the rows.
+  The article-pairing weights (``pair_*``) are fitted on the same documents.
 
-Tatoeba and the Text+Berg test files are never used here. The fitted weights
+Each of the three sources weighs the same in total. Tatoeba, the Text+Berg test
+files and the held-out news documents are never used here. The fitted weights
 are printed as Settings fields; paste them into aligner/settings.py.
 
     .venv/bin/python bench/calibrate_align.py [--un-lines 1500]
@@ -29,7 +35,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from aligner.align import FEATURES, align  # noqa: E402
+from aligner.align import FEATURES, align, target_text  # noqa: E402
 from aligner.pipeline import EmbeddingSource, align_spans, prepare_document  # noqa: E402
 from aligner.records import Quote  # noqa: E402
 from aligner.settings import Settings  # noqa: E402
@@ -70,7 +76,7 @@ def demo_rows(embedder: EmbeddingSource, settings: Settings):
     paths = sorted(p for sub in ("en", "fr", "ar") for p in (ROOT / "seeds" / sub).iterdir())
     docs = {p.relative_to(ROOT).as_posix(): read_document(p) for p in paths}
     prepared = [prepare_document(replace(d, path=k)) for k, d in docs.items()]
-    cands, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
+    cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
 
     def span(side):
         text = docs[side["doc"]].text
@@ -96,6 +102,52 @@ def demo_rows(embedder: EmbeddingSource, settings: Settings):
                     for k, s, t in pairs)
         rows.append((c.kind, [c.features[f] for f in FEATURES], int(label)))
     return rows
+
+
+def news_pair_rows(embedder: EmbeddingSource, settings: Settings, folder: Path):
+    """Article-pair rows of the FIT news documents: ([PAIR_FEATURES values], label).
+
+    The documents are written into ``folder``; returns (pair rows, prepared docs, index).
+    """
+    sys.path.insert(0, str(ROOT / "bench"))
+    import news_quotes as nq
+    from aligner.pairing import PAIR_FEATURES, pair_features
+    from aligner.pipeline import article_sides, spans_to_embed
+    from aligner.text.reader import read_paths
+
+    index = nq.write_articles(nq.load_docs("fit"), folder)
+    read, _ = read_paths([str(folder)])
+    prepared = [prepare_document(d) for d in read]
+    sources, targets, en_sents = spans_to_embed(prepared, settings)
+    tv = embedder.embed([target_text(t) for t in targets])
+    ev = embedder.embed([t.text for t in en_sents])
+    feats = pair_features(*article_sides(prepared, targets, tv, en_sents, ev, sources), settings=settings)
+    rows = [([f[k] for k in PAIR_FEATURES], int(index[e][0] is index[t][0])) for (e, t), f in feats.items()]
+    return rows, prepared, index
+
+
+def news_rows(embedder: EmbeddingSource, settings: Settings, prepared, index):
+    """Candidate rows of the FIT news documents (all aligned at once, top 10 per quote)."""
+    import news_quotes as nq
+
+    cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
+    return [(c.kind, [c.features[f] for f in FEATURES],
+             int(nq.is_right(index, c.source.doc, c.source.start, c.target.doc, c.target.sentence_start,
+                             c.target.sentence_end)))
+            for c in cands if c.kind == "translation"]
+
+
+def fit_pairs(pair_rows, l2: float) -> dict[str, float]:
+    """Logistic weights of the article pairing (aligner/pairing.py), as Settings fields."""
+    from aligner.pairing import PAIR_FEATURES
+
+    Xp = np.array([[1.0, *r[0]] for r in pair_rows])
+    yp = np.array([r[1] for r in pair_rows], dtype=float)
+    wp = fit_logistic(Xp, yp, np.ones(len(yp)), l2=l2 / 10)
+    pred = Xp @ wp > 0
+    print(f"article pairs: {len(yp)} rows, {int(yp.sum())} true; in-sample "
+          f"P={(pred & (yp == 1)).sum() / max(pred.sum(), 1):.3f} R={(pred & (yp == 1)).sum() / max(yp.sum(), 1):.3f}")
+    return {n: round(float(v), 3) for n, v in zip(["pair_bias", *[f"pair_w_{f}" for f in PAIR_FEATURES]], wp)}
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, w_row: np.ndarray, l2: float = 1.0, iters: int = 100,
@@ -133,32 +185,59 @@ def main() -> None:
     ap.add_argument("--un-only", action="store_true",
                     help="fit translations on the UN rows alone (to measure the demo corpus held out)")
     ap.add_argument("--rows-cache", default=None, help="JSON file to keep the feature rows in")
+    ap.add_argument("--no-news", action="store_true",
+                    help="leave out the FIT documents of bench/news_quotes.py")
     args = ap.parse_args()
 
+    pair_w = None
     if args.rows_cache and Path(args.rows_cache).exists():
         cached = json.loads(Path(args.rows_cache).read_text())
-        rows, n_un = [tuple(r) for r in cached["rows"]], cached["n_un"]
+        rows, origin, pair_rows = [tuple(r) for r in cached["rows"]], cached["origin"], cached["pair_rows"]
     else:
+        import tempfile
+
         from aligner.embed import get_encoder
 
-        settings = Settings()
+        settings = Settings(align_word_spans=False)  # spans inside sentences do not change the rows
         embedder = EmbeddingSource(get_encoder())
+        pair_rows, prepared, index = [], [], {}
+        tmp = tempfile.TemporaryDirectory(prefix="news-fit-")
+        if not args.no_news:
+            # article pairing first: its weights decide the doc_pair feature of every candidate
+            pair_rows, prepared, index = news_pair_rows(embedder, settings, Path(tmp.name))
+            pair_w = fit_pairs(pair_rows, args.l2)
+            settings = replace(settings, **pair_w)
         rows = un_rows(embedder, settings, args.un_lines) if UN.is_dir() else []
-        n_un = len(rows)
-        rows += demo_rows(embedder, settings)
+        origin = ["un"] * len(rows)
+        demo = demo_rows(embedder, settings)
+        rows += demo
+        origin += ["demo"] * len(demo)
+        if not args.no_news:
+            news = news_rows(embedder, settings, prepared, index)
+            rows += news
+            origin += ["news"] * len(news)
+        tmp.cleanup()
         if args.rows_cache:
-            Path(args.rows_cache).write_text(json.dumps({"rows": rows, "n_un": n_un}))
+            Path(args.rows_cache).write_text(json.dumps({"rows": rows, "origin": origin,
+                                                         "pair_rows": pair_rows}))
+    origin = np.array(origin)
+    n_un = int((origin == "un").sum())
     kinds = np.array([r[0] for r in rows])
     X = np.array([[1.0, *r[1]] for r in rows])
     y = np.array([r[2] for r in rows], dtype=float)
-    # the demo corpus is small: weight its rows so both sources count equally
+    # each source of rows (UN, demo, news) weighs the same in total
     w_row = np.ones(len(rows))
-    n_demo = len(rows) - n_un
-    if n_un and n_demo:
-        w_row[n_un:] = n_un / n_demo
+    present = [o for o in ("un", "demo", "news") if (origin == o).any()]
+    for o in present:
+        w_row[origin == o] = len(rows) / len(present) / (origin == o).sum()
+    n_demo = int((origin == "demo").sum())
     trans = kinds == "translation"
     if args.un_only:
-        trans = trans & (np.arange(len(rows)) < n_un)
+        trans = trans & (origin == "un")
+    if pair_rows:
+        pair_w = pair_w or fit_pairs(pair_rows, args.l2)
+        for n, v in pair_w.items():
+            print(f"    {n}: float = {v:.3f}")
     w = fit_logistic(X[trans], y[trans], w_row[trans], l2=args.l2)
     # variants (our own data only): own bias, cosine and margin weights; the
     # cue weights are shared with translations (same-language cosines run higher)
@@ -167,7 +246,7 @@ def main() -> None:
     cue_cols = list(range(3, X.shape[1]))
     off = Xv[:, cue_cols] @ w[cue_cols]
     wv = fit_logistic(Xv[:, :3], yv, np.ones(len(yv)), l2=args.l2 / 10, offset=off)
-    print(f"rows: UN {n_un}, demo {n_demo} (positives {int(y.sum())}; variant rows {int(var.sum())}, "
+    print(f"rows: UN {n_un}, demo {n_demo}, news {int((origin == 'news').sum())} (positives {int(y.sum())}; variant rows {int(var.sum())}, "
           f"positives {int(yv.sum())})")
     names = ["align_bias", *[f"align_w_{f}" for f in FEATURES]]
     for n, v in zip(names, w):

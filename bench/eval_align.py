@@ -55,7 +55,7 @@ def evaluate(doc_paths: list[Path], gold: list[dict], encoder, settings: Setting
              kinds=("translation", "variant"), dump=None) -> list[dict]:
     docs = {str(p): read_document(p) for p in doc_paths}
     prepared = [prepare_document(d) for d in docs.values()]
-    cands, stats = align_spans(prepared, EmbeddingSource(encoder), top_k=5, min_score=0.0,
+    cands, _pairs, stats = align_spans(prepared, EmbeddingSource(encoder), top_k=5, min_score=0.0,
                                settings=settings)
     if dump:
         with open(dump, "a", encoding="utf-8") as f:

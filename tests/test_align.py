@@ -99,3 +99,40 @@ def test_short_quotes_use_their_sentence():
     assert query_text(one, 4) == one.sentence
     long = q("en1", "we are not optimistic about the coming round of talks")
     assert query_text(long, 4) == long.text
+
+
+def test_margin_is_the_mining_ratio_margin_with_mine_k():
+    """Quote alignment and `aligner mine` share one margin (aligner/margin.py, k = mine_k)."""
+    from dataclasses import replace
+
+    from aligner.margin import margin_matrix
+    from aligner.settings import SETTINGS
+
+    rng = np.random.default_rng(5)
+    sv, tv = unit(rng.normal(size=(4, 8))), unit(rng.normal(size=(6, 8)))
+    src = [q("en1", f"quote {i}", start=20 * i) for i in range(4)]
+    tgt = [q("fr1", f"phrase {j}", "fr", start=20 * j) for j in range(6)]
+    for k in (1, 2, 3):
+        settings = replace(SETTINGS, mine_k=k)
+        out = align(src, sv, tgt, tv, kind="translation", min_score=0.0, top_k=6, settings=settings)
+        want = margin_matrix(sv, tv, k=k)
+        for c in out:
+            i, j = src.index(c.source), tgt.index(c.target)
+            assert c.features["margin"] == pytest.approx(float(want[i, j]), abs=1e-3)
+
+
+def test_candidates_in_a_paired_article_get_the_pair_evidence():
+    from dataclasses import replace
+
+    from aligner.settings import SETTINGS
+
+    src = [q("en1", "the monitoring mission is powerless")]
+    tgts = [q("fr_paired", "la mission est impuissante", "fr"), q("fr_other", "la mission est impuissante", "fr")]
+    sv, tv = unit([[1, 0.3, 0]]), unit([[1, 0.3, 0.05], [1, 0.3, 0.05]])
+    settings = replace(SETTINGS, align_w_doc_pair=3.0, align_w_unpaired=-2.0)
+    out = align(src, sv, tgts, tv, kind="translation", min_score=0.0, top_k=2, settings=settings,
+                doc_pairs={("en1", "fr_paired"): 0.95})
+    assert [c.target.doc for c in out] == ["fr_paired", "fr_other"]
+    assert out[0].features["doc_pair"] == 0.95 and out[0].features["unpaired"] == 0.0
+    assert out[1].features["doc_pair"] == 0.0 and out[1].features["unpaired"] == 1.0
+    assert out[0].score > out[1].score

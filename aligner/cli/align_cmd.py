@@ -93,7 +93,8 @@ def align_cmd(
         if not out.is_stdout:
             say(f"wrote {len(cands)} matches to {out.label}")
     s = result.stats
-    say(f"{s.get('documents', 0)} documents, {s.get('source_quotes', 0)} English quotes, "
+    say(f"{s.get('documents', 0)} documents, {s.get('article_pairs', 0)} source articles paired, "
+        f"{s.get('source_quotes', 0)} English quotes, "
         f"{s.get('translation_candidates', 0)} translation and {s.get('variant_candidates', 0)} "
         f"variant matches" + (f"; project saved to {project}" if project else ""))
     if result.errors:

@@ -474,6 +474,71 @@ class SentenceTransformerEncoder:
                                      normalize_embeddings=False, show_progress_bar=False))
 
 
+    def token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Contextual token vectors of each text, for word alignment (:mod:`aligner.wordalign`).
+
+        The vectors are a middle layer's hidden states (``settings.word_align_layer``;
+        SimAlign found middle layers align words best, the last layer is tuned
+        for whole sentences).
+
+        Returns, per text, (vecs (n_tokens, dim) float32 L2-normalised rows,
+        spans (n_tokens, 2) int64 character offsets into the *original* text);
+        special tokens are left out. The model sees the text as ``encode``
+        does (Arabic marks removed, digits 0-9); offsets are mapped back.
+        Not cached: it is used on the few sentences that hold short quotes.
+        """
+        st = self._load()
+        seen, maps = [], []
+        for t in texts:
+            shown, back = _model_view(t, self._settings)
+            seen.append(shown)
+            maps.append(back)
+        import torch
+
+        order = sorted(range(len(seen)), key=lambda i: len(seen[i]))  # batches of like lengths
+        seen, maps = [seen[i] for i in order], [maps[i] for i in order]
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        tok = st.tokenizer
+        model = st[0].auto_model
+        layer = self._settings.word_align_layer
+        device = next(model.parameters()).device
+        for start in range(0, len(seen), self.batch_size):
+            batch = seen[start:start + self.batch_size]
+            enc = tok(batch, return_offsets_mapping=True, truncation=True, max_length=st.max_seq_length,
+                      padding=True, return_tensors="pt")
+            offsets_all = enc.pop("offset_mapping").numpy().astype(np.int64)
+            with torch.inference_mode():
+                hidden = model(**{k: v.to(device) for k, v in enc.items()}, output_hidden_states=True).hidden_states
+            layer_i = max(0, min(layer, len(hidden) - 1))
+            states = hidden[layer_i].float().cpu().numpy().astype(np.float32)
+            mask = enc["attention_mask"].numpy().astype(bool)
+            for k in range(len(batch)):
+                offsets = offsets_all[k]
+                keep = (offsets[:, 1] > offsets[:, 0]) & mask[k]
+                back = maps[start + k]
+                spans = np.stack([back[offsets[keep, 0]], back[offsets[keep, 1] - 1] + 1], axis=1)
+                out.append((_normalise(states[k][keep]), spans.astype(np.int64)))
+        result: list[tuple[np.ndarray, np.ndarray]] = [None] * len(out)  # type: ignore[list-item]
+        for pos, i in enumerate(order):
+            result[i] = out[pos]
+        return result
+
+def _model_view(text: str, settings) -> tuple[str, np.ndarray]:
+    """The text as the model sees it and, per character of it, its offset in ``text``."""
+    chars, back = [], []
+    for i, ch in enumerate(text):
+        shown = ch
+        if settings.embed_strip_diacritics:
+            shown = strip_diacritics(shown)
+        if settings.embed_western_digits:
+            shown = western_digits(shown)
+        for c in shown:
+            chars.append(c)
+            back.append(i)
+    back.append(len(text))
+    return "".join(chars), np.asarray(back, np.int64)
+
+
 def _token_lengths(st, texts: list[str], chunk: int = 4096) -> list[int]:
     """Token count of each text under ``st``'s tokenizer (character count if it has none).
 

@@ -189,6 +189,21 @@ _V3_BITEXT = [
 ]
 
 
+# v4: article pairs (aligner/pairing.py): which French/Arabic articles an English article draws on
+_V4_ARTICLE_PAIRS = [
+    """CREATE TABLE article_pairs (
+        source_doc_id INTEGER NOT NULL REFERENCES documents(id),
+        target_doc_id INTEGER NOT NULL REFERENCES documents(id),
+        score         REAL NOT NULL,
+        evidence      TEXT NOT NULL DEFAULT '{}',   -- JSON: mutual, coverage, names, numbers, outlet
+        run_id        INTEGER REFERENCES runs(id),
+        updated       TEXT NOT NULL,
+        PRIMARY KEY (source_doc_id, target_doc_id)
+    )""",
+    "CREATE INDEX article_pairs_target ON article_pairs(target_doc_id)",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def migrate(conn: sqlite3.Connection) -> None:
         for sql in statements:
@@ -203,6 +218,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _run(_V1),
     _run(_V2),
     _run(_V3_BITEXT),
+    _run(_V4_ARTICLE_PAIRS),
 ]
 
 

@@ -8,6 +8,7 @@ metadata and audit trail; the queries live in its parts:
 - :mod:`aligner.store.embeddings`: the embedding cache (get and put vectors);
 - :mod:`aligner.store.candidates`: alignment runs and candidates;
 - :mod:`aligner.store.review`: decisions, manual links, the review queue;
+- :mod:`aligner.store.articles`: article pairs (which sources an English article draws on);
 - :mod:`aligner.store.bitext`: whole-text alignments (article pairs, beads, their review);
 - :mod:`aligner.store.names`: the reviewers' name decisions (append-only log);
 - :mod:`aligner.store.files`: WAL checkpoints, a complete copy, rolling daily backups;
@@ -33,6 +34,7 @@ from ..io.atomic import glob_escape
 from ..settings import SETTINGS, Settings
 from . import _schema
 from ._text import loads, utc_now
+from .articles import ArticlePairStore
 from .bitext import BitextStore
 from .candidates import CandidateStore
 from .documents import DocumentStore
@@ -51,7 +53,8 @@ def _default_actor() -> str:
         return "unknown"
 
 
-class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, NameDecisionStore, FileStore, BitextStore):
+class Project(DocumentStore, EmbeddingStore, CandidateStore, ReviewStore, NameDecisionStore, FileStore, BitextStore,
+              ArticlePairStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``).
 
     Thread-safe (one lock around the connection); several processes may

@@ -142,20 +142,55 @@ def test_short_quotes_inside_a_sentence():
     "ويسعى متشددون إلى تأسيس تنظيم \"طالبان الشام\" في سوريا.",
     "وقال الوزير لـ«الشرق الأوسط» إن المحادثات فشلت.",
 ])
-def test_names_titles_and_terms_are_not_speech(body):
+def test_names_titles_and_terms_are_kept_with_their_kind(body):
     _, qs = quotes_of(body)
-    assert qs == []
+    assert len(qs) == 1 and qs[0].kind in ("title", "term")
+
+
+@pytest.mark.parametrize("body, text, kind", [
+    ("Pelosi calls Kavanaugh “hysterical” after the hearing.", "hysterical", "term"),
+    ("Ri says it's a \"pipe dream\" that the talks resume.", "pipe dream", "term"),
+    ("The driver remains in a \"stable\" condition.", "stable", "term"),
+    ("He did not get the \"corresponding measures\" he was seeking.", "corresponding measures", "term"),
+    ("The paper “Le Monde” ran the story.", "Le Monde", "title"),
+    ("“We are ready to talk to anyone, anywhere,” the minister said.",
+     "We are ready to talk to anyone, anywhere", "speech"),
+])
+def test_quote_kinds(body, text, kind):
+    _, qs = quotes_of(body)
+    assert [(q.text, q.kind) for q in qs] == [(text, kind)]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # the paragraph starts inside a quote opened in the paragraph before (no mark there)
+    ("She spoke for an hour.\n\nI lost my sister and her friend on the way there,\" Armand Versace said.",
+     ["I lost my sister and her friend on the way there"]),
+    ("The coach was blunt.\n\nWe really need this win now.\"", ["We really need this win now."]),
+    # a possessive typed with a double mark is no quote
+    ("It was only following Jobs\" death that a copy was found.", []),
+])
+def test_paragraph_that_starts_inside_a_quote(body, expected):
+    _, qs = quotes_of(body)
+    assert texts(qs) == expected
 
 
 def test_name_quote_next_to_real_quote():
     _, qs = quotes_of("Leila Haddad of the Negotiations Committee also told “Le Figaro” that the team was “helpless”.")
-    assert texts(qs) == ["helpless"]
-    assert qs[0].speaker == "Leila Haddad" and qs[0].outlet == "Le Figaro"
+    assert [(q.text, q.kind) for q in qs] == [("Le Figaro", "title"), ("helpless", "term")]
+    assert qs[1].speaker == "Leila Haddad" and qs[1].outlet == "Le Figaro"
 
 
-def test_heading_quotes_are_not_speech():
+def test_heading_quotes_are_headlines():
     doc, qs = quotes_of("Iran rejects US “precondition”\n\nThe talks went on.")
-    assert qs == []
+    assert [(q.text, q.kind) for q in qs] == [("precondition", "headline")]
+
+
+def test_title_line_quotes_are_headlines_and_the_title_is_a_target():
+    doc = make_doc("Pelosi calls Kavanaugh “hysterical”\n\nThe speaker said so on Friday.")
+    qs = extract_quotes(doc)
+    assert [(q.text, q.kind, q.sentence) for q in qs] == [
+        ("hysterical", "headline", "Pelosi calls Kavanaugh “hysterical”")]
+    assert sentence_spans(doc)[0].text == "Pelosi calls Kavanaugh “hysterical”"
 
 
 def test_quote_language_detected_on_long_french_quote_in_english():
@@ -175,15 +210,15 @@ def test_sentence_spans_are_every_body_sentence():
                           "“We are ready,” he said.")
     sents = split_sentences(doc)
     spans = sentence_spans(doc, sents)
-    assert [s.text for s in spans] == [s.text for s in sents]
+    assert [s.text for s in spans] == [HEAD.strip()] + [s.text for s in sents]  # the title first
     assert all(not s.is_quote and s.sentence == s.text for s in spans)
-    assert [s.speaker for s in spans] == ["Lavrov", None, "Lavrov"]
+    assert [s.speaker for s in spans] == [None, "Lavrov", None, "Lavrov"]
 
 
 def test_default_sentences_argument():
     doc = make_doc(HEAD + "“We are ready,” said Omar Kassem.")
     assert extract_quotes(doc) == extract_quotes(doc, split_sentences(doc))
-    assert len(sentence_spans(doc)) == 1
+    assert len(sentence_spans(doc)) == 2  # the title and the sentence
 
 
 def test_random_mark_soup_keeps_offsets_exact():

@@ -15,7 +15,7 @@ HEAD = "A headline for the test\n\n"
 
 def quotes_of(body: str):
     doc = make_doc(HEAD + body)
-    return extract_quotes(doc, split_sentences(doc))
+    return [q for q in extract_quotes(doc, split_sentences(doc)) if q.kind != "title"]
 
 
 def one(body: str):

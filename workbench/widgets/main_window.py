@@ -241,6 +241,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(review, tr("Review"))
         self.names_view = self._make_names_view()
         self.tabs.addTab(self.names_view, tr("Names"))
+        from .article_pairs import ArticlePairsView
+        self.pairs_view = ArticlePairsView(self)
+        self.tabs.addTab(self.pairs_view, tr("Sources"))
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(lambda _i: self._on_tab_changed())
         self.undo_group.undoTextChanged.connect(lambda _t: self._on_history())
@@ -430,6 +433,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(path).name} — {tr(APP_TITLE)}")
         self._guard(self._fill_filter_choices)
         self._guard(r.reload)
+        self._guard(self.pairs_view.set_project, project)
         self._guard(self.names_view.set_project, project, self.prefs.effective_reviewer())
         if self.names_view.controller is not None:
             self.undo_group.addStack(self.names_view.controller.undo_stack)
@@ -462,6 +466,7 @@ class MainWindow(QMainWindow):
                 log.info("checkpoint postponed: %s", e)
 
     def close_project(self) -> None:
+        self.pairs_view.clear_project()
         self._idle.stop()
         for stack in list(self.undo_group.stacks()):
             self.undo_group.removeStack(stack)
