@@ -71,3 +71,22 @@ def stage_progress() -> Iterator:
             prog.update(tasks[stage], completed=done, total=total)
 
         yield progress
+
+
+def prepare_with_progress(encoder) -> None:
+    """Do what the encoder's first use builds (the converted model, the int8 OpenVINO model:
+    minutes, once per machine) now, under a progress bar, so a first run is never silent.
+    Call it outside any other progress bar; encoders without ``prepare`` (fakes) are left alone."""
+    prepare = getattr(encoder, "prepare", None)
+    if prepare is not None:
+        with progress_bar("Preparing the model (the first run builds it once: a few minutes)") as update:
+            prepare(progress=update)
+
+
+def prepared_encoder(model: str | None, settings):
+    """The encoder for ``model`` (default: the bundled one), prepared (:func:`prepare_with_progress`)."""
+    from ..embed import get_encoder
+
+    encoder = get_encoder(model, settings=settings)
+    prepare_with_progress(encoder)
+    return encoder

@@ -12,7 +12,7 @@ import typer
 from ..review import confidence_band
 from ._app import app
 from ..errors import AlignerError
-from ._common import console, esc, say, stage_progress
+from ._common import console, esc, prepared_encoder, say, stage_progress
 
 BAND_COLOURS = {"high": "green", "medium": "yellow", "low": "white", "none": "white"}
 """Colour of a match score in the table output, by confidence band."""
@@ -28,9 +28,8 @@ class Format(str, Enum):
 
 
 def _encoder_factory(model: str | None, settings):
-    from ..embed import get_encoder
-
-    return get_encoder(model, settings=settings)
+    """The encoder, prepared under a progress bar (tests replace this with a fake)."""
+    return prepared_encoder(model, settings)
 
 
 @app.command("align")

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from ._app import app
-from ._common import say, stage_progress
+from ._common import prepared_encoder, say, stage_progress
 
 
 class BeadFormat(str, Enum):
@@ -19,9 +19,8 @@ class BeadFormat(str, Enum):
 
 
 def _encoder_factory(model: str | None, settings):
-    from ..embed import get_encoder
-
-    return get_encoder(model, settings=settings)
+    """The encoder, prepared under a progress bar (tests replace this with a fake)."""
+    return prepared_encoder(model, settings)
 
 
 @app.command("bitext")
@@ -50,6 +49,7 @@ def bitext_cmd(
         raise typer.BadParameter("TMX output needs --output FILE", param_hint="--format")
     out = check_output(output, inputs=[src, tgt], project=project)
 
+    encoder = _encoder_factory(model, settings)
     with stage_progress() as progress:
         progress("read", 0, 2)
         s_side = read_side(src, lines=lines, lang=src_lang, settings=settings)
@@ -61,7 +61,6 @@ def bitext_cmd(
                 if side.lang in ("", "und"):
                     raise AlignerError(f"{side.path}: the language could not be detected; give it with {opt} "
                                        "(TMX needs both languages)")
-        encoder = _encoder_factory(model, settings)
         result = align_sides(s_side, t_side, encoder, progress=progress, fast=fast)
         if project is not None:
             from ..store import Project

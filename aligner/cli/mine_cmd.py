@@ -13,7 +13,7 @@ from ..export.formats.tsv import tsv_field
 from ..io.output import check_output
 from . import _engine
 from ._app import app
-from ._common import progress_bar, say, stage_progress
+from ._common import prepare_with_progress, progress_bar, say, stage_progress
 
 MODE_HELP = ("Which candidates mining keeps: intersect (each other's best), max (both "
              "directions pooled, each sentence once), fwd or bwd (one direction).")
@@ -97,6 +97,8 @@ def mine_cmd(
             open_engine(engine, address=ray_address, workers=workers,
                         object_store_mb=settings.ray_object_store_mb) as eng:
         encoder = factory()  # encoders load lazily: this loads no model
+        if engine == "local":
+            prepare_with_progress(encoder)  # builds what the first run needs, with a bar
         key = _engine.encoder_key(encoder)
         if engine == "local":
             factory = lambda: encoder  # noqa: E731 - one encoder for both sides

@@ -37,6 +37,8 @@ def main_as_nobody(argv: list[str]) -> tuple[int, str]:
     unprivileged user "nobody" (root reads and writes everything, so root
     cannot see permission problems); returns (exit code, stderr). Import what
     the command needs before calling (nobody may not read the interpreter's files)."""
+    import faiss
+
     from aligner.cli import main
 
     r, w = os.pipe()
@@ -45,6 +47,10 @@ def main_as_nobody(argv: list[str]) -> tuple[int, str]:
         code = 3
         try:
             os.close(r)
+            # OpenMP's thread pool (faiss) does not survive fork(): a forked child that
+            # enters a parallel region waits forever on the parent's workers. One thread
+            # runs the region inline.
+            faiss.omp_set_num_threads(1)
             os.setgid(65534)
             os.setuid(65534)
             sys.stderr = os.fdopen(w, "w")
