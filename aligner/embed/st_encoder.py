@@ -147,6 +147,7 @@ class SentenceTransformerEncoder:
         self._ready = False
         self._name: str | None = None
         self._st = None
+        self._token_st = None  # torch model for token_vectors when the backend is OpenVINO
         self._choice = None
         self._cache = None
         self._dim: int | None = None
@@ -332,37 +333,42 @@ class SentenceTransformerEncoder:
                 self._st = OpenVINORunner(self._ov_dir, choice.backend, choice.precision,
                                           threads=default_threads(), max_seq_length=self.max_seq_length)
                 return self._st
-            folder = self._ensure_folder(progress)
-            dev = self._device_choice()
-            import torch
+            self._st = self._load_torch(progress)
+            return self._st
 
-            from .hardware import available_cpus
+    def _load_torch(self, progress: ProgressFn | None = None):
+        """The model as a torch SentenceTransformer (the torch backend's engine; for the
+        OpenVINO backends, what :meth:`token_vectors` needs: they give sentence vectors only)."""
+        folder = self._ensure_folder(progress)
+        dev = self._device_choice()
+        import torch
 
-            if dev.device == "cpu" and "OMP_NUM_THREADS" not in os.environ:
-                torch.set_num_threads(available_cpus())
-            with _quiet_loading():
-                from sentence_transformers import SentenceTransformer
+        from .hardware import available_cpus
 
-                torch_dtype = getattr(torch, _TORCH_DTYPES[dev.dtype])
-                try:
-                    st = SentenceTransformer(
-                        str(folder),
-                        device=dev.device,
-                        local_files_only=True,
-                        trust_remote_code=False,
-                        # load straight into the target dtype (lower peak memory)
-                        model_kwargs={"use_safetensors": True, _dtype_kwarg(): torch_dtype},
-                    )
-                except (OSError, ValueError) as e:
-                    raise ModelNotAvailable(f"cannot load model from {folder}: {e}") from None
-            first = next(st.parameters(), None)
-            if first is not None and first.dtype != torch_dtype:
-                st.to(torch_dtype)
-            st.eval()
-            limit = st.max_seq_length or self.max_seq_length
-            st.max_seq_length = min(self.max_seq_length, limit)
-            self._st = st
-            return st
+        if dev.device == "cpu" and "OMP_NUM_THREADS" not in os.environ:
+            torch.set_num_threads(available_cpus())
+        with _quiet_loading():
+            from sentence_transformers import SentenceTransformer
+
+            torch_dtype = getattr(torch, _TORCH_DTYPES[dev.dtype])
+            try:
+                st = SentenceTransformer(
+                    str(folder),
+                    device=dev.device,
+                    local_files_only=True,
+                    trust_remote_code=False,
+                    # load straight into the target dtype (lower peak memory)
+                    model_kwargs={"use_safetensors": True, _dtype_kwarg(): torch_dtype},
+                )
+            except (OSError, ValueError) as e:
+                raise ModelNotAvailable(f"cannot load model from {folder}: {e}") from None
+        first = next(st.parameters(), None)
+        if first is not None and first.dtype != torch_dtype:
+            st.to(torch_dtype)
+        st.eval()
+        limit = st.max_seq_length or self.max_seq_length
+        st.max_seq_length = min(self.max_seq_length, limit)
+        return st
 
     def _embedding_cache(self):
         if self._cache is None:
@@ -488,6 +494,11 @@ class SentenceTransformerEncoder:
         Not cached: it is used on the few sentences that hold short quotes.
         """
         st = self._load()
+        if not hasattr(st, "tokenizer"):  # an OpenVINO runner: token states come from torch
+            with _LOAD_LOCK:
+                if self._token_st is None:
+                    self._token_st = self._load_torch()
+            st = self._token_st
         seen, maps = [], []
         for t in texts:
             shown, back = _model_view(t, self._settings)
