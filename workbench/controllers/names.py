@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from aligner.errors import AlignerError
 
 from ..i18n import N_, tr
+from .common import UndoSteps
 
 Pair = tuple[str, str]
 
@@ -100,7 +101,7 @@ class ConstraintsCommand(QUndoCommand):
         self.controller._restore(self.before)
 
 
-class NamesController(QObject):
+class NamesController(UndoSteps, QObject):
     """Name clusters of a project and the reviewer's corrections to them.
 
     ``clusters_reset(list[NameCluster])``; ``undo_stack`` (QUndoStack) holds
@@ -221,24 +222,3 @@ class NamesController(QObject):
         c = self.clusters[index]
         self._change(supersede(self.constraints, canonical=[(c.variants[0].form, form)]),
                      N_("Set canonical name"))
-
-    # ------------------------------------------------------------------ undo / redo
-
-    def undo(self) -> bool:
-        if not self.undo_stack.canUndo():
-            return False
-        self.undo_stack.undo()
-        self._raise_step_error()
-        return True
-
-    def redo(self) -> bool:
-        if not self.undo_stack.canRedo():
-            return False
-        self.undo_stack.redo()
-        self._raise_step_error()
-        return True
-
-    def _raise_step_error(self) -> None:
-        e, self._step_error = self._step_error, None
-        if e is not None:
-            raise e

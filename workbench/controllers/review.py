@@ -23,7 +23,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from aligner.errors import AlignerError, ChoiceError
 
 from ..i18n import N_, tr
-from .common import fold, quote_status
+from .common import UndoSteps, fold, quote_status
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class ChangeCommand(QUndoCommand):
 # ----------------------------------------------------------------------------- review
 
 
-class ReviewController(QObject):
+class ReviewController(UndoSteps, QObject):
     """The review session of one project for one reviewer.
 
     Signals carry the new rows so the thin Qt models only cache them:
@@ -347,20 +347,6 @@ class ReviewController(QObject):
     def redo_label(self) -> str:
         return self.undo_stack.redoText()
 
-    def undo(self) -> bool:
-        if not self.undo_stack.canUndo():
-            return False
-        self.undo_stack.undo()
-        self._raise_step_error()
-        return True
-
-    def redo(self) -> bool:
-        if not self.undo_stack.canRedo():
-            return False
-        self.undo_stack.redo()
-        self._raise_step_error()
-        return True
-
     def _run_step(self, change: Change, *, forward: bool) -> None:
         """Called by a command from inside QUndoStack; an error is raised again by undo()/redo()."""
         try:
@@ -369,10 +355,6 @@ class ReviewController(QObject):
         except Exception as e:  # an exception must not cross the C++ stack
             self._step_error = e
 
-    def _raise_step_error(self) -> None:
-        e, self._step_error = self._step_error, None
-        if e is not None:
-            raise e
 
     def _apply(self, change: Change, *, forward: bool) -> None:
         status, note = change.after if forward else change.before
