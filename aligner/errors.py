@@ -21,7 +21,7 @@ ERROR_CODES: dict[str, str] = {
     "E012": "ConstraintConflict (aligner.names.cluster): reviewer name decisions contradict each other",
     "E014": "BitextInputError (aligner.bitext): one of the two texts of a whole-text alignment cannot be aligned",
     "E020": "EngineError: the batch engine cannot run (Ray missing, cluster unreachable, work folder in use)",
-    "E021": "ShardFailures: some input files failed; the others' shards are done and kept",
+    "E021": "ShardFailures: some input files failed; the others were done (their shards kept with --work-dir)",
 }
 """Every error code, once: code -> "ExceptionClass: meaning". Each class's
 ``code`` comes from here; ``tests/test_errors.py`` checks the two agree and
@@ -102,14 +102,25 @@ class ShardFailures(AlignerError):
     """Some input files failed while the others were processed.
 
     ``failures``: (file, problem) pairs; the shards of every other file are
-    finished and kept, so a rerun with ``--resume`` does only what failed.
+    finished. ``work_dir``: the kept work folder (``--work-dir``) holding
+    them, so a rerun with ``--resume`` does only what failed; None when the
+    work was in a temporary folder (the message then says so, and how to
+    keep the shards next time).
     """
 
     code = "E021"
 
-    def __init__(self, failures: list[tuple[str, str]], done: int, total: int):
+    def __init__(self, failures: list[tuple[str, str]], done: int, total: int, *,
+                 work_dir: str | None = None):
         lines = "\n".join(f"  {path}: {problem}" for path, problem in failures)
-        super().__init__(f"{len(failures)} input file{'s' if len(failures) != 1 else ''} failed "
-                         f"({done} of {total} shards done and kept; fix the files and rerun "
-                         f"with --resume):\n{lines}")
+        many = "s" if len(failures) != 1 else ""
+        if work_dir is not None:
+            what = (f"{done} of {total} shards done and kept in {work_dir}; fix the files and "
+                    f"rerun with the same --work-dir and --resume")
+        else:
+            what = (f"{done} of {total} shards were done, in a temporary folder now removed; "
+                    f"fix the files and run again (add --work-dir DIR to keep finished shards, "
+                    f"then --resume continues from them)")
+        super().__init__(f"{len(failures)} input file{many} failed ({what}):\n{lines}")
         self.failures = list(failures)
+        self.work_dir = work_dir

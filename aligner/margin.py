@@ -40,13 +40,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .errors import ChoiceError
-from .rerank import number_penalties
+from .rerank import number_penalties, number_set_penalties
 from .search import build_index, check_matrix, knn
 from .settings import SETTINGS, Settings
 
 __all__ = [
     "MARGINS", "Candidates", "Scored", "center", "center_for_mining", "centring_mean", "column_mean", "cosine", "distance", "get_margin",
-    "margin_matrix", "mutual_best", "neighbour_means", "penalise_numbers", "prepare_and_score",
+    "margin_matrix", "mutual_best", "neighbour_means", "penalise_number_sets", "penalise_numbers", "prepare_and_score",
     "prepare_spaces",
     "ratio", "score_candidates", "score_knn", "score_neighbours", "self_align", "whiten",
 ]
@@ -482,6 +482,13 @@ def penalise_numbers(cands: Candidates, query_texts: Sequence[str], key_texts: S
     :func:`aligner.rerank.number_penalties` (``key_numbers``: see there)."""
     return cands.penalised(weight * number_penalties(cands.ids, query_texts, key_texts,
                                                      key_numbers=key_numbers))
+
+
+def penalise_number_sets(cands: Candidates, query_numbers: Sequence[frozenset],
+                         key_numbers, weight: float) -> Candidates:
+    """:func:`penalise_numbers` from number sets already read
+    (:func:`aligner.rerank.number_set_penalties`; the bounded-memory engine)."""
+    return cands.penalised(weight * number_set_penalties(cands.ids, query_numbers, key_numbers))
 
 
 @dataclass(frozen=True)

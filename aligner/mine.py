@@ -36,52 +36,61 @@ from .records import MinedPair
 from .search import check_matrix
 from .settings import SETTINGS, Settings
 
-__all__ = ["MINING_SCORES", "MODES", "TASKS", "check_mining_options", "mine", "parse_threshold",
-           "retrieve", "select_pairs"]
+__all__ = ["MINING_SCORES", "MODES", "TASKS", "check_mining_options", "mine", "pairs_of_rows",
+           "parse_threshold", "retrieve", "select_pairs", "select_rows"]
 
 TASKS = ("mine", "retrieve")
 """What ``aligner mine`` does: mine (pairs above a threshold) or retrieve (best target per source)."""
 
 
 Triple = tuple[float, int, int]  # (score, src row, tgt row)
+Rows = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""(score (m,) float64, src rows (m,) int64, tgt rows (m,) int64): pairs as arrays."""
 
 
-def _intersect(fwd: Candidates, bwd: Candidates) -> list[Triple]:
+def _rows(score, i, j) -> Rows:
+    return (np.asarray(score, np.float64), np.asarray(i, np.int64), np.asarray(j, np.int64))
+
+
+def _forward(fwd: Candidates, bwd: Candidates) -> Rows:
     f_best, f_score = fwd.best_ids(), fwd.best_scores()
-    b_best = bwd.best_ids()
-    out = []
-    for i, j in enumerate(f_best.tolist()):
-        if j >= 0 and b_best[j] == i:
-            out.append((float(f_score[i]), i, j))
-    return out
+    i = np.flatnonzero(f_best >= 0)
+    return _rows(f_score[i], i, f_best[i])
 
 
-def _forward(fwd: Candidates, bwd: Candidates) -> list[Triple]:
-    f_best, f_score = fwd.best_ids(), fwd.best_scores()
-    return [(float(f_score[i]), i, j) for i, j in enumerate(f_best.tolist()) if j >= 0]
-
-
-def _backward(fwd: Candidates, bwd: Candidates) -> list[Triple]:
+def _backward(fwd: Candidates, bwd: Candidates) -> Rows:
     b_best, b_score = bwd.best_ids(), bwd.best_scores()
-    return [(float(b_score[j]), i, j) for j, i in enumerate(b_best.tolist()) if i >= 0]
+    j = np.flatnonzero(b_best >= 0)
+    return _rows(b_score[j], b_best[j], j)
 
 
-def _max(fwd: Candidates, bwd: Candidates) -> list[Triple]:
-    pooled = sorted(set(_forward(fwd, bwd)) | set(_backward(fwd, bwd)),
-                    key=lambda t: (-t[0], t[1], t[2]))
-    used_src: set[int] = set()
-    used_tgt: set[int] = set()
-    out = []
-    for score, i, j in pooled:
-        if i in used_src or j in used_tgt:
-            continue
-        used_src.add(i)
-        used_tgt.add(j)
-        out.append((score, i, j))
-    return out
+def _intersect(fwd: Candidates, bwd: Candidates) -> Rows:
+    score, i, j = _forward(fwd, bwd)
+    keep = bwd.best_ids()[j] == i
+    return score[keep], i[keep], j[keep]
 
 
-MODES: dict[str, Callable[[Candidates, Candidates], list[tuple[float, int, int]]]] = {
+def _max(fwd: Candidates, bwd: Candidates) -> Rows:
+    """Both directions pooled (a pair found both ways with the same score once),
+    best first (ties: source, then target row), each sentence used once."""
+    parts = [_forward(fwd, bwd), _backward(fwd, bwd)]
+    score, i, j = (np.concatenate([p[c] for p in parts]) for c in range(3))
+    order = np.lexsort((j, i, -score))
+    score, i, j = score[order], i[order], j[order]
+    if len(score):
+        dup = np.zeros(len(score), bool)
+        dup[1:] = (score[1:] == score[:-1]) & (i[1:] == i[:-1]) & (j[1:] == j[:-1])
+        score, i, j = score[~dup], i[~dup], j[~dup]
+    used_src = np.zeros(int(i.max()) + 1 if len(i) else 0, bool)
+    used_tgt = np.zeros(int(j.max()) + 1 if len(j) else 0, bool)
+    keep = np.zeros(len(score), bool)
+    for k, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
+        if not used_src[a] and not used_tgt[b]:
+            used_src[a] = used_tgt[b] = keep[k] = True
+    return score[keep], i[keep], j[keep]
+
+
+MODES: dict[str, Callable[[Candidates, Candidates], Rows]] = {
     "intersect": _intersect, "max": _max, "fwd": _forward, "bwd": _backward,
 }
 """Candidate selection of mining mode, by name."""
@@ -91,18 +100,15 @@ MINING_SCORES = ("blend", "margin")
 (:meth:`Candidates.confidence`), ``margin`` = the ranking criterion's own score."""
 
 
-def _pair_scores(fwd: Candidates, bwd: Candidates, lam: float) -> dict[tuple[int, int], float]:
-    """Mining score (:meth:`Candidates.confidence`) of every best pair, both directions."""
-    out: dict[tuple[int, int], float] = {}
+def _pair_scores(fwd: Candidates, bwd: Candidates, lam: float, i: np.ndarray,
+                 j: np.ndarray) -> np.ndarray:
+    """(m,) float64 mining score (:meth:`Candidates.confidence`) of the best pairs
+    (i, j): the forward one where j is i's best, else the backward one."""
     f_ids, f_conf = fwd.best_ids(), fwd.at_best(fwd.confidence(lam))
-    for i, j in enumerate(f_ids.tolist()):
-        if j >= 0:
-            out[(i, j)] = float(f_conf[i])
-    b_ids, b_conf = bwd.best_ids(), bwd.at_best(bwd.confidence(lam))
-    for j, i in enumerate(b_ids.tolist()):
-        if i >= 0:
-            out.setdefault((i, j), float(b_conf[j]))
-    return out
+    b_conf = bwd.at_best(bwd.confidence(lam))
+    if not len(i):
+        return np.zeros(0, np.float64)
+    return np.where(f_ids[i] == j, f_conf[i], b_conf[j]).astype(np.float64)
 
 
 def _retrieve(src: np.ndarray, tgt: np.ndarray, *, k: int | None, margin: str,
@@ -119,7 +125,8 @@ def _retrieve(src: np.ndarray, tgt: np.ndarray, *, k: int | None, margin: str,
                                candidates=candidates, settings=s)
     x, y, fwd, bwd = scored.src, scored.tgt, scored.fwd, scored.bwd
     if not sinkhorn_applies(len(x), len(y), s):
-        return sorted(_forward(fwd, bwd), key=lambda t: t[1])
+        score, i, j = _forward(fwd, bwd)  # in source order
+        return list(zip(score.tolist(), i.tolist(), j.tolist()))
     potentials = sinkhorn_potentials(x, y, temperature=s.retrieval_sinkhorn,
                                      iters=s.retrieval_sinkhorn_iters)
     ids, cos = sinkhorn_best(x, y, potentials, temperature=s.retrieval_sinkhorn)
@@ -229,28 +236,52 @@ def mine(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str],
     return select_pairs(fwd, bwd, src_texts, tgt_texts, threshold=threshold, mode=mode, settings=s)
 
 
-def select_pairs(fwd: Candidates, bwd: Candidates, src_texts: Sequence[str],
-                 tgt_texts: Sequence[str], *, threshold: float, mode: str,
-                 settings: Settings) -> list[MinedPair]:
-    """The mined pairs of scored candidates: chosen by ``mode`` on the margin,
-    reported and thresholded on the mining score (``settings.mine_score``).
+def select_rows(fwd: Candidates, bwd: Candidates, *, threshold: float, mode: str,
+                settings: Settings) -> Rows:
+    """The mined pairs of scored candidates, as arrays (score, src row, tgt row):
+    chosen by ``mode`` on the margin, reported and thresholded on the mining
+    score (``settings.mine_score``).
 
     fwd: each source's candidates (n_src rows, ids index targets); bwd: each
     target's (n_tgt rows). Only each row's best column is read, so
-    :meth:`Candidates.best_only` candidates give the same pairs.
-    Returns pairs with score >= ``threshold``, best first (ties: by source,
-    then target row).
+    :meth:`Candidates.best_only` candidates give the same pairs. Returns the
+    pairs with score >= ``threshold``, best first (ties: by source, then
+    target row). Memory: a few arrays of n_src + n_tgt numbers.
     """
-    triples = MODES[mode](fwd, bwd)
+    score, i, j = MODES[mode](fwd, bwd)
     if settings.mine_score == "blend":
-        conf = _pair_scores(fwd, bwd, settings.mine_score_lambda)
-        triples = [(conf[(i, j)], i, j) for _, i, j in triples]
-    triples = [t for t in triples if t[0] >= threshold]
-    triples.sort(key=lambda t: (-t[0], t[1], t[2]))
-    return _pairs(triples, src_texts, tgt_texts)
+        score = _pair_scores(fwd, bwd, settings.mine_score_lambda, i, j)
+    keep = score >= threshold
+    score, i, j = score[keep], i[keep], j[keep]
+    order = np.lexsort((j, i, -score))
+    return score[order], i[order], j[order]
+
+
+def select_pairs(fwd: Candidates, bwd: Candidates, src_texts: Sequence[str],
+                 tgt_texts: Sequence[str], *, threshold: float, mode: str,
+                 settings: Settings) -> list[MinedPair]:
+    """:func:`select_rows` as :class:`MinedPair` records with their texts."""
+    score, i, j = select_rows(fwd, bwd, threshold=threshold, mode=mode, settings=settings)
+    return pairs_of_rows(score, i, j, src_texts, tgt_texts)
+
+
+def pairs_of_rows(score: np.ndarray, src: np.ndarray, tgt: np.ndarray, src_texts: Sequence[str],
+                  tgt_texts: Sequence[str]) -> list[MinedPair]:
+    """Pairs given as arrays (score, src row, tgt row), as :class:`MinedPair` records.
+    Texts that can read many rows at once (``take``, e.g. the engine's texts on disk)
+    are read so."""
+    s_rows, t_rows = np.asarray(src, np.int64), np.asarray(tgt, np.int64)
+    take = getattr(src_texts, "take", None)
+    s_text = take(s_rows) if take else [src_texts[i] for i in s_rows.tolist()]
+    take = getattr(tgt_texts, "take", None)
+    t_text = take(t_rows) if take else [tgt_texts[j] for j in t_rows.tolist()]
+    return [MinedPair(score=sc, src_index=i, tgt_index=j, src_text=a, tgt_text=b)
+            for sc, i, j, a, b in zip(np.asarray(score, np.float64).tolist(), s_rows.tolist(),
+                                      t_rows.tolist(), s_text, t_text)]
 
 
 def _pairs(triples: list[Triple], src_texts: Sequence[str], tgt_texts: Sequence[str]) -> list[MinedPair]:
-    return [MinedPair(score=score, src_index=i, tgt_index=j,
-                      src_text=src_texts[i], tgt_text=tgt_texts[j])
-            for score, i, j in triples]
+    if not triples:
+        return []
+    score, i, j = (np.asarray(c) for c in zip(*triples))
+    return pairs_of_rows(score, i, j, src_texts, tgt_texts)

@@ -18,13 +18,13 @@ Texts in, arrays out; no IO.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from .text.numbers import extract_numbers
 
-__all__ = ["number_mismatch", "number_penalties", "numbers"]
+__all__ = ["number_mismatch", "number_penalties", "number_set_penalties", "numbers"]
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -54,9 +54,37 @@ def number_penalties(ids: np.ndarray, query_texts: Sequence[str], key_texts: Seq
     of the keys read so far are kept in (pass the same one for every block
     of queries against the same keys, so each key is read once).
     """
+    if ids.size == 0:
+        return np.zeros(ids.shape, np.float32)
+    k_nums: dict[int, frozenset[str]] = {} if key_numbers is None else key_numbers
+
+    def key(j: int) -> frozenset[str]:
+        b = k_nums.get(j)
+        if b is None:
+            b = k_nums[j] = numbers(key_texts[j])
+        return b
+
+    return number_set_penalties(ids, [numbers(t) for t in query_texts], key)
+
+
+def number_set_penalties(ids: np.ndarray, query_numbers: Sequence[frozenset],
+                         key_numbers: Callable[[int], frozenset] | Mapping[int, frozenset]
+                         ) -> np.ndarray:
+    """:func:`number_penalties` from number sets already read: ``query_numbers[i]``
+    the set of query i, ``key_numbers`` the set of a key row (a function or a
+    mapping). Sets of anything comparable (strings, or hashes of them)."""
     penalty = np.zeros(ids.shape, np.float32)
     if ids.size == 0:
         return penalty
+    key = key_numbers if callable(key_numbers) else key_numbers.__getitem__
+    for i, row in enumerate(ids.tolist()):
+        a = query_numbers[i]
+        if not a:
+            continue
+        for c, j in enumerate(row):
+            if j >= 0:
+                penalty[i, c] = number_mismatch(a, key(j))
+    return penalty
     q_nums = [numbers(t) for t in query_texts]
     k_nums: dict[int, frozenset[str]] = {} if key_numbers is None else key_numbers
     for i, row in enumerate(ids.tolist()):

@@ -90,12 +90,26 @@ def _check_k(k: object) -> int:
 
 # --------------------------------------------------------------------- indexes
 
+ADD_BLOCK = 65536
+"""Rows added to an index at a time when they are read from disk (:func:`_add_rows`)."""
+
+
+def _add_rows(index, vecs) -> None:
+    """Add ``vecs`` (n, dim) float32 to ``index``: an array at once; anything that
+    slices rows (vectors on disk, :mod:`aligner.engine`) a block at a time."""
+    if isinstance(vecs, np.ndarray):
+        index.add(vecs)
+        return
+    for a in range(0, len(vecs), ADD_BLOCK):
+        index.add(np.ascontiguousarray(vecs[a:a + ADD_BLOCK], dtype=np.float32))
+
+
 def _flat(vecs: np.ndarray, settings: Settings):
     import faiss
 
     index = faiss.IndexFlatIP(vecs.shape[1])
     if len(vecs):
-        index.add(vecs)
+        _add_rows(index, vecs)
     return index
 
 
@@ -107,14 +121,16 @@ def _ivf(vecs: np.ndarray, settings: Settings):
     nlist = max(1, min(int(4 * math.sqrt(n)), n // 39))
     quantizer = faiss.IndexFlatIP(dim)
     index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
-    train = vecs
     cap = 256 * nlist  # FAISS samples this many anyway; do it reproducibly
     if n > cap:
         rng = np.random.default_rng(0)
         train = np.ascontiguousarray(vecs[np.sort(rng.choice(n, cap, replace=False))])
+    else:
+        train = vecs if isinstance(vecs, np.ndarray) else np.ascontiguousarray(vecs[0:n], np.float32)
     index.cp.seed = 1234
     index.train(train)
-    index.add(vecs)
+    del train
+    _add_rows(index, vecs)
     index.nprobe = max(1, min(settings.ivf_nprobe, nlist))
     index.quantizer_trains_alone = 0
     return index
@@ -125,7 +141,7 @@ def _hnsw(vecs: np.ndarray, settings: Settings):
 
     index = faiss.IndexHNSWFlat(vecs.shape[1], settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = max(40, settings.hnsw_ef_search)
-    index.add(vecs)
+    _add_rows(index, vecs)
     index.hnsw.efSearch = settings.hnsw_ef_search
     return index
 

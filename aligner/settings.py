@@ -100,14 +100,19 @@ class Settings:
     search_block_rows: int = 16384
     """Query vectors searched at a time, in memory and from disk (one Ray task each); fixed
     blocks make the cosines independent of how the work is split (BLAS rounds by block size)."""
-    mine_memory_budget_mb: int = 2048
-    """Memory the search index of `aligner mine` may take, per side. A side whose vectors fit
-    (rows x dim x 4 bytes) is searched as in memory (exact, IVF past ivf_threshold); a larger
-    side gets an IVF-PQ index (a few dozen bytes per row) with exact re-ranking from disk."""
+    mine_memory_budget_mb: int = 1024
+    """Memory the search index of `aligner mine` may take (one side's index at a time; while it
+    is built, the vectors it is trained on as well: about twice this at the peak). A side whose
+    vectors fit (rows x dim x 4 bytes) is searched as in memory (exact, IVF past ivf_threshold);
+    a larger side gets an IVF-PQ index (a few dozen bytes per row) with exact re-ranking from
+    disk. With --engine ray each search worker holds its own copy of the index, so the budget
+    is shared among them (budget / search workers per copy)."""
     mine_pq_refine: int = 4
     """IVF-PQ: approximate neighbours fetched per wanted neighbour, then re-ranked exactly."""
-    ray_object_store_mb: int = 1024
-    """Object store of the local Ray cluster that `--engine ray` starts (no --ray-address)."""
+    ray_object_store_mb: int = 256
+    """Object store of the local Ray cluster that `--engine ray` starts (no --ray-address). Only
+    small things travel through it (shard descriptions, one block of neighbour lists per search
+    task; the vectors and the index go through the work folder), so it is kept small."""
 
     # --- quote alignment (aligner/align.py) ---
     align_candidates: int = 20

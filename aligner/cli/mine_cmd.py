@@ -72,7 +72,7 @@ def mine_cmd(
     """
     from ..engine import open_engine
     from ..engine.embedding import embed_side
-    from ..engine.mining import mine_vectors
+    from ..engine.mining import MinedRows, mine_rows
     from ..engine.shards import expand_inputs
     from ..errors import ChoiceError
     from ..mine import MODES, parse_threshold, retrieve
@@ -97,11 +97,14 @@ def mine_cmd(
             open_engine(engine, address=ray_address, workers=workers,
                         object_store_mb=settings.ray_object_store_mb) as eng:
         encoder = factory()  # encoders load lazily: this loads no model
-        if engine == "local":
-            prepare_with_progress(encoder)  # builds what the first run needs, with a bar
+        # builds what the first run needs (the int8 model) once, here, with a bar: Ray's
+        # actors then load the built model, none of them builds it
+        prepare_with_progress(encoder)
         key = _engine.encoder_key(encoder)
         if engine == "local":
             factory = lambda: encoder  # noqa: E731 - one encoder for both sides
+        else:
+            del encoder  # the driver never loads the model: each actor loads its own
         sides = []
         for label, files, sub in ((src.name, src_files, "src"), (tgt.name, tgt_files, "tgt")):
             with _engine.shard_progress(f"Embedding {label}") as update:
@@ -109,24 +112,45 @@ def mine_cmd(
                                   key=key,
                                   shard_lines=lines_per_shard, skip_blank=True,
                                   max_bytes=settings.max_file_bytes, resume=resume,
-                                  keep_texts=True, progress=update, notes=_engine.note)
+                                  keep_texts=True, progress=update, notes=_engine.note,
+                                  resumable=work_dir is not None)
             if work_dir is not None or engine != "local":  # what was reused, how fast
                 _engine.report_side(f"embedded {label}", side)
             sides.append(side)
         s_side, t_side = sides
+        factory = encoder = None  # noqa: F841 - the model is not needed any more: free it
+        eng.release_models()
         if retrieval:
+            import numpy as np
+
             with progress_bar("Scoring pairs"):
                 pairs = retrieve(s_side.vectors.load(), t_side.vectors.load(), s_side.texts,
                                  t_side.texts, k=k, settings=settings)
+            rows = MinedRows(np.array([p.score for p in pairs], np.float64),
+                             np.array([p.src_index for p in pairs], np.int64),
+                             np.array([p.tgt_index for p in pairs], np.int64))
+            del pairs
         else:
             with stage_progress() as stage:
-                pairs = mine_vectors(s_side.vectors, t_side.vectors, s_side.texts, t_side.texts,
-                                     engine=eng, work=work / "mine", threshold=thr, k=k,
-                                     mode=mode, settings=settings, progress=stage)
-    pairs = [replace(p, src_index=s_side.line_numbers[p.src_index],
-                     tgt_index=t_side.line_numbers[p.tgt_index]) for p in pairs]
-    text = format_pairs(pairs)
-    out.write_text(text)
+                rows = mine_rows(s_side.vectors, t_side.vectors, s_side.texts, t_side.texts,
+                                 engine=eng, work=work / "mine", threshold=thr, k=k,
+                                 mode=mode, settings=settings, progress=stage)
+        for side in sides:
+            side.texts.check_unchanged()
+        with out.open("w") as fh:
+            write_pairs(fh, rows, s_side.texts, t_side.texts)
     if not out.is_stdout:
         what = "lines" if retrieval else "pairs"
-        say(f"wrote {len(pairs)} {what} to {out.label}")
+        say(f"wrote {len(rows)} {what} to {out.label}")
+
+
+def write_pairs(fh, rows, src_texts, tgt_texts, block: int = 4096) -> None:
+    """Write mined rows (:class:`aligner.engine.mining.MinedRows`) as TSV lines
+    (:func:`format_pairs`), ``block`` pairs at a time: the texts are read from the
+    input files for each block, and row numbers become the sides' line numbers."""
+    for a in range(0, len(rows), block):
+        pairs = rows.pairs(src_texts, tgt_texts, a, a + block)
+        s_lines = src_texts.line_numbers(rows.src[a:a + block]).tolist()
+        t_lines = tgt_texts.line_numbers(rows.tgt[a:a + block]).tolist()
+        fh.write(format_pairs(replace(p, src_index=i, tgt_index=j)
+                              for p, i, j in zip(pairs, s_lines, t_lines)))

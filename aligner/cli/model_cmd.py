@@ -225,7 +225,8 @@ def _embed_sharded(inputs, target, factory, *, engine, address, workers, work_di
             side = embed_side(eng, files, work, factory, key=engine_opts.encoder_key(factory()),
                               shard_lines=shard_lines or settings.engine_shard_lines,
                               skip_blank=False, max_bytes=_EMBED_MAX_BYTES, resume=resume,
-                              progress=update, notes=engine_opts.note)
+                              progress=update, notes=engine_opts.note,
+                              resumable=work_dir is not None)
         engine_opts.report_side("embedded", side)
         if target is not None:
             _join_shards(side.vectors, target)

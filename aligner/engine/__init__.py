@@ -47,7 +47,7 @@ class EncoderSpec:
 
 
 def open_engine(name: str, *, address: str | None = None, workers: int | None = None,
-                object_store_mb: int = 1024):
+                object_store_mb: int = 256):
     """The engine called ``name`` (a context manager; Ray's is shut down on exit
     if it started the cluster). ``address``/``workers`` apply to Ray only."""
     if name not in ENGINES:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AlignerError, ShardFailures
-from ..io.lines import read_lines
-from .shards import Shard, ShardedVectors, ShardStore, plan_side, shard_texts
+from .shards import Shard, ShardedVectors, ShardStore, plan_side, read_shard
+from .texts import SideTexts
 
 __all__ = ["EmbedProgress", "EncoderFactory", "ShardEmbedder", "ShardResult", "SideEmbedding",
            "embed_side"]
@@ -51,7 +51,6 @@ class ShardEmbedder:
         self.store = ShardStore(folder)
         self.max_bytes = max_bytes
         self._encoder = None
-        self._file: tuple[str, list[str]] | None = None  # last file read (shards come in order)
 
     @property
     def encoder(self):
@@ -59,18 +58,10 @@ class ShardEmbedder:
             self._encoder = self.factory()
         return self._encoder
 
-    def _lines(self, path: str) -> list[str]:
-        if self._file is None or self._file[0] != path:
-            self._file = (path, read_lines(path, max_bytes=self.max_bytes))
-        return self._file[1]
-
     def run(self, shard: Shard) -> ShardResult:
         t0 = time.perf_counter()
         try:
-            texts = shard_texts(self._lines(shard.path), shard.start, shard.stop, shard.skip_blank)
-            if len(texts) != shard.rows:
-                raise AlignerError(f"{shard.path}: changed while it was being read "
-                                   f"(lines {shard.start}-{shard.stop})")
+            texts = read_shard(shard, self.max_bytes)
             self.store.write(shard, self.encoder.encode(texts))
         except AlignerError as e:
             return ShardResult(shard.index, shard.path, shard.rows, time.perf_counter() - t0,
@@ -86,14 +77,14 @@ class SideEmbedding:
     """A side embedded into a work folder.
 
     vectors: the side's rows in shard order (n, dim) float32 on disk;
-    texts/line_numbers: with ``keep_texts``, the embedded texts and the
-    0-based line number of each over all the side's files; computed/
-    reused: shards embedded by this run / found finished.
+    texts: with ``keep_texts``, the embedded texts, read from the input
+    files when asked for (:class:`SideTexts`: also each row's 0-based line
+    number over all the side's files), else None; computed/reused: shards
+    embedded by this run / found finished.
     """
 
     vectors: ShardedVectors
-    texts: list[str]
-    line_numbers: list[int]
+    texts: SideTexts | None
     computed: int
     reused: int
     sentences: int
@@ -103,24 +94,29 @@ class SideEmbedding:
 def embed_side(engine, files: Sequence[Path], work: Path, factory: EncoderFactory, *, key: str,
                shard_lines: int, skip_blank: bool, max_bytes: int, resume: bool,
                keep_texts: bool = False, progress: EmbedProgress | None = None,
-               notes: Callable[[str], None] | None = None) -> SideEmbedding:
+               notes: Callable[[str], None] | None = None,
+               resumable: bool = True) -> SideEmbedding:
     """Embed ``files`` into shards under ``work`` on ``engine``.
 
     Files inside ``work`` are left out (a work folder within an input
     folder). Files that cannot be read, and shards that fail, are collected: the
     others are finished and kept, then :class:`ShardFailures` names each
     failed file and its problem. ``key`` identifies the encoder (a resumed
-    folder of another model is refused).
+    folder of another model is refused). ``resumable``: the work folder is
+    kept (``--work-dir``), so the error can suggest ``--resume``.
     """
     inside = Path(work).resolve()
     files = [f for f in files if inside not in f.resolve().parents]  # never our own shards
-    side, shards, failures, texts, numbers = plan_side(
-        files, shard_lines=shard_lines, skip_blank=skip_blank, max_bytes=max_bytes,
-        keep_texts=keep_texts)
     store = ShardStore(work)
+    Path(work).mkdir(parents=True, exist_ok=True)
+    side, shards, failures, texts = plan_side(
+        files, shard_lines=shard_lines, skip_blank=skip_blank, max_bytes=max_bytes,
+        rows_table=Path(work) / "rows.i64.part" if keep_texts else None)
     for path in store.open(key=key, files=side, shard_lines=shard_lines, resume=resume):
         if notes:
             notes(f"{path}: changed since its shards were made; embedding it again")
+    if texts is not None:  # the folder is ours (open checked it): the row table joins it
+        texts.table = texts.table.replace(texts.table.with_suffix(""))
     todo: list[Shard] = []
     for shard in shards:
         state = store.status(shard, None) if resume else "missing"
@@ -148,6 +144,7 @@ def embed_side(engine, files: Sequence[Path], work: Path, factory: EncoderFactor
         merged: dict[str, str] = {}
         for path, problem in failures:
             merged.setdefault(path, problem)
-        raise ShardFailures(sorted(merged.items()), done_shards, len(shards))
-    return SideEmbedding(store.vectors(shards), texts, numbers, len(todo), reused,
+        raise ShardFailures(sorted(merged.items()), done_shards, len(shards),
+                            work_dir=str(work) if resumable else None)
+    return SideEmbedding(store.vectors(shards), texts, len(todo), reused,
                          done_sentences, seconds)

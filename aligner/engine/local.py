@@ -39,13 +39,26 @@ class LocalEngine:
         for shard in shards:
             yield self._worker.run(shard)
 
+    def release_models(self) -> None:
+        """Drop the encoder (and its model) once embedding is over."""
+        self._worker = None
+
+    def index_budget_mb(self, settings) -> int:
+        """Memory one search index may take: the whole budget (one copy, here)."""
+        return int(settings.mine_memory_budget_mb)
+
+    def share_index(self, index, path):
+        """What :meth:`knn` searches: the index itself (``path`` unused)."""
+        return index
+
     def knn(self, index, queries_path: str, blocks: Sequence[tuple[int, int]], depth: int,
             keys_path: str | None, refine: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
-        """(a, b, sims, ids) for each query block ``[a, b)``, in order."""
-        from .mining import search_block
+        """(a, b, sims, ids) for each query block ``[a, b)``, in order (each block read from
+        disk when it is searched)."""
+        from .mining import NpyRows, search_block
 
-        queries = np.load(queries_path, mmap_mode="r")
-        keys = np.load(keys_path, mmap_mode="r") if keys_path else None
+        queries = NpyRows(queries_path)
+        keys = NpyRows(keys_path) if keys_path else None
         for a, b in blocks:
-            sims, ids = search_block(index, np.ascontiguousarray(queries[a:b]), depth, keys, refine)
+            sims, ids = search_block(index, queries[a:b], depth, keys, refine)
             yield a, b, sims, ids

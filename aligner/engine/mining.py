@@ -21,43 +21,97 @@ the vectors streamed instead of held:
 5. select pairs with :func:`aligner.mine.select_pairs`.
 
 Memory (``n`` rows a side, ``d`` dims, ``c`` = mine_candidates): one index
-(up to the budget), one block of queries and its neighbours, and per row:
-the texts, their numbers, 2 neighbourhood means and the best candidate
-(about 30 bytes a row a direction besides the texts).
+(up to the budget, and while it is built the vectors it is trained on),
+one block of queries and its neighbours, and per row 2 neighbourhood means
+and the best candidate (about 60 bytes a row, numbers only). No text is
+held: the number check reads the numbers of each block from a
+:class:`aligner.engine.texts.NumberTable` made in one streaming pass, and
+the pairs come back as row numbers (:class:`MinedRows`) whose texts the
+caller reads from the files when it writes them. Files in the work folder
+are written in sequence and read a block at a time, never kept mapped: the
+pages read stay in the system's file cache, not in this process.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import ChoiceError, DimensionError
 from ..margin import (Candidates, center_for_mining, centring_mean, get_margin, neighbour_means,
-                      penalise_numbers, score_neighbours)
+                      penalise_number_sets, score_neighbours)
 from ..records import MinedPair
-from ..search import build_index, knn, query_blocks
+from ..search import INDEX_KINDS, check_matrix, knn, query_blocks
 from ..settings import SETTINGS, Settings
+from .texts import NumberTable
 
-__all__ = ["StageProgress", "build_search_index", "mine_vectors", "query_blocks", "search_block",
-           "write_centred"]
+__all__ = ["MinedRows", "NpyRows", "NpyWriter", "StageProgress", "build_search_index", "mine_rows",
+           "mine_vectors", "query_blocks", "search_block", "write_centred"]
 
 StageProgress = Callable[[str, int, int], None]
 """progress(stage, done, total)."""
 
+
+class NpyRows:
+    """Rows of a 2-D ``.npy`` file, read on demand: ``r[a:b]`` or ``r[index_array]``
+    return in-memory copies; the file is mapped only during the read."""
+
+    def __init__(self, path: str | Path):
+        from .shards import npy_shape
+
+        self.path = Path(path)
+        shape, self.dtype = npy_shape(self.path)
+        self.shape = tuple(int(x) for x in shape)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key) -> np.ndarray:
+        arr = np.load(self.path, mmap_mode="r", allow_pickle=False)
+        try:
+            return np.array(arr[key], order="C")
+        finally:
+            del arr
+
+
+class NpyWriter:
+    """Writes a ``.npy`` of a known shape a block of rows at a time, in order."""
+
+    def __init__(self, path: Path, dtype, shape: tuple[int, ...]):
+        self.path, self.dtype, self.shape = Path(path), np.dtype(dtype), tuple(shape)
+        self._fh = open(self.path, "wb")
+        np.lib.format.write_array_header_1_0(self._fh, {
+            "descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False,
+            "shape": self.shape})
+        self.rows = 0
+
+    def write(self, block: np.ndarray) -> None:
+        block = np.ascontiguousarray(block, dtype=self.dtype)
+        if block.shape[1:] != self.shape[1:]:
+            raise DimensionError(f"{self.path.name}: block of shape {block.shape}, rows of {self.shape[1:]}")
+        self._fh.write(block.tobytes())
+        self.rows += len(block)
+
+    def close(self) -> Path:
+        self._fh.close()
+        if self.rows != self.shape[0]:
+            raise DimensionError(f"{self.path.name}: {self.rows} rows written of {self.shape[0]}")
+        return self.path
+
+
 def write_centred(vectors, path: Path, settings: Settings, block_rows: int) -> Path:
-    """Write ``vectors`` (n, dim) float32 (array or :class:`ShardedVectors`),
-    centred as mining centres them, to ``path`` (.npy) a block at a time."""
+    """Write ``vectors`` (n, dim) float32 (array, :class:`ShardedVectors` or
+    :class:`NpyRows`), centred as mining centres them, to ``path`` (.npy) a block at a time."""
     mean = centring_mean(vectors, settings)
     n, dim = len(vectors), vectors.shape[1]
-    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n, dim))
+    out = NpyWriter(path, np.float32, (n, dim))
     for a, b in query_blocks(n, block_rows):
-        out[a:b] = center_for_mining(np.ascontiguousarray(vectors[a:b], dtype=np.float32), mean)
-    out.flush()
-    del out
-    return path
+        out.write(center_for_mining(np.ascontiguousarray(vectors[a:b], dtype=np.float32), mean))
+    return out.close()
 
 
 def _pq_shape(n: int, dim: int) -> tuple[int, int]:
@@ -67,21 +121,26 @@ def _pq_shape(n: int, dim: int) -> tuple[int, int]:
     return m, nbits
 
 
-def build_search_index(keys: np.ndarray, settings: Settings, block_rows: int):
-    """(index, exact) over ``keys`` (n, dim) float32 (may be memory-mapped).
+def build_search_index(keys, settings: Settings, block_rows: int, *, budget_mb: int | None = None):
+    """(index, exact) over ``keys`` (n, dim) float32: an array or :class:`NpyRows`.
 
-    Within ``settings.mine_memory_budget_mb`` (n * dim * 4 bytes): the
-    index :func:`aligner.search.build_index` builds in memory (exact=True:
-    its cosines are final). Past it: IVF-PQ, trained on a seeded sample of
-    at most half the budget, codes added block by block (exact=False: its
-    hits are re-ranked from ``keys`` by :func:`search_block`).
+    Within ``budget_mb`` (default ``settings.mine_memory_budget_mb``; n *
+    dim * 4 bytes): the index :func:`aligner.search.build_index` builds in
+    memory (exact=True: its cosines are final). Past it: IVF-PQ, trained on
+    a seeded sample of at most half the budget, codes added block by block
+    (exact=False: its hits are re-ranked from ``keys`` by :func:`search_block`).
     """
     import faiss
 
     n, dim = keys.shape
-    budget = int(settings.mine_memory_budget_mb) * 1024 * 1024
+    budget = int(settings.mine_memory_budget_mb if budget_mb is None else budget_mb) * 1024 * 1024
     if n * dim * 4 <= budget:
-        return build_index(keys, settings=settings), True
+        kind = "flat" if n <= settings.ivf_threshold else settings.index_kind
+        if n == 0 or (kind == "ivf" and n < 39):
+            kind = "flat"
+        if isinstance(keys, np.ndarray):
+            check_matrix("keys", keys)
+        return INDEX_KINDS[kind](keys, settings), True
     nlist = max(1, min(int(4 * math.sqrt(n)), n // 39))
     m, nbits = _pq_shape(n, dim)
     index = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, nlist, m, nbits,
@@ -97,14 +156,15 @@ def build_search_index(keys: np.ndarray, settings: Settings, block_rows: int):
     return index, False
 
 
-def search_block(index, queries: np.ndarray, depth: int, keys: np.ndarray | None,
-                 refine: int) -> tuple[np.ndarray, np.ndarray]:
+def search_block(index, queries: np.ndarray, depth: int, keys, refine: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest ``depth`` keys of each query, as :func:`aligner.search.knn`.
 
     queries: (b, dim) float32. ``keys`` None: the index's own results.
     Otherwise (approximate IVF-PQ index) ``depth * refine`` hits are
-    fetched and re-ranked by their exact cosine with ``keys`` (n, dim),
-    read from disk. Returns (sims (b, k') float32, ids (b, k') int64).
+    fetched and re-ranked by their exact cosine with ``keys`` (n, dim), an
+    array or :class:`NpyRows` read from disk. Returns (sims (b, k')
+    float32, ids (b, k') int64).
     """
     whole = max(1, len(queries))  # the caller's block is searched in one call
     if keys is None:
@@ -118,7 +178,7 @@ def search_block(index, queries: np.ndarray, depth: int, keys: np.ndarray | None
         valid = cand >= 0
         flat = np.maximum(cand, 0).ravel()
         order = np.argsort(flat, kind="stable")  # read the file in row order
-        rows = np.empty((len(flat), keys.shape[1]), np.float32)
+        rows = np.empty((len(flat), queries.shape[1]), np.float32)
         rows[order] = keys[flat[order]]
         exact = np.einsum("qd,qkd->qk", queries[a:a + 256],
                           rows.reshape(cand.shape[0], cand.shape[1], -1)).astype(np.float32)
@@ -131,64 +191,95 @@ def search_block(index, queries: np.ndarray, depth: int, keys: np.ndarray | None
 
 
 def _search(engine, keys_path: Path, queries_path: Path, depth: int, out: Path, settings: Settings,
-            block_rows: int, progress: StageProgress, stage: str) -> tuple[np.ndarray, np.ndarray]:
-    keys = np.load(keys_path, mmap_mode="r")
-    n_q = len(np.load(queries_path, mmap_mode="r"))
+            block_rows: int, progress: StageProgress, stage: str) -> tuple[Path, Path]:
+    """Search ``queries_path``'s rows among ``keys_path``'s; nearest lists written to
+    ``out``.sims.npy / .ids.npy (n_q, k') in order. Returns their paths."""
+    keys = NpyRows(keys_path)
+    n_q = len(NpyRows(queries_path))
     progress(f"Indexing for {stage}", 0, 1)
-    index, exact = build_search_index(keys, settings, block_rows)
+    index, exact = build_search_index(keys, settings, block_rows,
+                                      budget_mb=engine.index_budget_mb(settings))
+    handle = engine.share_index(index, out.with_suffix(".faiss"))
+    del index  # the engine's handle keeps what the search needs
     progress(f"Indexing for {stage}", 1, 1)
     want = min(depth, len(keys))
-    sims = np.lib.format.open_memmap(out.with_suffix(".sims.npy"), mode="w+", dtype=np.float32,
-                                     shape=(n_q, want))
-    ids = np.lib.format.open_memmap(out.with_suffix(".ids.npy"), mode="w+", dtype=np.int64,
-                                    shape=(n_q, want))
+    sims = NpyWriter(out.with_suffix(".sims.npy"), np.float32, (n_q, want))
+    ids = NpyWriter(out.with_suffix(".ids.npy"), np.int64, (n_q, want))
     blocks = query_blocks(n_q, block_rows)
     done = 0
     progress(f"Searching {stage}", 0, n_q)
-    for a, b, s, i in engine.knn(index, str(queries_path), blocks, depth,
-                                 None if exact else str(keys_path), settings.mine_pq_refine):
-        sims[a:b] = s
-        ids[a:b] = i
-        done += b - a
-        progress(f"Searching {stage}", done, n_q)
-    del index
-    sims.flush()
-    ids.flush()
-    return sims, ids
+    try:
+        for a, b, s, i in engine.knn(handle, str(queries_path), blocks, depth,
+                                     None if exact else str(keys_path), settings.mine_pq_refine):
+            if s.shape[1] < want:  # an approximate index may return fewer hits
+                s = np.pad(s, ((0, 0), (0, want - s.shape[1])), constant_values=-np.inf)
+                i = np.pad(i, ((0, 0), (0, want - i.shape[1])), constant_values=-1)
+            sims.write(s)
+            ids.write(i)
+            done += b - a
+            progress(f"Searching {stage}", done, n_q)
+    finally:
+        del handle
+    return sims.close(), ids.close()
 
 
-def _score(sims, ids, q_mean, key_mean, fn, candidates, blocks, number_check) -> Candidates:
+def _score(sims_path: Path, ids_path: Path, q_mean, key_mean, fn, candidates, blocks,
+           number_check) -> Candidates:
+    sims, ids = NpyRows(sims_path), NpyRows(ids_path)
     parts = []
     for a, b in blocks:
-        c = score_neighbours(np.asarray(sims[a:b]), np.asarray(ids[a:b]), q_mean[a:b], key_mean,
-                             fn, candidates)
+        c = score_neighbours(sims[a:b], ids[a:b], q_mean[a:b], key_mean, fn, candidates)
         if number_check is not None:
             c = number_check(c, a, b)
         parts.append(c.best_only())
     return Candidates.concat(parts)
 
 
-def _means(sims, k: int, blocks) -> np.ndarray:
+def _means(sims_path: Path, k: int, blocks) -> np.ndarray:
     if not blocks:
         return np.zeros(0, np.float32)
-    return np.concatenate([neighbour_means(np.asarray(sims[a:b, :k])) for a, b in blocks])
+    sims = NpyRows(sims_path)
+    return np.concatenate([neighbour_means(sims[a:b][:, :k]) for a, b in blocks])
 
 
-def mine_vectors(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *, engine,
-                 work: Path, threshold: float | str = "auto", k: int | None = None,
-                 mode: str | None = None, margin: str | None = None,
-                 candidates: int | None = None, settings: Settings | None = None,
-                 progress: StageProgress | None = None) -> list[MinedPair]:
-    """:func:`aligner.mine.mine` over vectors on disk, in bounded memory.
+@dataclass(frozen=True)
+class MinedRows:
+    """Mined pairs as rows: score (m,) float64, src (m,) int64, tgt (m,) int64,
+    best first; the texts stay in the files (:class:`aligner.engine.texts.SideTexts`)."""
+
+    score: np.ndarray
+    src: np.ndarray
+    tgt: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.score)
+
+    def pairs(self, src_texts: Sequence[str], tgt_texts: Sequence[str], a: int = 0,
+              b: int | None = None) -> list[MinedPair]:
+        """Pairs ``[a, b)`` as :class:`MinedPair` with their texts (read for these pairs only)."""
+        from ..mine import pairs_of_rows
+
+        b = len(self) if b is None else b
+        return pairs_of_rows(self.score[a:b], self.src[a:b], self.tgt[a:b], src_texts, tgt_texts)
+
+
+def mine_rows(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *, engine,
+              work: Path, threshold: float | str = "auto", k: int | None = None,
+              mode: str | None = None, margin: str | None = None,
+              candidates: int | None = None, settings: Settings | None = None,
+              progress: StageProgress | None = None) -> MinedRows:
+    """:func:`aligner.mine.mine` over vectors on disk, in bounded memory, as rows.
 
     src: (n_src, dim), tgt: (n_tgt, dim) float32 rows L2-normalised, as
-    arrays or :class:`aligner.engine.shards.ShardedVectors`; texts as for
-    :func:`aligner.mine.mine`. ``engine``: a local or Ray engine (runs the
-    searches); ``work``: a folder for the intermediate files. Same
-    arguments and same pairs as :func:`aligner.mine.mine` (exactly, while
-    each side fits ``settings.mine_memory_budget_mb``).
+    arrays, :class:`aligner.engine.shards.ShardedVectors` or
+    :class:`NpyRows`; texts: any sequences of n_src / n_tgt strings (e.g.
+    :class:`aligner.engine.texts.SideTexts`, read a block at a time for the
+    number check). ``engine``: a local or Ray engine (runs the searches);
+    ``work``: a folder for the intermediate files. Same arguments and same
+    pairs as :func:`aligner.mine.mine` (exactly, while each side's index
+    fits the engine's memory budget), without their texts.
     """
-    from ..mine import check_mining_options, parse_threshold, select_pairs
+    from ..mine import check_mining_options, parse_threshold, select_rows
     s = settings or SETTINGS
     if len(src_texts) != len(src):
         raise DimensionError(f"src_texts: {len(src_texts)} texts for {len(src)} vectors")
@@ -206,7 +297,8 @@ def mine_vectors(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *
     if candidates < 1:
         raise ChoiceError("candidates", candidates, ["an integer >= 1"])
     if len(src) == 0 or len(tgt) == 0:
-        return []
+        empty = np.zeros(0, np.int64)
+        return MinedRows(np.zeros(0, np.float64), empty, empty)
     step = progress or (lambda *a: None)
     block = s.search_block_rows
     work = Path(work)
@@ -224,20 +316,37 @@ def mine_vectors(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *
     fn = get_margin(margin)
     fwd_check = bwd_check = None
     if s.mine_number_weight:
-        src_nums: dict = {}  # numbers of each text, read once for all blocks
-        tgt_nums: dict = {}
+        step("Reading numbers", 0, 2)
+        src_nums = NumberTable.build(src_texts, work, "src")
+        step("Reading numbers", 1, 2)
+        tgt_nums = NumberTable.build(tgt_texts, work, "tgt")
+        step("Reading numbers", 2, 2)
 
         def fwd_check(c, a, b):
-            return penalise_numbers(c, src_texts[a:b], tgt_texts, s.mine_number_weight,
-                                    key_numbers=tgt_nums)
+            return penalise_number_sets(c, src_nums.sets(a, b), tgt_nums.lookup(c.ids),
+                                        s.mine_number_weight)
 
         def bwd_check(c, a, b):
-            return penalise_numbers(c, tgt_texts[a:b], src_texts, s.mine_number_weight,
-                                    key_numbers=src_nums)
+            return penalise_number_sets(c, tgt_nums.sets(a, b), src_nums.lookup(c.ids),
+                                        s.mine_number_weight)
 
     step("Scoring pairs", 0, 2)
     fwd = _score(f_sims, f_ids, src_mean, tgt_mean, fn, candidates, src_blocks, fwd_check)
     step("Scoring pairs", 1, 2)
     bwd = _score(b_sims, b_ids, tgt_mean, src_mean, fn, candidates, tgt_blocks, bwd_check)
     step("Scoring pairs", 2, 2)
-    return select_pairs(fwd, bwd, src_texts, tgt_texts, threshold=threshold, mode=mode, settings=s)
+    score, i, j = select_rows(fwd, bwd, threshold=threshold, mode=mode, settings=s)
+    return MinedRows(score, i, j)
+
+
+def mine_vectors(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *, engine,
+                 work: Path, threshold: float | str = "auto", k: int | None = None,
+                 mode: str | None = None, margin: str | None = None,
+                 candidates: int | None = None, settings: Settings | None = None,
+                 progress: StageProgress | None = None) -> list[MinedPair]:
+    """:func:`mine_rows` with the pairs' texts: the same list as :func:`aligner.mine.mine`.
+    (Holds every mined pair's texts; the CLI writes :func:`mine_rows`' rows in blocks instead.)"""
+    rows = mine_rows(src, tgt, src_texts, tgt_texts, engine=engine, work=work,
+                     threshold=threshold, k=k, mode=mode, margin=margin, candidates=candidates,
+                     settings=settings, progress=progress)
+    return rows.pairs(src_texts, tgt_texts)

@@ -62,7 +62,9 @@ class _ShardActor:
         for i in range(len(batch["index"])):
             shard = Shard(index=int(batch["index"][i]), path=str(batch["path"][i]),
                           start=int(batch["start"][i]), stop=int(batch["stop"][i]),
-                          rows=int(batch["rows"][i]), skip_blank=bool(batch["skip_blank"][i]))
+                          rows=int(batch["rows"][i]), skip_blank=bool(batch["skip_blank"][i]),
+                          byte_start=int(batch["byte_start"][i]),
+                          byte_stop=int(batch["byte_stop"][i]), codec=str(batch["codec"][i]))
             r = self.worker.run(shard)
             out["index"].append(r.index)
             out["path"].append(r.path)
@@ -75,22 +77,28 @@ class _ShardActor:
 _INDEX_CACHE: dict[str, object] = {}
 
 
-def _knn_task(token: str, index_bytes: np.ndarray, queries_path: str, a: int, b: int, depth: int,
+def _knn_task(index_path: str, token: str, queries_path: str, a: int, b: int, depth: int,
               keys_path: str | None, refine: int):
     import faiss
 
-    from .mining import search_block
+    from .mining import NpyRows, search_block
 
     faiss.omp_set_num_threads(1)
     index = _INDEX_CACHE.get(token)
     if index is None:
         _INDEX_CACHE.clear()  # one index per worker at a time
-        index = faiss.deserialize_index(index_bytes)
+        index = faiss.read_index(index_path)
         _INDEX_CACHE[token] = index
-    queries = np.load(queries_path, mmap_mode="r")
-    keys = np.load(keys_path, mmap_mode="r") if keys_path else None
-    sims, ids = search_block(index, np.ascontiguousarray(queries[a:b]), depth, keys, refine)
+    keys = NpyRows(keys_path) if keys_path else None
+    sims, ids = search_block(index, NpyRows(queries_path)[a:b], depth, keys, refine)
     return a, b, sims, ids
+
+
+def _drop_index() -> int:
+    """Free a search worker's cached index (run as a task at the end of a search)."""
+    n = len(_INDEX_CACHE)
+    _INDEX_CACHE.clear()
+    return n
 
 
 class RayEngine:
@@ -100,7 +108,7 @@ class RayEngine:
     name = "ray"
 
     def __init__(self, address: str | None = None, *, workers: int | None = None,
-                 num_cpus: int | None = None, object_store_mb: int = 1024):
+                 num_cpus: int | None = None, object_store_mb: int = 256):
         ray = import_ray()
         self.ray = ray
         self._started = False
@@ -127,6 +135,7 @@ class RayEngine:
         self.workers = max(1, min(workers or self.cpus, self.cpus))
         self.threads = max(1, self.cpus // self.workers)
         self._knn = ray.remote(num_cpus=1)(_knn_task)
+        self._drop = ray.remote(num_cpus=1)(_drop_index)
 
     def __enter__(self) -> "RayEngine":
         return self
@@ -161,16 +170,30 @@ class RayEngine:
         except ray.exceptions.RayError as e:
             raise EngineError(f"embedding on Ray failed: {_first_line(e)}") from None
 
-    def knn(self, index, queries_path: str, blocks: Sequence[tuple[int, int]], depth: int,
-            keys_path: str | None, refine: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
-        """(a, b, sims, ids) for each query block, in order; at most 2 tasks per CPU in flight."""
+    def release_models(self) -> None:
+        """Nothing to do: the models live in the embedding actors, gone with their dataset."""
+
+    def index_budget_mb(self, settings) -> int:
+        """Memory one search index may take: each search worker (one per CPU) holds a
+        copy, so they share ``settings.mine_memory_budget_mb``."""
+        return max(1, int(settings.mine_memory_budget_mb) // max(1, self.cpus))
+
+    def share_index(self, index, path):
+        """Write ``index`` to ``path`` (in the work folder, which every node sees) for the
+        search tasks to read; returns (path, token). The caller may free the index then."""
         import uuid
 
         import faiss
 
+        faiss.write_index(index, str(path))
+        return str(path), uuid.uuid4().hex
+
+    def knn(self, index, queries_path: str, blocks: Sequence[tuple[int, int]], depth: int,
+            keys_path: str | None, refine: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
+        """(a, b, sims, ids) for each query block, in order; at most 2 tasks per CPU in flight.
+        ``index``: the (path, token) from :meth:`share_index`."""
         ray = self.ray
-        index_ref = ray.put(faiss.serialize_index(index))
-        token = uuid.uuid4().hex
+        index_path, token = index
         pending: list = []
         done: dict[int, tuple] = {}
         order = [a for a, _ in blocks]
@@ -183,21 +206,29 @@ class RayEngine:
                     blk = next(it, None)
                     if blk is None:
                         break
-                    pending.append(self._knn.remote(token, index_ref, str(queries_path), blk[0],
+                    pending.append(self._knn.remote(index_path, token, str(queries_path), blk[0],
                                                     blk[1], depth, keys_path, refine))
                 if not pending and nxt >= len(order):
                     break
                 if pending:
                     ready, pending = ray.wait(pending, num_returns=1)
                     a, b, sims, ids = ray.get(ready[0])
-                    done[a] = (a, b, sims, ids)
+                    done[a] = (a, b, np.array(sims), np.array(ids))  # copies: the store's pages go
+                    del ready
                 while nxt < len(order) and order[nxt] in done:
                     yield done.pop(order[nxt])
                     nxt += 1
         except ray.exceptions.RayError as e:
             raise EngineError(f"search on Ray failed: {_first_line(e)}") from None
         finally:
-            del index_ref
+            self._free_indexes()
+
+    def _free_indexes(self) -> None:
+        """Ask every worker to drop its cached index (best effort: one small task per CPU)."""
+        try:
+            self.ray.get([self._drop.remote() for _ in range(self.cpus)], timeout=60)
+        except Exception:  # noqa: BLE001 - freeing memory must not fail the run
+            pass
 
 
 def _first_line(e: Exception) -> str:

@@ -24,17 +24,18 @@ import glob
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import EngineError, InputFileError
 from ..io.atomic import atomic_write, atomic_write_text
-from ..io.lines import read_lines
+from ..io.lines import read_line_span, scan_lines
+from .texts import RowTableWriter, SideTexts
 
 __all__ = ["Shard", "ShardStore", "ShardedVectors", "SideFile", "expand_inputs", "plan_side",
-           "shard_texts"]
+           "read_shard", "shard_texts"]
 
 MANIFEST_VERSION = 1
 
@@ -87,7 +88,9 @@ class Shard:
     """Lines ``[start, stop)`` of ``path``: one unit of embedding work.
 
     ``index`` is the shard's place in the side; ``rows`` the number of
-    vectors it gives (see the module docstring).
+    vectors it gives (see the module docstring); ``byte_start``/``byte_stop``
+    where its lines are in the file and ``codec`` how they decode (a worker
+    reads only its shard's bytes).
     """
 
     index: int
@@ -96,6 +99,9 @@ class Shard:
     stop: int
     rows: int
     skip_blank: bool
+    byte_start: int = 0
+    byte_stop: int = 0
+    codec: str = "utf-8"
 
     @property
     def name(self) -> str:
@@ -118,51 +124,114 @@ def shard_texts(lines: Sequence[str], start: int, stop: int, skip_blank: bool) -
     return [t.strip() for t in part]
 
 
+def read_shard(shard: Shard, max_bytes: int) -> list[str]:
+    """The texts of ``shard``, read from its bytes of the file only.
+
+    :class:`InputFileError` names the file when the lines no longer decode,
+    or are not the planned lines any more (the file changed since).
+    """
+    lines = read_line_span(shard.path, shard.codec, shard.byte_start, shard.byte_stop)
+    texts = shard_texts(lines, 0, len(lines), shard.skip_blank)
+    if len(lines) != shard.stop - shard.start or len(texts) != shard.rows:
+        for _ in scan_lines(shard.path, max_bytes=max_bytes):  # the file's own problem, if any
+            pass
+        raise InputFileError(shard.path, f"changed while it was being read (lines "
+                             f"{shard.start + 1}-{shard.stop}); run again")
+    return texts
+
+
 def _stat(path: Path) -> tuple[int, int]:
     st = path.stat()
     return st.st_size, st.st_mtime_ns
 
 
-def plan_side(files: Sequence[Path], *, shard_lines: int, skip_blank: bool, max_bytes: int,
-              keep_texts: bool = False
-              ) -> tuple[list[SideFile], list[Shard], list[tuple[str, str]], list[str], list[int]]:
-    """Read every file once and cut the side into shards.
+@dataclass
+class _ShardCut:
+    """A shard being cut from a file's chunks."""
 
-    Returns (files, shards, failures, texts, line_numbers): the readable
-    files, their shards (numbered from 0 over all files, in order), the
-    (file, problem) of each file that cannot be read (its lines are left
-    out, the rest is planned), and with ``keep_texts`` the embedded texts
-    of the side with each one's 0-based line number over all files.
+    start: int = 0
+    byte_start: int = 0
+    lines: int = 0
+    rows: int = 0
+
+
+def plan_side(files: Sequence[Path], *, shard_lines: int, skip_blank: bool, max_bytes: int,
+              rows_table: Path | None = None
+              ) -> tuple[list[SideFile], list[Shard], list[tuple[str, str]], SideTexts | None]:
+    """Read every file once, a chunk at a time, and cut the side into shards.
+
+    Returns (files, shards, failures, texts): the readable files, their
+    shards (numbered from 0 over all files, in order), the (file, problem)
+    of each file that cannot be read (its lines are left out, the rest is
+    planned), and with ``rows_table`` (a file to write) the side's texts as
+    a :class:`SideTexts`: one row per embedded line, with its 0-based line
+    number over all files. Memory does not grow with the files.
     """
     if shard_lines < 1:
         raise EngineError(f"shard size must be at least 1 line, got {shard_lines}")
     side: list[SideFile] = []
     shards: list[Shard] = []
     failures: list[tuple[str, str]] = []
-    texts: list[str] = []
-    numbers: list[int] = []
+    table = RowTableWriter(rows_table) if rows_table is not None else None
+    codecs: list[tuple[str, str]] = []
+    stamps: list[tuple[int, int]] = []
     offset = 0
-    for path in files:
-        try:
-            size, mtime = _stat(path)
-            lines = read_lines(path, max_bytes=max_bytes)
-        except InputFileError as e:
-            failures.append((str(path), e.problem))
-            continue
-        except OSError as e:
-            failures.append((str(path), f"cannot be read ({e.strerror or e})"))
-            continue
-        side.append(SideFile(str(path), size, mtime, len(lines)))
-        for a in range(0, len(lines), shard_lines):
-            b = min(len(lines), a + shard_lines)
-            rows = shard_texts(lines, a, b, skip_blank)
-            shards.append(Shard(len(shards), str(path), a, b, len(rows), skip_blank))
-            if keep_texts:
-                texts.extend(rows)
-                numbers.extend(offset + i for i in range(a, b)
-                               if not skip_blank or lines[i].strip())
-        offset += len(lines)
-    return side, shards, failures, texts, numbers
+    try:
+        for path in files:
+            mark = table.rows if table is not None else 0
+            cut_shards: list[Shard] = []
+            n_lines = 0
+            try:
+                size, mtime = _stat(path)
+                cur = _ShardCut()
+                codec = "utf-8"
+                for chunk in scan_lines(path, max_bytes=max_bytes, chunk_bytes=8 << 20):
+                    codec = chunk.codec
+                    m = len(chunk.starts)
+                    keep = ~chunk.blank if skip_blank else np.ones(m, bool)
+                    if table is not None and keep.any():
+                        sel = np.flatnonzero(keep)
+                        table.append(np.stack([np.full(len(sel), len(codecs), np.int64),
+                                               chunk.starts[sel], chunk.stops[sel],
+                                               offset + chunk.first + sel], axis=1))
+                    k = 0
+                    while k < m:
+                        if cur.lines == 0:
+                            cur = _ShardCut(chunk.first + k, int(chunk.starts[k]))
+                        take = min(m - k, shard_lines - cur.lines)
+                        cur.lines += take
+                        cur.rows += int(keep[k:k + take].sum())
+                        k += take
+                        if cur.lines == shard_lines:
+                            cut_shards.append(Shard(0, str(path), cur.start, cur.start + cur.lines,
+                                                    cur.rows, skip_blank, cur.byte_start,
+                                                    int(chunk.stops[k - 1]), codec))
+                            cur = _ShardCut()
+                    n_lines = chunk.first + m
+                    last_stop = int(chunk.stops[-1]) if m else 0
+                if cur.lines:
+                    cut_shards.append(Shard(0, str(path), cur.start, cur.start + cur.lines, cur.rows,
+                                            skip_blank, cur.byte_start, last_stop, codec))
+            except InputFileError as e:
+                failures.append((str(path), e.problem))
+                if table is not None:
+                    table.truncate(mark)
+                continue
+            except OSError as e:
+                failures.append((str(path), f"cannot be read ({e.strerror or e})"))
+                if table is not None:
+                    table.truncate(mark)
+                continue
+            side.append(SideFile(str(path), size, mtime, n_lines))
+            codecs.append((str(path), codec))
+            stamps.append((size, mtime))
+            shards.extend(replace(s, index=len(shards) + i) for i, s in enumerate(cut_shards))
+            offset += n_lines
+    finally:
+        if table is not None:
+            table.close()
+    texts = SideTexts(rows_table, codecs, table.rows, stamps) if table is not None else None
+    return side, shards, failures, texts
 
 
 class ShardStore:
@@ -260,21 +329,33 @@ def _manifest_difference(old: dict, new: dict) -> str:
     return ""
 
 
+def npy_shape(path: Path) -> tuple[tuple[int, ...], np.dtype]:
+    """(shape, dtype) of a ``.npy`` file, from its header only."""
+    with open(path, "rb") as fh:
+        version = np.lib.format.read_magic(fh)
+        read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                else np.lib.format.read_array_header_2_0)
+        shape, _fortran, dtype = read(fh)
+    return shape, dtype
+
+
 class ShardedVectors:
     """Read-only view of a side's shards as one (n, dim) float32 matrix.
 
-    Row slices (``v[a:b]``) read only the shards they cover (memory-mapped)
-    and return an in-memory copy; ``len(v)`` and ``v.shape`` need no read.
+    Row slices (``v[a:b]``) read only the shards they cover and return an
+    in-memory copy (the files are mapped only while they are read, so the
+    pages read do not stay in this process's resident memory);
+    ``len(v)`` and ``v.shape`` need no read.
     """
 
     def __init__(self, paths: Sequence[Path]):
         self.paths = list(paths)
-        self._arrays = [np.load(p, mmap_mode="r", allow_pickle=False) for p in self.paths]
-        dims = {a.shape[1] for a in self._arrays if a.ndim == 2}
+        shapes = [npy_shape(p)[0] for p in self.paths]
+        dims = {sh[1] for sh in shapes if len(sh) == 2}
         if len(dims) > 1:
             raise EngineError(f"shards of different dimensions {sorted(dims)} in {self.paths[0].parent}")
         self.dim = dims.pop() if dims else 0
-        sizes = [a.shape[0] for a in self._arrays]
+        sizes = [sh[0] for sh in shapes]
         self._starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
     def __len__(self) -> int:
@@ -295,13 +376,15 @@ class ShardedVectors:
             return out
         first = int(np.searchsorted(self._starts, a, side="right") - 1)
         pos = 0
-        for i in range(first, len(self._arrays)):
+        for i in range(first, len(self.paths)):
             s0, s1 = int(self._starts[i]), int(self._starts[i + 1])
             if s0 >= b:
                 break
             lo, hi = max(a, s0), min(b, s1)
             if hi > lo:
-                out[pos:pos + hi - lo] = self._arrays[i][lo - s0:hi - s0]
+                arr = np.load(self.paths[i], mmap_mode="r", allow_pickle=False)
+                out[pos:pos + hi - lo] = arr[lo - s0:hi - s0]
+                del arr
                 pos += hi - lo
         return out
 

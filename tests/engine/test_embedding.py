@@ -33,8 +33,9 @@ def test_shards_hold_the_texts_vectors_in_line_order(corpus_files, tmp_path):
     src_dir, _, src, _ = corpus_files
     side, enc = embed(expand_inputs([src_dir]), tmp_path / "w")
     nonblank = [t for t in src if t.strip()]
-    assert side.texts == nonblank
-    assert side.line_numbers == [i for i, t in enumerate(src) if t.strip()]
+    assert list(side.texts) == nonblank
+    assert side.texts.line_numbers(np.arange(len(nonblank))).tolist() == [
+        i for i, t in enumerate(src) if t.strip()]
     np.testing.assert_array_equal(side.vectors.load(), FakeEncoder(dim=32).encode(nonblank))
     assert side.computed == 10 and side.reused == 0  # 1000, 800, 700 lines in shards of 300
     assert enc.calls == 10  # one encode per shard
@@ -109,4 +110,4 @@ def test_a_work_folder_inside_an_input_folder_is_not_read_as_input(corpus_files)
     files = lambda: expand_inputs([src_dir])  # noqa: E731
     embed(files(), src_dir / "work")
     side, _ = embed(files(), src_dir / "work", resume=True)
-    assert side.texts == [t for t in src if t.strip()] and side.reused == 10
+    assert list(side.texts) == [t for t in src if t.strip()] and side.reused == 10

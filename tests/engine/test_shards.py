@@ -32,14 +32,18 @@ def test_plan_numbers_lines_over_files_and_skips_bad_ones(tmp_path):
     a.write_text("one\n\nthree\nfour\nfive\n", encoding="utf-8")
     bad.write_bytes("déjà vu\n".encode("latin-1"))
     c.write_text("six\nseven\n", encoding="utf-8")
-    files, shards, failures, texts, numbers = plan_side(
-        [a, bad, c], shard_lines=2, skip_blank=True, max_bytes=10_000, keep_texts=True)
+    files, shards, failures, texts = plan_side(
+        [a, bad, c], shard_lines=2, skip_blank=True, max_bytes=10_000,
+        rows_table=tmp_path / "rows.i64")
     assert [f.path for f in files] == [str(a), str(c)]
     assert failures == [(str(bad), "is not valid UTF-8 (bad byte 0xe9 on line 1); convert it to UTF-8 first")]
     assert [(s.path, s.start, s.stop, s.rows) for s in shards] == [
         (str(a), 0, 2, 1), (str(a), 2, 4, 2), (str(a), 4, 5, 1), (str(c), 0, 2, 2)]
-    assert texts == ["one", "three", "four", "five", "six", "seven"]
-    assert numbers == [0, 2, 3, 4, 5, 6]  # line numbers over a and c; the blank line 1 skipped
+    assert list(texts) == ["one", "three", "four", "five", "six", "seven"]
+    assert texts[1:4] == ["three", "four", "five"] and texts[-1] == "seven"
+    assert texts.take(np.array([5, 0, 3])) == ["seven", "one", "five"]
+    # line numbers over a and c; the blank line 1 skipped
+    assert texts.line_numbers(np.arange(6)).tolist() == [0, 2, 3, 4, 5, 6]
     assert shard_texts([" a ", "", "b"], 0, 3, skip_blank=False) == ["a", "", "b"]
 
 
