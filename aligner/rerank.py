@@ -85,16 +85,3 @@ def number_set_penalties(ids: np.ndarray, query_numbers: Sequence[frozenset],
             if j >= 0:
                 penalty[i, c] = number_mismatch(a, key(j))
     return penalty
-    q_nums = [numbers(t) for t in query_texts]
-    k_nums: dict[int, frozenset[str]] = {} if key_numbers is None else key_numbers
-    for i, row in enumerate(ids.tolist()):
-        a = q_nums[i]
-        if not a:
-            continue
-        for c, j in enumerate(row):
-            if j >= 0:
-                b = k_nums.get(j)
-                if b is None:
-                    b = k_nums[j] = numbers(key_texts[j])
-                penalty[i, c] = number_mismatch(a, b)
-    return penalty

@@ -109,6 +109,10 @@ class Settings:
     is shared among them (budget / search workers per copy)."""
     mine_pq_refine: int = 4
     """IVF-PQ: approximate neighbours fetched per wanted neighbour, then re-ranked exactly."""
+    engine_max_file_bytes: int = 50_000_000_000
+    """Largest input file of `aligner mine` and of sharded `aligner embed`: they read a file a
+    chunk at a time and keep no line in memory, so only the disk limits it (other commands
+    read whole files and keep max_file_bytes)."""
     ray_object_store_mb: int = 256
     """Object store of the local Ray cluster that `--engine ray` starts (no --ray-address). Only
     small things travel through it (shard descriptions, one block of neighbour lists per search

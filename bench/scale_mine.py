@@ -1,42 +1,44 @@
 """Scaling of `aligner mine`: time and peak memory, local engine and Ray.
 
 Real 200k-line parallel corpora are not available here, and embedding
-400,000 lines on 2 cores takes the whole machine for half an hour, so the
-two costs are measured apart:
+400,000 lines on 2 shared cores takes hours, so the costs are measured apart:
 
+* ``mine``: `aligner mine` (the CLI, in a fresh process) at 50k / 100k /
+  200k lines a side, local and Ray, with the embedding already done: the
+  work folder holds finished shards (``--work-dir W --resume``), so the run
+  plans the inputs (reading every line), checks the shards, mines, and
+  writes the TSV, all as a user's resumed run does. The shard vectors are a
+  stand-in built from real embeddings: every source row mixes the English
+  embeddings of two random UN dev lines plus noise, re-normalised; half
+  the target rows are the French mixes of the same two lines (own noise):
+  "translations"; the other half mix other random pairs (see
+  make_side_files). Texts are the two UN lines joined (real text for the
+  number check and the output). Memory is sampled every 0.5 s over the CLI
+  process and all its descendants (Ray's GCS, raylet, workers): see
+  :class:`TreeMemory` for what is counted.
+* ``overhead``: `aligner mine` end to end (embedding included) on N x N real
+  en-fr lines, --engine local then --engine ray, same input and the same
+  embedding-cache state (off for both, or on for both with --cache); prints
+  both times, the overhead, CPU flags and load average.
 * ``embed``: sentences per second of the real model (no embedding cache)
-  through the engine path, local (one process, all cores) and Ray (2
-  actors, one model and one core each), on a sample of UN dev lines; plus
-  Ray's fixed costs (cluster start, actors loading the model).
-* ``mine``: mining from vectors on disk at 50k / 100k / 200k lines a side.
-  The vectors are a stand-in built from real embeddings: every source row
-  mixes the English embeddings of two random UN dev lines plus noise,
-  re-normalised; half the target rows are the French mixes of the same two
-  lines (own noise): "translations"; the other half mix other random
-  pairs (see make_side_files). Texts are the two UN lines joined, so the
-  number check runs on real text. Each (size, engine) runs in a fresh process; peak RSS is the
-  process's peak resident set (VmHWM) or the sampled maximum of the sum
-  over the driver and all Ray processes (Ray; shared object-store pages are
-  counted once per process, so an upper bound).
-* ``jaccard``: `aligner mine` (the CLI) on N x N UN dev lines (en, fr)
-  with --engine local and --engine ray; Jaccard of the two pair sets.
-* ``overhead``: Ray against local on mining N x N vectors (same stand-in),
-  and the embedding figures above, combined into the end-to-end overhead
-  at N lines a side (see the printout for the formula).
+  through the engine path, local and Ray (2 actors), on UN dev lines.
+* ``jaccard``: `aligner mine` on N x N UN dev lines (en, fr) with --engine
+  local and --engine ray; Jaccard of the two pair sets.
+* ``recall``: IVF and IVF-PQ (the index past the memory budget) against
+  exact search on the real en-fr lines of ../shared/data.
 
 Usage:
-    .venv/bin/python bench/scale_mine.py embed --lines 600
     .venv/bin/python bench/scale_mine.py mine --sizes 50000 100000 200000 --engines local ray
-    .venv/bin/python bench/scale_mine.py jaccard --lines 3000
     .venv/bin/python bench/scale_mine.py overhead --lines 20000
+    .venv/bin/python bench/scale_mine.py embed --lines 600
+    .venv/bin/python bench/scale_mine.py jaccard --lines 3000
+    .venv/bin/python bench/scale_mine.py recall --nprobe 16 32 64
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -123,31 +125,52 @@ def make_side_files(n: int, seed: int = 0) -> Path:
 
 # ------------------------------------------------------------- one measured run
 
-class PeakRSS:
-    """Samples the summed RSS of this process and all its descendants (Ray's too)."""
+class TreeMemory:
+    """Samples the memory of a process and all its descendants (the CLI, and for Ray the
+    GCS, raylet, workers and actors it starts) every ``period`` seconds.
 
-    def __init__(self, period: float = 0.25):
+    peak_pss: the largest sum of PSS (proportional set size: a page shared by k processes
+    counts 1/k in each, so the sum is the memory they take together; Ray's object store
+    is shared memory); peak_rss: the largest sum of RSS (shared pages counted once per
+    process: an upper bound); driver_hwm: the CLI process's own peak RSS (VmHWM);
+    processes: the most processes seen at once.
+    """
+
+    def __init__(self, pid: int, period: float = 0.5):
         import psutil
 
         self.psutil = psutil
+        self.root = psutil.Process(pid)
         self.period = period
-        self.peak = 0
+        self.peak_pss = self.peak_rss = self.driver_hwm = self.processes = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> int:
-        me = self.psutil.Process()
-        total = 0
-        for p in [me, *me.children(recursive=True)]:
+    def _sample(self) -> None:
+        try:
+            procs = [self.root, *self.root.children(recursive=True)]
+        except self.psutil.NoSuchProcess:
+            return
+        pss = rss = 0
+        for p in procs:
             try:
-                total += p.memory_info().rss
-            except (self.psutil.NoSuchProcess, self.psutil.AccessDenied):
+                m = p.memory_full_info()
+                pss += m.pss
+                rss += m.rss
+            except (self.psutil.NoSuchProcess, self.psutil.AccessDenied, ProcessLookupError):
                 pass
-        return total
+        self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+        self.processes = max(self.processes, len(procs))
+        try:
+            for line in Path(f"/proc/{self.root.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    self.driver_hwm = max(self.driver_hwm, int(line.split()[1]) * 1024)
+        except OSError:
+            pass
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
+            self._sample()
             self._stop.wait(self.period)
 
     def __enter__(self):
@@ -159,75 +182,98 @@ class PeakRSS:
         self._thread.join()
 
 
-def vm_hwm() -> int:
-    """Peak resident set of this process since it started (VmHWM; unlike ru_maxrss it does
-    not include the memory of the parent it was forked from)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def run_one(folder: Path, engine: str, workers: int) -> dict:
-    """Mine the vectors of ``folder`` once (called in a fresh process)."""
-    from aligner.engine import open_engine
-    from aligner.engine.mining import mine_vectors
-    from aligner.settings import Settings
-
-    s = Settings.from_env()
-    src = np.load(folder / "src.npy", mmap_mode="r")
-    tgt = np.load(folder / "tgt.npy", mmap_mode="r")
-    src_t = (folder / "src.txt").read_text(encoding="utf-8").splitlines()
-    tgt_t = (folder / "tgt.txt").read_text(encoding="utf-8").splitlines()
-    work = WORK / f"work-{engine}-{len(src)}"
+def cli(args: list[str], env: dict | None = None) -> dict:
+    """Run `aligner ARGS` in a fresh process; its time and memory (:class:`TreeMemory`)."""
+    cmd = [sys.executable, "-c", "from aligner.cli import entry; entry()", *args]
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
-    with PeakRSS() as rss:
-        with open_engine(engine, workers=workers, object_store_mb=s.ray_object_store_mb) as eng:
-            t_start = time.perf_counter() - t0
-            pairs = mine_vectors(src, tgt, src_t, tgt_t, engine=eng, work=work, settings=s)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    with TreeMemory(proc.pid) as mem:
+        _, err = proc.communicate()
     seconds = time.perf_counter() - t0
-    pairs_path = WORK / f"pairs-{engine}-{len(src)}.json"
-    pairs_path.write_text(json.dumps([[p.src_index, p.tgt_index] for p in pairs]))
-    return {"engine": engine, "n": len(src), "seconds": seconds, "startup": t_start,
-            "pairs": len(pairs), "peak_rss_self": vm_hwm(),
-            "peak_rss_tree": rss.peak, "vectors_bytes": (src.nbytes + tgt.nbytes),
-            "pairs_file": str(pairs_path)}
+    if proc.returncode != 0:
+        raise SystemExit(f"aligner {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"seconds": seconds, "peak_pss": mem.peak_pss, "peak_rss": mem.peak_rss,
+            "driver_hwm": mem.driver_hwm, "processes": mem.processes, "load_start": load,
+            "load_end": os.getloadavg()[0], "stderr": err}
 
 
-def in_fresh_process(folder: Path, engine: str, workers: int) -> dict:
-    code = ("import sys, json; sys.path.insert(0, 'bench'); import scale_mine as m; "
-            f"print('RESULT', json.dumps(m.run_one(m.Path({str(folder)!r}), {engine!r}, {workers})))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    for line in out.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[7:])
-    raise SystemExit(f"run failed ({engine}, {folder}):\n{out.stderr[-3000:]}")
+def product_key(settings) -> str:
+    """The work-folder key `aligner mine` computes for the default encoder."""
+    from aligner.cli._engine import encoder_key
+    from aligner.embed import get_encoder
+
+    return encoder_key(get_encoder(None, settings=settings))
 
 
-def jaccard(a: Path, b: Path) -> float:
-    x = {tuple(p) for p in json.loads(Path(a).read_text())}
-    y = {tuple(p) for p in json.loads(Path(b).read_text())}
-    return len(x & y) / max(1, len(x | y))
+def premade_shards(txt: Path, npy: Path, work_side: Path, settings, key: str) -> None:
+    """Write ``npy``'s rows as the finished shards of ``txt`` in ``work_side``, as
+    `aligner mine --work-dir` leaves them: a --resume run then embeds nothing."""
+    import shutil
+
+    from aligner.engine.shards import ShardStore, plan_side
+
+    shutil.rmtree(work_side, ignore_errors=True)
+    side, shards, failures, _ = plan_side([txt], shard_lines=settings.engine_shard_lines,
+                                          skip_blank=True, max_bytes=settings.engine_max_file_bytes)
+    assert not failures, failures
+    store = ShardStore(work_side)
+    store.open(key=key, files=side, shard_lines=settings.engine_shard_lines, resume=False)
+    vecs = np.load(npy, mmap_mode="r")
+    pos = 0
+    for shard in shards:
+        store.write(shard, np.asarray(vecs[pos:pos + shard.rows]))
+        pos += shard.rows
+    assert pos == len(vecs), (pos, len(vecs))
+
+
+def tsv_pairs(path: Path) -> set[tuple[int, int]]:
+    with open(path, encoding="utf-8") as fh:
+        return {(int(r[1]), int(r[2])) for r in (line.split("\t", 3) for line in fh)}
+
+
+def jaccard_sets(a: set, b: set) -> float:
+    return len(a & b) / max(1, len(a | b))
+
+
+GiB = 2 ** 30
+
+
+def describe(r: dict) -> str:
+    return (f"{r['seconds']:7.1f} s; peak memory: CLI process {r['driver_hwm'] / GiB:.2f} GiB, "
+            f"all processes {r['peak_pss'] / GiB:.2f} GiB PSS ({r['peak_rss'] / GiB:.2f} GiB "
+            f"RSS summed, {r['processes']} processes); load {r['load_start']:.1f} -> {r['load_end']:.1f}")
 
 
 # ------------------------------------------------------------------ the parts
 
 def part_mine(args) -> list[dict]:
+    """`aligner mine` (the CLI, end to end but for embedding) at each size and engine."""
+    from aligner.settings import Settings
+
+    s = Settings.from_env()
+    key = product_key(s)
     rows = []
     for n in args.sizes:
         folder = make_side_files(n)
-        results = {}
+        outs = {}
         for engine in args.engines:
-            r = in_fresh_process(folder, engine, args.workers)
-            results[engine] = r
+            work = WORK / f"cli-{engine}-{n}"
+            for side in ("src", "tgt"):
+                premade_shards(folder / f"{side}.txt", folder / f"{side}.npy", work / side, s, key)
+            out = WORK / f"cli-{engine}-{n}.tsv"
+            extra = ["--workers", str(args.workers)] if engine == "ray" else []
+            r = cli(["mine", str(folder / "src.txt"), str(folder / "tgt.txt"), "-o", str(out),
+                     "--engine", engine, "--work-dir", str(work), "--resume", *extra])
+            r.update(engine=engine, n=n, pairs=len(tsv_pairs(out)))
+            outs[engine] = out
             rows.append(r)
-            print(f"n={n:>7,} {engine:>5}: {r['seconds']:7.1f} s (engine start {r['startup']:.1f} s), "
-                  f"peak RSS {r['peak_rss_self'] / 2**30:.2f} GiB driver, "
-                  f"{r['peak_rss_tree'] / 2**30:.2f} GiB all processes; {r['pairs']:,} pairs; "
-                  f"vectors on disk {r['vectors_bytes'] / 2**30:.2f} GiB", flush=True)
-        if "local" in results and "ray" in results:
+            print(f"n={n:>7,} {engine:>5}: {describe(r)}; {r['pairs']:,} pairs", flush=True)
+        if "local" in outs and "ray" in outs:
             print(f"n={n:>7,} Jaccard(ray, local) = "
-                  f"{jaccard(results['ray']['pairs_file'], results['local']['pairs_file']):.4f}")
+                  f"{jaccard_sets(tsv_pairs(outs['ray']), tsv_pairs(outs['local'])):.4f}", flush=True)
     return rows
 
 
@@ -296,22 +342,131 @@ def part_jaccard(args) -> None:
           f"{len(a & b) / max(1, len(a | b)):.4f}")
 
 
+def overhead_inputs(n: int) -> tuple[Path, Path]:
+    """``n`` English and ``n`` French lines: the real parallel lines of ../shared/data
+    (:func:`real_parallel`, 15,013 of them), then the same again with " (2)", " (3)"...
+    appended, as many times as needed."""
+    en, fr = real_parallel()
+    folder = WORK / f"overhead-{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, lines in (("src.txt", en), ("tgt.txt", fr)):
+        rows = [lines[k % len(lines)] + ("" if k < len(lines) else f" ({k // len(lines) + 1})")
+                for k in range(n)]
+        (folder / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder / "src.txt", folder / "tgt.txt"
+
+
 def part_overhead(args) -> None:
-    folder = make_side_files(args.lines)
-    r = {e: in_fresh_process(folder, e, args.workers) for e in ("local", "ray")}
-    for e, x in r.items():
-        print(f"mining {args.lines:,} x {args.lines:,} vectors, {e:>5}: {x['seconds']:.1f} s "
-              f"(engine start {x['startup']:.1f} s)", flush=True)
-    print(f"Jaccard(ray, local) = {jaccard(r['ray']['pairs_file'], r['local']['pairs_file']):.4f}")
-    if args.embed_json:
-        e = json.loads(Path(args.embed_json).read_text())
-        n = 2 * args.lines
-        local = n / e["local_rate"] + r["local"]["seconds"]
-        ray = e["ray_fixed"] + n / e["ray_rate"] + (r["ray"]["seconds"] - r["ray"]["startup"])
-        print(f"end to end at {args.lines:,} lines a side: local {local:.0f} s = {n} / "
-              f"{e['local_rate']:.1f} + {r['local']['seconds']:.0f}; ray {ray:.0f} s = "
-              f"{e['ray_fixed']:.0f} + {n} / {e['ray_rate']:.1f} + "
-              f"{r['ray']['seconds'] - r['ray']['startup']:.0f}; overhead {100 * (ray / local - 1):+.0f}%")
+    """`aligner mine` end to end on N x N lines, --engine local then --engine ray, same
+    input, same embedding-cache state (off for both unless --cache)."""
+    import shutil
+
+    src, tgt = overhead_inputs(args.lines)
+    env = {"ALIGNER_EMBED_CACHE": "1" if args.cache else "0"}
+    print(f"# {args.lines:,} x {args.lines:,} lines ({src}, {tgt}); embedding cache "
+          f"{'on (both engines read cached vectors)' if args.cache else 'off (both engines embed every line)'}",
+          flush=True)
+    results, outs = {}, {}
+    for engine in ("local", "ray"):
+        work = WORK / f"overhead-work-{engine}"
+        shutil.rmtree(work, ignore_errors=True)
+        outs[engine] = WORK / f"overhead-{engine}-{args.lines}.tsv"
+        extra = ["--workers", str(args.workers)] if engine == "ray" else []
+        r = cli(["mine", str(src), str(tgt), "-o", str(outs[engine]), "--engine", engine,
+                 "--work-dir", str(work), *extra], env=env)
+        results[engine] = r
+        print(f"{engine:>5}: {describe(r)}", flush=True)
+        for line in r["stderr"].splitlines():
+            if line.startswith("embedded"):
+                print(f"       {line}")
+    local, ray = results["local"]["seconds"], results["ray"]["seconds"]
+    print(f"Ray overhead at {args.lines:,} lines a side: {100 * (ray / local - 1):+.1f}% "
+          f"(ray {ray:.1f} s / local {local:.1f} s; target: at most +30%); "
+          f"Jaccard(ray, local) = {jaccard_sets(tsv_pairs(outs['ray']), tsv_pairs(outs['local'])):.4f}")
+
+
+# ------------------------------------------------------------- IVF-PQ recall
+
+NEWS = ROOT.parent / "shared" / "data" / "news-quotes"
+TATOEBA_FR = ROOT.parent / "shared" / "data" / "tatoeba"
+
+
+def real_parallel() -> tuple[list[str], list[str]]:
+    """Every en-fr parallel line of ../shared/data: UN dev, WMT newstest 2012-2014, FLORES
+    devtest, Tatoeba fra-eng (line i of one side translates line i of the other)."""
+    need_data(UN)
+    pairs = [(UN / "UNv1.0.devset.en", UN / "UNv1.0.devset.fr")]
+    for year in (2012, 2013, 2014):
+        d = NEWS / f"wmt-newstest{year}-enfr"
+        pairs.append((d / "eng.txt", d / "fra.txt"))
+    pairs.append((NEWS / "flores-devtest" / "eng.txt", NEWS / "flores-devtest" / "fra.txt"))
+    pairs.append((TATOEBA_FR / "tatoeba.fra-eng.eng", TATOEBA_FR / "tatoeba.fra-eng.fra"))
+    en: list[str] = []
+    fr: list[str] = []
+    seen: set[str] = set()
+    for a, b in pairs:
+        if not a.exists():
+            continue
+        for x, y in zip(read(a), read(b)):
+            if x.strip() and y.strip() and x not in seen:
+                seen.add(x)
+                en.append(x)
+                fr.append(y)
+    return en, fr
+
+
+def real_vectors(limit: int | None) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+    """Product-encoder embeddings of :func:`real_parallel` (the encoder's own cache makes
+    a second run free)."""
+    from aligner.embed import get_encoder
+
+    en, fr = real_parallel()
+    if limit:
+        en, fr = en[:limit], fr[:limit]
+    enc = get_encoder()
+    t0 = time.perf_counter()
+    e, f = enc.encode(en), enc.encode(fr)
+    print(f"# embedded {len(en):,} + {len(fr):,} lines in {time.perf_counter() - t0:.0f} s "
+          f"({enc.name}, backend {getattr(enc, 'backend', '?')}; cache on)", flush=True)
+    return e, f, en, fr
+
+
+def part_recall(args) -> None:
+    """Pairs and neighbours of IVF and IVF-PQ against exact (flat) search on real vectors."""
+    from dataclasses import replace
+
+    from aligner.engine.local import LocalEngine
+    from aligner.engine.mining import NpyRows, mine_rows
+    from aligner.settings import Settings
+
+    e, f, en, fr = real_vectors(args.limit)
+    n = len(e)
+    base = replace(Settings.from_env(), ivf_threshold=10 ** 9)
+    runs = [("flat (exact)", base)]
+    runs.append(("IVF-Flat, nprobe 16", replace(base, ivf_threshold=1000)))
+    for nprobe in args.nprobe:
+        runs.append((f"IVF-PQ, nprobe {nprobe}", replace(base, mine_memory_budget_mb=0,
+                                                          ivf_nprobe=nprobe)))
+    results = {}
+    for label, s in runs:
+        work = WORK / f"recall-{label.split(',')[0].split()[0]}-{s.ivf_nprobe}"
+        t0 = time.perf_counter()
+        rows = mine_rows(e, f, en, fr, engine=LocalEngine(), work=work, settings=s)
+        secs = time.perf_counter() - t0
+        nn = NpyRows(work / "fwd.ids.npy")[0:n][:, 0]
+        results[label] = (set(zip(rows.src.tolist(), rows.tgt.tolist())), nn, secs)
+    exact_pairs, exact_nn, _ = results["flat (exact)"]
+    print(f"\n{n:,} x {n:,} real en-fr lines; nlist = {max(1, min(int(4 * n ** 0.5), n // 39))}; "
+          f"default nprobe {base.ivf_nprobe}, PQ refine x{base.mine_pq_refine}\n")
+    print("| search | time s | pairs | true translations | pair overlap with exact (Jaccard) "
+          "| exact pairs found | nearest neighbour = exact's |")
+    print("|---|---|---|---|---|---|---|")
+    for label, (pairs, nn, secs) in results.items():
+        true = sum(1 for i, j in pairs if i == j)
+        jac = len(pairs & exact_pairs) / max(1, len(pairs | exact_pairs))
+        found = len(pairs & exact_pairs) / max(1, len(exact_pairs))
+        print(f"| {label} | {secs:.1f} | {len(pairs):,} | {true:,} ({true / max(1, len(pairs)):.1%}) "
+              f"| {jac:.4f} | {found:.4f} | {float((nn == exact_nn).mean()):.4f} |", flush=True)
 
 
 def main() -> None:
@@ -330,11 +485,15 @@ def main() -> None:
     p = sub.add_parser("overhead")
     p.add_argument("--lines", type=int, default=20_000)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--embed-json", help="JSON with local_rate, ray_rate, ray_fixed from the embed part")
+    p.add_argument("--cache", action="store_true",
+                   help="both engines read the embedding cache (default: off for both)")
+    p = sub.add_parser("recall")
+    p.add_argument("--limit", type=int, default=None, help="first N parallel lines only")
+    p.add_argument("--nprobe", type=int, nargs="+", default=[16, 32, 64])
     args = ap.parse_args()
     print(f"# {command_line()}\n# {header()}", flush=True)
     {"mine": part_mine, "embed": part_embed, "jaccard": part_jaccard,
-     "overhead": part_overhead}[args.part](args)
+     "overhead": part_overhead, "recall": part_recall}[args.part](args)
     print(f"# load average at end: {os.getloadavg()[0]:.1f}")
 
 

@@ -111,7 +111,7 @@ def mine_cmd(
                 side = embed_side(eng, files, work / sub, factory,
                                   key=key,
                                   shard_lines=lines_per_shard, skip_blank=True,
-                                  max_bytes=settings.max_file_bytes, resume=resume,
+                                  max_bytes=settings.engine_max_file_bytes, resume=resume,
                                   keep_texts=True, progress=update, notes=_engine.note,
                                   resumable=work_dir is not None)
             if work_dir is not None or engine != "local":  # what was reused, how fast

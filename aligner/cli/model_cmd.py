@@ -224,7 +224,7 @@ def _embed_sharded(inputs, target, factory, *, engine, address, workers, work_di
         with engine_opts.shard_progress(f"Embedding {len(files)} file{'s' if len(files) != 1 else ''}") as update:
             side = embed_side(eng, files, work, factory, key=engine_opts.encoder_key(factory()),
                               shard_lines=shard_lines or settings.engine_shard_lines,
-                              skip_blank=False, max_bytes=_EMBED_MAX_BYTES, resume=resume,
+                              skip_blank=False, max_bytes=settings.engine_max_file_bytes, resume=resume,
                               progress=update, notes=engine_opts.note,
                               resumable=work_dir is not None)
         engine_opts.report_side("embedded", side)

@@ -34,6 +34,7 @@ pages read stay in the system's file cache, not in this process.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -242,6 +243,13 @@ def _means(sims_path: Path, k: int, blocks) -> np.ndarray:
     return np.concatenate([neighbour_means(sims[a:b][:, :k]) for a, b in blocks])
 
 
+def _number_check(q_nums: NumberTable, key_nums: NumberTable, weight: float, c: Candidates,
+                  a: int, b: int) -> Candidates:
+    """Candidates of query rows ``[a, b)`` less the number penalty (their numbers and
+    their candidates' numbers read from the tables for this block only)."""
+    return penalise_number_sets(c, q_nums.sets(a, b), key_nums.lookup(c.ids), weight)
+
+
 @dataclass(frozen=True)
 class MinedRows:
     """Mined pairs as rows: score (m,) float64, src (m,) int64, tgt (m,) int64,
@@ -321,14 +329,9 @@ def mine_rows(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *, e
         step("Reading numbers", 1, 2)
         tgt_nums = NumberTable.build(tgt_texts, work, "tgt")
         step("Reading numbers", 2, 2)
-
-        def fwd_check(c, a, b):
-            return penalise_number_sets(c, src_nums.sets(a, b), tgt_nums.lookup(c.ids),
-                                        s.mine_number_weight)
-
-        def bwd_check(c, a, b):
-            return penalise_number_sets(c, tgt_nums.sets(a, b), src_nums.lookup(c.ids),
-                                        s.mine_number_weight)
+        weight = s.mine_number_weight
+        fwd_check = functools.partial(_number_check, src_nums, tgt_nums, weight)
+        bwd_check = functools.partial(_number_check, tgt_nums, src_nums, weight)
 
     step("Scoring pairs", 0, 2)
     fwd = _score(f_sims, f_ids, src_mean, tgt_mean, fn, candidates, src_blocks, fwd_check)
