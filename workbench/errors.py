@@ -32,8 +32,8 @@ ERROR_SENTENCES = {
     "E014": N_("One of the two texts has no sentence to align. Check that you chose the right files."),
     "E020": N_("The batch engine could not start: Ray is not installed, the cluster cannot be reached, or "
                "its work folder is in use by another run."),
-    "E021": N_("Some input files could not be processed. The others were finished and kept; the details "
-               "name the files that failed."),
+    "E021": N_("Some input files could not be processed. The others were finished; the details name the "
+               "files that failed and say how to continue without redoing the finished work."),
 }
 """Code -> sentence (marked for translation). Unknown codes fall back to E000's sentence."""
 

@@ -263,3 +263,34 @@ def test_resume_in_work_dir_reuses_the_shards(files, tmp_path, capsys):
     again = capsys.readouterr()
     assert again.out == first.out
     assert "1 shards embedded, 2 reused" in again.err
+
+
+def test_a_bad_input_file_is_named_and_resume_offered_only_with_a_work_dir(files, tmp_path, capsys):
+    src, tgt, _ = files
+    side = tmp_path / "side"
+    side.mkdir()
+    (side / "a.txt").write_text(tgt.read_text(encoding="utf-8"), encoding="utf-8")
+    (side / "b.txt").write_bytes(b"caf\xe9\n")
+    assert main(["mine", str(src), str(side)]) != 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "[E021]" in err and "b.txt: is not valid UTF-8" in err
+    assert "temporary folder now removed" in err and "add --work-dir DIR" in err
+    assert "rerun with the same --work-dir" not in err
+    work = tmp_path / "work"
+    assert main(["mine", str(src), str(side), "--work-dir", str(work)]) != 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"kept in {work}" in err and "rerun with the same --work-dir and --resume" in err
+
+
+def test_inputs_are_streamed_past_the_whole_file_limit(files, monkeypatch, capsys):
+    """`aligner mine` reads its inputs a chunk at a time: the limit on files read whole
+    (max_file_bytes) does not apply; engine_max_file_bytes does."""
+    src, tgt, _ = files
+    assert main(["mine", str(src), str(tgt), "-t", "none"]) == 0
+    whole = capsys.readouterr().out
+    monkeypatch.setenv("ALIGNER_MAX_FILE_BYTES", "60")
+    assert main(["mine", str(src), str(tgt), "-t", "none"]) == 0
+    assert capsys.readouterr().out == whole
+    monkeypatch.setenv("ALIGNER_ENGINE_MAX_FILE_BYTES", "60")
+    assert main(["mine", str(src), str(tgt), "-t", "none"]) != 0
+    assert "file is too large" in capsys.readouterr().err
