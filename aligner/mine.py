@@ -26,6 +26,7 @@ Arrays and texts in, :class:`aligner.records.MinedPair` out; no IO.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -36,7 +37,8 @@ from .records import MinedPair
 from .search import check_matrix
 from .settings import SETTINGS, Settings
 
-__all__ = ["MINING_SCORES", "MODES", "TASKS", "check_mining_options", "mine", "pairs_of_rows",
+__all__ = ["MINING_SCORES", "MODES", "TASKS", "check_mining_options", "mine", "mining_settings",
+           "pairs_of_rows",
            "parse_threshold", "retrieve", "select_pairs", "select_rows"]
 
 TASKS = ("mine", "retrieve")
@@ -168,6 +170,13 @@ def _check_inputs(src_vecs, tgt_vecs, src_texts, tgt_texts) -> None:
         raise DimensionError(f"tgt_texts: {len(tgt_texts)} texts for {len(tgt_vecs)} vectors")
 
 
+def mining_settings(settings: Settings) -> Settings:
+    """``settings`` as mining searches with them: IVF indexes probe ``mine_nprobe`` lists."""
+    if settings.ivf_nprobe == settings.mine_nprobe:
+        return settings
+    return replace(settings, ivf_nprobe=settings.mine_nprobe)
+
+
 def check_mining_options(mode: str | None, margin: str | None, settings: Settings) -> tuple[str, str]:
     """(mode, margin) with settings' defaults filled in; :class:`ChoiceError` on a bad name."""
     mode = mode or settings.mine_mode
@@ -193,7 +202,7 @@ def retrieve(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str
     ``settings.mine_k``, ``mine_margin``, ``mine_candidates``. Indexes are
     0-based rows; the score is the margin score of the chosen pair.
     """
-    s = settings or SETTINGS
+    s = mining_settings(settings or SETTINGS)
     _check_inputs(src_vecs, tgt_vecs, src_texts, tgt_texts)
     margin = margin or s.mine_margin
     get_margin(margin)
@@ -218,7 +227,7 @@ def mine(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str],
     ``candidates`` default to ``settings.mine_k``, ``mine_margin``,
     ``mine_candidates``. Indexes are 0-based rows.
     """
-    s = settings or SETTINGS
+    s = mining_settings(settings or SETTINGS)
     _check_inputs(src_vecs, tgt_vecs, src_texts, tgt_texts)
     if threshold is None:
         raise ChoiceError("threshold", None, ["auto", "a number such as 0.2 (for retrieval, "

@@ -202,8 +202,8 @@ def cli(args: list[str], env: dict | None = None) -> dict:
 
 def product_key(settings) -> str:
     """The work-folder key `aligner mine` computes for the default encoder."""
-    from aligner.cli._engine import encoder_key
     from aligner.embed import get_encoder
+    from aligner.engine.embedding import encoder_key
 
     return encoder_key(get_encoder(None, settings=settings))
 
@@ -279,7 +279,7 @@ def part_mine(args) -> list[dict]:
 
 def _embed_run(engine: str, lines: list[str], shard_lines: int, workers: int) -> dict:
     from aligner.engine import EncoderSpec, open_engine
-    from aligner.engine.embedding import embed_side
+    from aligner.engine.embedding import embed_side, encoder_key
 
     folder = WORK / f"embed-{engine}"
     import shutil
@@ -291,7 +291,8 @@ def _embed_run(engine: str, lines: list[str], shard_lines: int, workers: int) ->
     t0 = time.perf_counter()
     with open_engine(engine, workers=workers) as eng:
         t_start = time.perf_counter() - t0
-        side = embed_side(eng, [f], folder / "w", EncoderSpec(cache=False), key="bench",
+        spec = EncoderSpec(cache=False)
+        side = embed_side(eng, [f], folder / "w", spec, key=encoder_key(spec()),
                           shard_lines=shard_lines, skip_blank=True, max_bytes=10**9,
                           resume=False)
     total = time.perf_counter() - t0
@@ -443,13 +444,15 @@ def part_recall(args) -> None:
     n = len(e)
     base = replace(Settings.from_env(), ivf_threshold=10 ** 9)
     runs = [("flat (exact)", base)]
-    runs.append(("IVF-Flat, nprobe 16", replace(base, ivf_threshold=1000)))
+    for nprobe in args.nprobe:
+        runs.append((f"IVF-Flat, nprobe {nprobe}", replace(base, ivf_threshold=1000,
+                                                            mine_nprobe=nprobe)))
     for nprobe in args.nprobe:
         runs.append((f"IVF-PQ, nprobe {nprobe}", replace(base, mine_memory_budget_mb=0,
-                                                          ivf_nprobe=nprobe)))
+                                                          mine_nprobe=nprobe)))
     results = {}
     for label, s in runs:
-        work = WORK / f"recall-{label.split(',')[0].split()[0]}-{s.ivf_nprobe}"
+        work = WORK / f"recall-{label.split(',')[0].split()[0]}-{s.mine_nprobe}"
         t0 = time.perf_counter()
         rows = mine_rows(e, f, en, fr, engine=LocalEngine(), work=work, settings=s)
         secs = time.perf_counter() - t0
@@ -457,7 +460,7 @@ def part_recall(args) -> None:
         results[label] = (set(zip(rows.src.tolist(), rows.tgt.tolist())), nn, secs)
     exact_pairs, exact_nn, _ = results["flat (exact)"]
     print(f"\n{n:,} x {n:,} real en-fr lines; nlist = {max(1, min(int(4 * n ** 0.5), n // 39))}; "
-          f"default nprobe {base.ivf_nprobe}, PQ refine x{base.mine_pq_refine}\n")
+          f"default mine_nprobe {base.mine_nprobe}, PQ refine x{base.mine_pq_refine}\n")
     print("| search | time s | pairs | true translations | pair overlap with exact (Jaccard) "
           "| exact pairs found | nearest neighbour = exact's |")
     print("|---|---|---|---|---|---|---|")

@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..engine.embedding import encoder_key  # noqa: F401 - the CLI's name for it
 from ._common import console_err
 
 ENGINE_OPT = typer.Option("local", "--engine", help="Where the work runs: local (this process) or ray (Ray Data actors; starts a local Ray cluster sized to this machine unless --ray-address is given). Ray: pip install 'alignment-workbench[ray]'.")
@@ -51,16 +52,6 @@ def work_folder(work_dir: Optional[Path], prefix: str) -> Iterator[Path]:
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def encoder_key(encoder) -> str:
-    """What identifies an encoder's vectors in a work folder (model, input steps, dtype)."""
-    key = getattr(encoder, "embedding_key", None) or encoder.name
-    for attr in ("backend", "dtype", "max_seq_length"):
-        value = getattr(encoder, attr, None)
-        if isinstance(value, (str, int)):
-            key += f"|{attr}={value}"
-    return key
 
 
 @contextlib.contextmanager

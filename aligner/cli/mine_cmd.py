@@ -71,7 +71,7 @@ def mine_cmd(
     bounded (settings mine_memory_budget_mb); --threshold none loads both sides in memory.
     """
     from ..engine import open_engine
-    from ..engine.embedding import embed_side
+    from ..engine.embedding import embed_sides, plan_embedding
     from ..engine.mining import MinedRows, mine_rows
     from ..engine.shards import expand_inputs
     from ..errors import ChoiceError
@@ -105,18 +105,18 @@ def mine_cmd(
             factory = lambda: encoder  # noqa: E731 - one encoder for both sides
         else:
             del encoder  # the driver never loads the model: each actor loads its own
-        sides = []
-        for label, files, sub in ((src.name, src_files, "src"), (tgt.name, tgt_files, "tgt")):
-            with _engine.shard_progress(f"Embedding {label}") as update:
-                side = embed_side(eng, files, work / sub, factory,
-                                  key=key,
-                                  shard_lines=lines_per_shard, skip_blank=True,
-                                  max_bytes=settings.engine_max_file_bytes, resume=resume,
-                                  keep_texts=True, progress=update, notes=_engine.note,
-                                  resumable=work_dir is not None)
-            if work_dir is not None or engine != "local":  # what was reused, how fast
+        plans = [plan_embedding(files, work / sub, key=key, shard_lines=lines_per_shard,
+                                skip_blank=True, max_bytes=settings.engine_max_file_bytes,
+                                resume=resume, keep_texts=True, notes=_engine.note)
+                 for files, sub in ((src_files, "src"), (tgt_files, "tgt"))]
+        # both sides in one run: on Ray one actor pool, each actor loading its model once
+        with _engine.shard_progress(f"Embedding {src.name} and {tgt.name}") as update:
+            sides = embed_sides(eng, plans, factory, key=key,
+                                max_bytes=settings.engine_max_file_bytes, progress=update,
+                                work_dir=str(work_dir) if work_dir is not None else None)
+        if work_dir is not None or engine != "local":  # what was reused, how fast
+            for label, side in zip((src.name, tgt.name), sides):
                 _engine.report_side(f"embedded {label}", side)
-            sides.append(side)
         s_side, t_side = sides
         factory = encoder = None  # noqa: F841 - the model is not needed any more: free it
         eng.release_models()

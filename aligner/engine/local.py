@@ -30,14 +30,14 @@ class LocalEngine:
     def close(self) -> None:
         self._worker = None
 
-    def embed(self, store: ShardStore, shards: Sequence[Shard], factory: EncoderFactory, *,
-              max_bytes: int) -> Iterator[ShardResult]:
-        # one encoder for the whole run (both sides of `aligner mine`)
+    def embed(self, items: Sequence[tuple[ShardStore, Shard]], factory: EncoderFactory, *,
+              max_bytes: int, key: str | None = None) -> Iterator[ShardResult]:
+        """Embed each (store, shard) in turn, with one encoder for the whole run (both
+        sides of `aligner mine`)."""
         if self._worker is None or self._worker.factory is not factory:
-            self._worker = ShardEmbedder(factory, str(store.folder), max_bytes)
-        self._worker.store = store
-        for shard in shards:
-            yield self._worker.run(shard)
+            self._worker = ShardEmbedder(factory, max_bytes, key)
+        for store, shard in items:
+            yield self._worker.run(shard, store)
 
     def release_models(self) -> None:
         """Drop the encoder (and its model) once embedding is over."""

@@ -287,8 +287,8 @@ def mine_rows(src, tgt, src_texts: Sequence[str], tgt_texts: Sequence[str], *, e
     pairs as :func:`aligner.mine.mine` (exactly, while each side's index
     fits the engine's memory budget), without their texts.
     """
-    from ..mine import check_mining_options, parse_threshold, select_rows
-    s = settings or SETTINGS
+    from ..mine import check_mining_options, mining_settings, parse_threshold, select_rows
+    s = mining_settings(settings or SETTINGS)
     if len(src_texts) != len(src):
         raise DimensionError(f"src_texts: {len(src_texts)} texts for {len(src)} vectors")
     if len(tgt_texts) != len(tgt):

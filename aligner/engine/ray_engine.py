@@ -47,7 +47,8 @@ def import_ray():
 class _ShardActor:
     """Ray Data actor: one :class:`ShardEmbedder` (one model) per actor."""
 
-    def __init__(self, factory: EncoderFactory, folder: str, max_bytes: int, threads: int):
+    def __init__(self, factory: EncoderFactory, max_bytes: int, threads: int,
+                 key: str | None = None):
         os.environ.setdefault("OMP_NUM_THREADS", str(threads))
         try:
             import torch
@@ -55,22 +56,24 @@ class _ShardActor:
             torch.set_num_threads(threads)
         except ImportError:
             pass
-        self.worker = ShardEmbedder(factory, folder, max_bytes)
+        self.worker = ShardEmbedder(factory, max_bytes, key)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        out: dict[str, list] = {"index": [], "path": [], "rows": [], "seconds": [], "error": []}
+        out: dict[str, list] = {"index": [], "path": [], "rows": [], "seconds": [], "error": [],
+                                "folder": []}
         for i in range(len(batch["index"])):
             shard = Shard(index=int(batch["index"][i]), path=str(batch["path"][i]),
                           start=int(batch["start"][i]), stop=int(batch["stop"][i]),
                           rows=int(batch["rows"][i]), skip_blank=bool(batch["skip_blank"][i]),
                           byte_start=int(batch["byte_start"][i]),
                           byte_stop=int(batch["byte_stop"][i]), codec=str(batch["codec"][i]))
-            r = self.worker.run(shard)
+            r = self.worker.run(shard, ShardStore(str(batch["folder"][i])))
             out["index"].append(r.index)
             out["path"].append(r.path)
             out["rows"].append(r.rows)
             out["seconds"].append(r.seconds)
             out["error"].append(r.error)
+            out["folder"].append(r.folder)
         return {k: np.asarray(v) for k, v in out.items()}
 
 
@@ -149,24 +152,28 @@ class RayEngine:
             self.ray.shutdown()
         self._started = False
 
-    def embed(self, store: ShardStore, shards: Sequence[Shard], factory: EncoderFactory, *,
-              max_bytes: int) -> Iterator[ShardResult]:
-        if not shards:
+    def embed(self, items: Sequence[tuple[ShardStore, Shard]], factory: EncoderFactory, *,
+              max_bytes: int, key: str | None = None) -> Iterator[ShardResult]:
+        """Embed each (store, shard) on one actor pool (the shards of every side in one
+        dataset: each actor loads its model once); ``key``: the run's encoder key, which
+        every actor's encoder must have (:class:`ShardEmbedder`)."""
+        if not items:
             return
         ray = self.ray
-        ds = ray.data.from_items([asdict(s) for s in shards], override_num_blocks=len(shards))
+        rows = [{**asdict(shard), "folder": str(store.folder)} for store, shard in items]
+        ds = ray.data.from_items(rows, override_num_blocks=len(rows))
         ds = ds.map_batches(
             _ShardActor,
-            fn_constructor_kwargs={"factory": factory, "folder": str(store.folder),
-                                   "max_bytes": max_bytes, "threads": self.threads},
+            fn_constructor_kwargs={"factory": factory, "max_bytes": max_bytes,
+                                   "threads": self.threads, "key": key},
             batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(shards))),
+            compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(rows))),
             num_cpus=self.threads,
         )
         try:
             for row in ds.iter_rows():
                 yield ShardResult(int(row["index"]), str(row["path"]), int(row["rows"]),
-                                  float(row["seconds"]), str(row["error"]))
+                                  float(row["seconds"]), str(row["error"]), str(row["folder"]))
         except ray.exceptions.RayError as e:
             raise EngineError(f"embedding on Ray failed: {_first_line(e)}") from None
 

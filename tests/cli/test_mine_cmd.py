@@ -180,11 +180,13 @@ def test_progress_is_reported(files, monkeypatch, capsys):
     monkeypatch.setattr(_engine, "shard_progress", recording)
     work = src.parent / "work"
     assert main(["mine", str(src), str(tgt), "--shard-lines", "4", "--work-dir", str(work)]) == 0
-    # 6 lines a side in shards of 4: two shards each, counted as they finish
-    assert seen == [("Embedding src.txt", 0, 2), ("Embedding src.txt", 1, 2),
-                    ("Embedding src.txt", 2, 2), ("Embedding tgt.txt", 0, 2),
-                    ("Embedding tgt.txt", 1, 2), ("Embedding tgt.txt", 2, 2)]
-    assert "embedded src.txt: 2 shards embedded, 0 reused" in capsys.readouterr().err
+    # 6 lines a side in shards of 4: two shards each, both sides in one run (on Ray one
+    # actor pool for both), counted as they finish
+    label = "Embedding src.txt and tgt.txt"
+    assert seen == [(label, done, 4) for done in range(5)]
+    err = capsys.readouterr().err
+    assert "embedded src.txt: 2 shards embedded, 0 reused" in err
+    assert "embedded tgt.txt: 2 shards embedded, 0 reused" in err
 
 
 @pytest.mark.model

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.engine.embedding import embed_side
+from aligner.engine.embedding import embed_side, encoder_key
 from aligner.engine.local import LocalEngine
 from aligner.engine.shards import expand_inputs
 from aligner.errors import ShardFailures
@@ -24,7 +24,7 @@ class CountingEncoder(FakeEncoder):
 def embed(files, work, **kw):
     kw.setdefault("resume", False)
     enc = CountingEncoder()
-    side = embed_side(LocalEngine(), files, work, lambda: enc, key="fake", shard_lines=300,
+    side = embed_side(LocalEngine(), files, work, lambda: enc, key=encoder_key(enc), shard_lines=300,
                       skip_blank=True, max_bytes=10_000_000, keep_texts=True, **kw)
     return side, enc
 
@@ -89,7 +89,7 @@ def test_an_encoder_failure_in_one_shard_keeps_the_others(corpus_files, tmp_path
     enc = Flaky(dim=32)
     with pytest.raises(ShardFailures) as e:
         embed_side(LocalEngine(), expand_inputs([src_dir]), tmp_path / "w", lambda: enc,
-                   key="fake", shard_lines=100, skip_blank=True, max_bytes=10_000_000,
+                   key=encoder_key(enc), shard_lines=100, skip_blank=True, max_bytes=10_000_000,
                    resume=False)
     assert e.value.failures == [(str(src_dir / "part0.txt"), "ValueError: cannot embed this batch")]
     assert len(list((tmp_path / "w" / "shards").glob("*.npy"))) == 24  # 25 shards, one failed
@@ -111,3 +111,18 @@ def test_a_work_folder_inside_an_input_folder_is_not_read_as_input(corpus_files)
     embed(files(), src_dir / "work")
     side, _ = embed(files(), src_dir / "work", resume=True)
     assert list(side.texts) == [t for t in src if t.strip()] and side.reused == 10
+
+
+def test_a_worker_with_another_encoder_writes_no_shard(corpus_files, tmp_path):
+    """Each worker makes its own encoder (Ray: one per actor, maybe on another machine): one
+    that comes out different from the run's (another backend, dimension...) fails its shards
+    by name instead of mixing vectors of two encoders in one work folder."""
+    src_dir, _, _, _ = corpus_files
+    run_key = encoder_key(FakeEncoder(dim=32))
+    with pytest.raises(ShardFailures) as e:
+        embed_side(LocalEngine(), expand_inputs([src_dir]), tmp_path / "w",
+                   lambda: FakeEncoder(dim=16), key=run_key, shard_lines=500, skip_blank=True,
+                   max_bytes=10_000_000, resume=False)
+    assert {p for p, _ in e.value.failures} == {str(p) for p in expand_inputs([src_dir])}
+    assert all("the run's is " + run_key in problem for _, problem in e.value.failures)
+    assert not list((tmp_path / "w" / "shards").glob("*.npy"))

@@ -15,7 +15,7 @@ import pytest
 
 ray = pytest.importorskip("ray", reason="Ray is not installed: pip install 'alignment-workbench[ray]'")
 
-from aligner.engine.embedding import embed_side  # noqa: E402
+from aligner.engine.embedding import embed_side, encoder_key  # noqa: E402
 from aligner.engine.local import LocalEngine  # noqa: E402
 from aligner.engine.mining import mine_vectors  # noqa: E402
 from aligner.engine.ray_engine import RayEngine  # noqa: E402
@@ -46,10 +46,11 @@ def cluster():
 
 
 FACTORY = functools.partial(fakes.FakeEncoder, dim=48)
+KEY = encoder_key(FACTORY())
 
 
 def run(engine, src_dir, tgt, work, resume=False, settings=SETTINGS):
-    sides = [embed_side(engine, expand_inputs([p]), work / name, FACTORY, key="fake",
+    sides = [embed_side(engine, expand_inputs([p]), work / name, FACTORY, key=KEY,
                         shard_lines=400, skip_blank=True, max_bytes=10_000_000, resume=resume,
                         keep_texts=True)
              for name, p in (("src", src_dir), ("tgt", tgt))]
@@ -92,7 +93,7 @@ def test_ray_names_a_bad_file_and_finishes_the_others(cluster, corpus_files, tmp
     bad = src_dir / "part2.txt"
     bad.write_bytes(b"\x00\x01\x02binary\x00" * 100)
     with RayEngine(workers=2) as eng, pytest.raises(ShardFailures) as e:
-        embed_side(eng, expand_inputs([src_dir]), tmp_path / "w", FACTORY, key="fake",
+        embed_side(eng, expand_inputs([src_dir]), tmp_path / "w", FACTORY, key=KEY,
                    shard_lines=400, skip_blank=True, max_bytes=10_000_000, resume=False)
     assert e.value.failures == [(str(bad), "looks like a binary file, not text")]
     assert len(list((tmp_path / "w" / "shards").glob("*.npy"))) == 5  # part0: 3, part1: 2
@@ -113,7 +114,7 @@ def test_a_file_that_fails_inside_a_worker_is_named(cluster, corpus_files, tmp_p
 
     monkeypatch.setattr(emb, "plan_side", plan_then_break)
     with RayEngine(workers=2) as eng, pytest.raises(ShardFailures) as e:
-        embed_side(eng, files, tmp_path / "w", FACTORY, key="fake", shard_lines=400,
+        embed_side(eng, files, tmp_path / "w", FACTORY, key=KEY, shard_lines=400,
                    skip_blank=True, max_bytes=10_000_000, resume=False)
     assert [p for p, _ in e.value.failures] == [str(src_dir / "part1.txt")]
     assert "not valid UTF-8" in e.value.failures[0][1]
@@ -151,7 +152,7 @@ def test_real_model_on_ray_matches_local(cluster, tmp_path, real_encoder):
     f.write_text("\n".join(en) + "\n", encoding="utf-8")
     spec = EncoderSpec(cache=False)
     with RayEngine(workers=2) as eng:
-        side = embed_side(eng, [f], tmp_path / "w", spec, key="real", shard_lines=4,
+        side = embed_side(eng, [f], tmp_path / "w", spec, key=encoder_key(spec()), shard_lines=4,
                           skip_blank=False, max_bytes=10_000_000, resume=False)
     got = side.vectors.load()
     want = real_encoder.encode([t.strip() for t in en])
