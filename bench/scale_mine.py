@@ -259,14 +259,18 @@ def part_mine(args) -> list[dict]:
     for n in args.sizes:
         folder = make_side_files(n)
         outs = {}
+        env = {}
+        if args.budget_mb is not None:
+            env["ALIGNER_MINE_MEMORY_BUDGET_MB"] = str(args.budget_mb)
+        tag = "" if args.budget_mb is None else f"-budget{args.budget_mb}"
         for engine in args.engines:
-            work = WORK / f"cli-{engine}-{n}"
+            work = WORK / f"cli-{engine}-{n}{tag}"
             for side in ("src", "tgt"):
                 premade_shards(folder / f"{side}.txt", folder / f"{side}.npy", work / side, s, key)
-            out = WORK / f"cli-{engine}-{n}.tsv"
+            out = WORK / f"cli-{engine}-{n}{tag}.tsv"
             extra = ["--workers", str(args.workers)] if engine == "ray" else []
             r = cli(["mine", str(folder / "src.txt"), str(folder / "tgt.txt"), "-o", str(out),
-                     "--engine", engine, "--work-dir", str(work), "--resume", *extra])
+                     "--engine", engine, "--work-dir", str(work), "--resume", *extra], env=env)
             r.update(engine=engine, n=n, pairs=len(tsv_pairs(out)))
             outs[engine] = out
             rows.append(r)
@@ -479,6 +483,8 @@ def main() -> None:
     p.add_argument("--sizes", type=int, nargs="+", default=[50_000, 100_000, 200_000])
     p.add_argument("--engines", nargs="+", default=["local", "ray"])
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--budget-mb", type=int, default=None,
+                   help="mine_memory_budget_mb for the runs (e.g. 16: IVF-PQ at every size)")
     p = sub.add_parser("embed")
     p.add_argument("--lines", type=int, default=600)
     p.add_argument("--workers", type=int, default=2)

@@ -13,6 +13,8 @@ for one side.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +43,8 @@ class ShardResult:
     error: str = ""
     folder: str = ""
     """The work folder of the shard's side."""
+    worker: str = ""
+    """Which worker embedded it: ``host:pid``."""
 
 
 EmbedProgress = Callable[[int, int, int, float], None]
@@ -86,18 +90,17 @@ class ShardEmbedder:
     def run(self, shard: Shard, store: ShardStore) -> ShardResult:
         """Embed one shard into ``store``; what became of it (never raises)."""
         t0 = time.perf_counter()
-        folder = str(store.folder)
+        where = dict(folder=str(store.folder), worker=f"{socket.gethostname()}:{os.getpid()}")
         try:
             texts = read_shard(shard, self.max_bytes)
             store.write(shard, self.encoder.encode(texts))
         except AlignerError as e:
             return ShardResult(shard.index, shard.path, shard.rows, time.perf_counter() - t0,
-                               e.message, folder)
+                               e.message, **where)
         except Exception as e:  # noqa: BLE001 - the isolation boundary: one shard fails, not the run
             return ShardResult(shard.index, shard.path, shard.rows, time.perf_counter() - t0,
-                               f"{type(e).__name__}: {e}", folder)
-        return ShardResult(shard.index, shard.path, shard.rows, time.perf_counter() - t0,
-                           folder=folder)
+                               f"{type(e).__name__}: {e}", **where)
+        return ShardResult(shard.index, shard.path, shard.rows, time.perf_counter() - t0, **where)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class _ShardActor:
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         out: dict[str, list] = {"index": [], "path": [], "rows": [], "seconds": [], "error": [],
-                                "folder": []}
+                                "folder": [], "worker": []}
         for i in range(len(batch["index"])):
             shard = Shard(index=int(batch["index"][i]), path=str(batch["path"][i]),
                           start=int(batch["start"][i]), stop=int(batch["stop"][i]),
@@ -74,6 +74,7 @@ class _ShardActor:
             out["seconds"].append(r.seconds)
             out["error"].append(r.error)
             out["folder"].append(r.folder)
+            out["worker"].append(r.worker)
         return {k: np.asarray(v) for k, v in out.items()}
 
 
@@ -132,6 +133,9 @@ class RayEngine:
             self._started = True
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
+        # start every embedding actor before the first shard is handed out, so that the
+        # shards spread over all of them (one at a time each, see embed)
+        ctx.wait_for_min_actors_s = 600
         logging.getLogger("ray.data").setLevel(logging.ERROR)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.cpus = max(1, cpus)
@@ -167,13 +171,17 @@ class RayEngine:
             fn_constructor_kwargs={"factory": factory, "max_bytes": max_bytes,
                                    "threads": self.threads, "key": key},
             batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(rows))),
+            # one shard at a time per actor: with Ray Data's default (4 in flight) the first
+            # actor takes every shard of a small run and the others idle
+            compute=ray.data.ActorPoolStrategy(size=min(self.workers, len(rows)),
+                                               max_tasks_in_flight_per_actor=1),
             num_cpus=self.threads,
         )
         try:
             for row in ds.iter_rows():
                 yield ShardResult(int(row["index"]), str(row["path"]), int(row["rows"]),
-                                  float(row["seconds"]), str(row["error"]), str(row["folder"]))
+                                  float(row["seconds"]), str(row["error"]), str(row["folder"]),
+                                  str(row["worker"]))
         except ray.exceptions.RayError as e:
             raise EngineError(f"embedding on Ray failed: {_first_line(e)}") from None
 

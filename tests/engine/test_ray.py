@@ -158,3 +158,22 @@ def test_real_model_on_ray_matches_local(cluster, tmp_path, real_encoder):
     want = real_encoder.encode([t.strip() for t in en])
     assert got.shape == (12, 384)
     assert float((got * want).sum(axis=1).min()) > 0.999  # the same encoder (bf16 may round)
+
+
+def test_two_shards_run_on_two_actors_at_once(cluster, tmp_path):
+    """Each actor takes one shard at a time: two shards with two workers are embedded by
+    two actors (Ray Data's default of 4 tasks in flight per actor sent both to the first)."""
+    from aligner.engine.embedding import plan_embedding
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text("\n".join(f"{name} line {i}" for i in range(50)) + "\n",
+                                              encoding="utf-8")
+    plans = [plan_embedding([tmp_path / f"{name}.txt"], tmp_path / "w" / name, key=KEY,
+                            shard_lines=400, skip_blank=True, max_bytes=10_000_000, resume=False)
+             for name in ("a", "b")]
+    items = [(p.store, s) for p in plans for s in p.todo]
+    assert len(items) == 2
+    with RayEngine(workers=2) as eng:
+        results = list(eng.embed(items, FACTORY, max_bytes=10_000_000, key=KEY))
+    assert not any(r.error for r in results)
+    assert len({r.worker for r in results}) == 2
