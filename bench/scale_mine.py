@@ -143,6 +143,7 @@ class TreeMemory:
         self.root = psutil.Process(pid)
         self.period = period
         self.peak_pss = self.peak_rss = self.driver_hwm = self.processes = 0
+        self.peak_anon = 0  # largest sum of RssAnon + RssShmem: resident memory that is not a file's pages
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -151,15 +152,20 @@ class TreeMemory:
             procs = [self.root, *self.root.children(recursive=True)]
         except self.psutil.NoSuchProcess:
             return
-        pss = rss = 0
+        pss = rss = anon = 0
         for p in procs:
             try:
                 m = p.memory_full_info()
                 pss += m.pss
                 rss += m.rss
-            except (self.psutil.NoSuchProcess, self.psutil.AccessDenied, ProcessLookupError):
+                for line in Path(f"/proc/{p.pid}/status").read_text().splitlines():
+                    if line.startswith(("RssAnon:", "RssShmem:")):
+                        anon += int(line.split()[1]) * 1024
+            except (self.psutil.NoSuchProcess, self.psutil.AccessDenied, ProcessLookupError,
+                    FileNotFoundError):
                 pass
         self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+        self.peak_anon = max(self.peak_anon, anon)
         self.processes = max(self.processes, len(procs))
         try:
             for line in Path(f"/proc/{self.root.pid}/status").read_text().splitlines():
@@ -196,6 +202,7 @@ def cli(args: list[str], env: dict | None = None) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"aligner {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
     return {"seconds": seconds, "peak_pss": mem.peak_pss, "peak_rss": mem.peak_rss,
+            "peak_anon": mem.peak_anon,
             "driver_hwm": mem.driver_hwm, "processes": mem.processes, "load_start": load,
             "load_end": os.getloadavg()[0], "stderr": err}
 
@@ -244,7 +251,8 @@ GiB = 2 ** 30
 def describe(r: dict) -> str:
     return (f"{r['seconds']:7.1f} s; peak memory: CLI process {r['driver_hwm'] / GiB:.2f} GiB, "
             f"all processes {r['peak_pss'] / GiB:.2f} GiB PSS ({r['peak_rss'] / GiB:.2f} GiB "
-            f"RSS summed, {r['processes']} processes); load {r['load_start']:.1f} -> {r['load_end']:.1f}")
+            f"RSS summed, {r['processes']} processes; {r['peak_anon'] / GiB:.2f} GiB not file pages); "
+            f"load {r['load_start']:.1f} -> {r['load_end']:.1f}")
 
 
 # ------------------------------------------------------------------ the parts

@@ -59,7 +59,14 @@ StageProgress = Callable[[str, int, int], None]
 
 class NpyRows:
     """Rows of a 2-D ``.npy`` file, read on demand: ``r[a:b]`` or ``r[index_array]``
-    return in-memory copies; the file is mapped only during the read."""
+    return in-memory copies. The file is mapped for at most :attr:`SPAN` rows of a
+    slice or :attr:`PICK` rows of an index array at a time, so the pages a read
+    touches leave this process's resident set as soon as they are copied (they
+    stay in the system's file cache): a sample spread over the whole file does
+    not make the whole file resident."""
+
+    SPAN = 16_384
+    PICK = 4_096
 
     def __init__(self, path: str | Path):
         from .shards import npy_shape
@@ -71,12 +78,32 @@ class NpyRows:
     def __len__(self) -> int:
         return self.shape[0]
 
+    def _map(self):
+        return np.load(self.path, mmap_mode="r", allow_pickle=False)
+
     def __getitem__(self, key) -> np.ndarray:
-        arr = np.load(self.path, mmap_mode="r", allow_pickle=False)
-        try:
-            return np.array(arr[key], order="C")
-        finally:
+        if isinstance(key, slice) and key.indices(self.shape[0])[2] == 1:
+            a, b, _ = key.indices(self.shape[0])
+            out = np.empty((max(0, b - a), *self.shape[1:]), self.dtype)
+            for s in range(a, b, self.SPAN):
+                arr = self._map()
+                out[s - a:min(b, s + self.SPAN) - a] = arr[s:min(b, s + self.SPAN)]
+                del arr
+            return out
+        if isinstance(key, slice):
+            key = np.arange(*key.indices(self.shape[0]))
+        idx = np.asarray(key)
+        if idx.dtype == bool:
+            idx = np.flatnonzero(idx)
+        flat = idx.astype(np.int64, copy=False).ravel()
+        out = np.empty((len(flat), *self.shape[1:]), self.dtype)
+        order = np.argsort(flat, kind="stable")  # each mapping reads nearby rows
+        for s in range(0, len(flat), self.PICK):
+            sel = order[s:s + self.PICK]
+            arr = self._map()
+            out[sel] = arr[flat[sel]]
             del arr
+        return out.reshape(*idx.shape, *self.shape[1:])
 
 
 class NpyWriter:

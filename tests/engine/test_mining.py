@@ -96,3 +96,20 @@ def test_query_blocks():
     assert query_blocks(250, 100) == [(0, 100), (100, 200), (200, 250)]
     assert query_blocks(220, 100) == [(0, 100), (100, 220)]
     assert query_blocks(41, 40) == [(0, 41)]  # a tail under 32 rows joins the block before
+
+
+def test_npy_rows_reads_rows_like_the_array_a_few_at_a_time(tmp_path, monkeypatch):
+    from aligner.engine.mining import NpyRows
+
+    a = np.arange(50 * 3, dtype=np.float32).reshape(50, 3)
+    np.save(tmp_path / "a.npy", a)
+    monkeypatch.setattr(NpyRows, "SPAN", 7)  # several mappings per read
+    monkeypatch.setattr(NpyRows, "PICK", 4)
+    r = NpyRows(tmp_path / "a.npy")
+    assert r.shape == (50, 3) and len(r) == 50
+    np.testing.assert_array_equal(r[3:41], a[3:41])
+    np.testing.assert_array_equal(r[45:99], a[45:])
+    np.testing.assert_array_equal(r[::3], a[::3])
+    picks = np.array([[49, 0, 5], [5, 17, 2]])
+    np.testing.assert_array_equal(r[picks], a[picks])
+    np.testing.assert_array_equal(r[np.arange(50) % 4 == 1], a[np.arange(50) % 4 == 1])
