@@ -12,7 +12,7 @@ precision: among rank-1 candidates scoring >= the default threshold, the share
 that overlap a gold (or "acceptable") target. Quotes the extractor missed
 count as misses. Run:
 
-    .venv/bin/python bench/eval_align.py [--corpus demo|shared|both] [--dump FILE]
+    .venv/bin/python bench/eval_align.py [--corpus demo|shared|both] [--backend torch|int8|...] [--dump FILE]
 """
 
 from __future__ import annotations
@@ -137,12 +137,15 @@ def main() -> None:
     ap.add_argument("--corpus", choices=["demo", "shared", "both"], default="both")
     ap.add_argument("--model", default=None)
     ap.add_argument("--dump", default=None, help="append every candidate with its features to this JSONL")
+    ap.add_argument("--backend", default=None,
+                    help="encoder backend: auto | torch | openvino | int8 (default: ALIGNER_BACKEND, else auto)")
+    ap.add_argument("--dtype", default=None, help="auto | bf16 | fp32 (default: ALIGNER_DTYPE, else auto)")
     args = ap.parse_args()
 
     from aligner.embed import get_encoder
 
     settings = Settings.from_env()
-    enc = get_encoder(args.model)
+    enc = get_encoder(args.model, settings=settings, backend=args.backend, dtype=args.dtype)
     rows = []
     if args.corpus in ("demo", "both"):
         paths = sorted(p for sub in ("en", "fr", "ar") for p in (ROOT / "seeds" / sub).iterdir())
@@ -163,8 +166,9 @@ def main() -> None:
     print("|" + "---|" * len(cols))
     for r in rows:
         print("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r.values()) + " |")
-    print(f"\nthreshold {settings.align_threshold}; model {enc.name}; command: "
-          f"python bench/eval_align.py --corpus {args.corpus}")
+    extra = "".join(f" --{k} {v}" for k, v in (("backend", args.backend), ("dtype", args.dtype)) if v)
+    print(f"\nthreshold {settings.align_threshold}; model {enc.name}; engine {enc.backend_choice().label} "
+          f"({enc.backend_reason}); command: python bench/eval_align.py --corpus {args.corpus}{extra}")
 
 
 if __name__ == "__main__":

@@ -227,16 +227,16 @@ class SentenceTransformerEncoder:
     def _resolve_backend(self, progress: ProgressFn | None):
         from dataclasses import replace as dc_replace
 
-        from .hardware import BackendChoice, choose_backend
-
-        from .hardware import cuda_available
+        from .hardware import BackendChoice, choose_backend, cuda_available, override_note
 
         device = self._device_arg or ("cuda" if cuda_available() else "cpu")
         choice = choose_backend(self._backend_arg, device=device, dtype=self._dtype_arg)
 
         def torch_choice(why: str) -> BackendChoice:
             dev = self._device_choice()  # (imports torch: only on the torch path)
-            return BackendChoice("torch", dev.dtype, f"{why}; {dev.reason}")
+            note = override_note()
+            dev_why = dev.reason.replace(note, "") if note and note in why else dev.reason
+            return BackendChoice("torch", dev.dtype, f"{why}; {dev_why}")
 
         if choice.backend == "torch":
             return torch_choice(choice.reason)
