@@ -279,11 +279,15 @@ def start_bitext(window, paths: list[str] | None = None, *, encoder_factory=None
             from aligner.embed import get_encoder
 
             encoder = get_encoder()
+        from ..services import prepare_encoder
+
+        prepare_encoder(encoder, progress)  # the first use builds the int8 model: minutes, said
         with Project.open(project_path) as p:
             return align_articles(p, paths[0], paths[1], encoder,
                                   progress=lambda stage, done, total: progress(done, total, stage))
 
     job = Job(work, name="bitext")
+    job.signals.progress.connect(lambda _done, _total, message: message and window.statusBar().showMessage(message))
     job.signals.failed.connect(lambda msg: window.dialogs.error(tr("Alignment failed"), msg))
     job.signals.finished.connect(lambda _result: open_bead_review(window))
     window.runner.start(job)
