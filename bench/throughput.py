@@ -159,8 +159,9 @@ def verify_emulation(emu: dict, tmp: Path) -> list[str]:
         probe = json.loads(subprocess.run([sys.executable, __file__, "--worker", "verify-ov"], capture_output=True,
                                           text=True, check=True, env=env).stdout.strip().splitlines()[-1])
         lines.append(f"- OpenVINO honours ONEDNN_MAX_CPU_ISA: with it set to AVX2 instead, its FullyConnected "
-                     f"kernels become {', '.join(probe['fc_kernels'])}")
-        if probe["fc_kernels"] == ov["fc_kernels"]:
+                     f"kernels become {', '.join(probe['fc_kernels'])}, attention "
+                     f"{', '.join(probe['mha_kernels']) or 'not fused'}")
+        if (probe["fc_kernels"], probe["mha_kernels"]) == (ov["fc_kernels"], ov["mha_kernels"]):
             sys.exit("OpenVINO's kernels do not change with ONEDNN_MAX_CPU_ISA: the emulation cannot be checked")
     env = dict(os.environ, ONEDNN_VERBOSE="1")
     probe = "import torch; x = torch.randn(8, 64, 384); torch.nn.functional.gelu(x); print('ok')"
@@ -178,8 +179,9 @@ def _verify_ov_worker() -> dict:
     """(in a child) Load the encoder as the product does, run it, and read the runtime graph."""
     from aligner.embed import get_encoder
 
-    enc = get_encoder(cache=False)
-    enc.encode(["The minister said on Tuesday that talks would resume.", "Le ministre a parlé."])
+    enc = get_encoder(cache=False, batch_size=2)  # several batches: every stream runs (and shows kernels)
+    enc.encode([f"The minister said on Tuesday that talks would resume ({i})." for i in range(6)]
+               + ["Le ministre a parlé.", "قال الوزير إن المحادثات ستستأنف."])
     runner = enc.load()
     compiled = getattr(runner, "compiled", None)
     if compiled is None:
