@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -221,15 +222,19 @@ def test_bad_project_files_give_a_clear_dialog(tmp_path, make_window, dialogs, p
     assert w.review is None
 
 
-def test_locked_project_gives_a_clear_dialog(make_window, dialogs, project_path, monkeypatch):
-    monkeypatch.setenv("ALIGNER_PROJECT_BUSY_TIMEOUT", "0.2")
+def test_locked_project_gives_a_clear_dialog(make_window, dialogs, project_path):
+    from aligner.settings import Settings
+
     con = sqlite3.connect(project_path, isolation_level=None)
     con.execute("BEGIN EXCLUSIVE")
     try:
-        w = make_window()
+        # the app's settings reach the store: wait 0.2 s for the lock, not the default 10 s
+        w = make_window(settings=Settings(project_busy_timeout=0.2))
+        started = time.monotonic()
         if w.open_project(str(project_path)):  # readers may open it; the first write must fail clearly
             w.actions_by_name["confirm"].trigger()
         assert len(dialogs.errors) == 1
+        assert time.monotonic() - started < 5
         assert "open in another program" in dialogs.errors[0][1]
         assert "locked" in dialogs.details[0]
     finally:
