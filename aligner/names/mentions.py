@@ -255,6 +255,10 @@ def _role_key_words(role: str) -> str:
 _ROLE_BEFORE_RE = re.compile(r"([^.;:!?\"“”«»()]{0,120}?)(,\s*|\s+)$")
 
 
+_OF_WORDS = frozenset({"of", "de", "du", "d"})  # folded and stripped like the words below ("des" -> "de")
+_ARTICLE_WORDS = frozenset({"the", "la", "le", "l"})
+
+
 def _role_before(text: str, sent_start: int, pos: int, lang: str) -> str | None:
     """A title phrase right before a name: "Prime Minister, X" / "le ministre ..., X"."""
     seg = text[max(sent_start, pos - 140):pos]
@@ -274,6 +278,10 @@ def _role_before(text: str, sent_start: int, pos: int, lang: str) -> str | None:
     folded = [fold_latin(w).strip(".,’'s") if lang != "ar" else fold_arabic(w, soft=True) for w in words]
     idx = [i for i, w in enumerate(folded) if w in titles or w.rstrip("s") in titles]
     if not idx:
+        return None
+    # "members of the" + name, "chef de la" + name: the name is what the title is of, not who holds it
+    if lang != "ar" and (folded[-1] in _OF_WORDS or (len(folded) > 1 and folded[-1] in _ARTICLE_WORDS
+                                                     and folded[-2] in _OF_WORDS)):
         return None
     first = idx[0]
     # extend left over capitalised / possessive modifiers ("the Syrian regime's Prime Minister")

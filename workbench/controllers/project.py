@@ -42,7 +42,8 @@ class AlignmentState:
 
 
 def alignment_state(project) -> AlignmentState:
-    finished = [r["started"] for r in project.runs() if r.get("finished")]
+    # an interrupted run has a "finished" time too (when it stopped): only runs that ran to the end count
+    finished = [r["started"] for r in project.runs() if r.get("state") == "finished"]
     docs = list(project.documents())
     if finished:
         last = max(finished)
