@@ -249,9 +249,11 @@ def test_reviewer_name_is_asked_once_and_used_everywhere(qtbot, make_window, pre
                                                          tmp_path):
     prefs.reviewer = ""
     dialogs.answers["reviewer_name"] = "Amira Haddad"
-    fake = BlockingAlignment()
-    fake.gate.set()
-    w = make_window(alignment=fake)
+    from fakes import FakeEncoder
+
+    from workbench.services import CoreAlignmentService
+
+    w = make_window(alignment=CoreAlignmentService(encoder=FakeEncoder(dim=64)))
     assert w.open_project(str(project_path))
     assert prefs.reviewer == "Amira Haddad"
     w.review.confirm()
@@ -259,7 +261,7 @@ def test_reviewer_name_is_asked_once_and_used_everywhere(qtbot, make_window, pre
     art = tmp_path / "a.txt"
     art.write_text('"Yes," she said.\n', encoding="utf-8")
     w.add_articles([str(art)])
-    qtbot.waitUntil(lambda: w.align_job is None, timeout=10_000)
+    qtbot.waitUntil(lambda: w.align_job is None, timeout=30_000)
     added = [e for e in w.project.audit_log() if "document" in e["action"]]
     assert added and added[0]["actor"] == "Amira Haddad"
     w.close_project()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from aligner.errors import AlignerError
+from aligner.progress import STAGE_LABELS  # shown translated: workbench.i18n extracts its values
 from aligner.settings import Settings
 
 from .. import controllers
@@ -47,13 +48,6 @@ from .text_view import ArticleView, Highlight
 
 log = logging.getLogger(__name__)
 
-STAGE_LABELS = {
-    "read": N_("Reading articles"),
-    "extract": N_("Finding quotes"),
-    "embed": N_("Computing sentence embeddings"),
-    "align": N_("Matching quotes"),
-    "save": N_("Saving"),
-}
 APP_TITLE = N_("Alignment Workbench")
 
 
