@@ -46,10 +46,6 @@ ARABIC_BLOCK = r"\u0600-\u06ff"
 ARABIC_BLOCK_RE = re.compile(f"[{ARABIC_BLOCK}]")
 
 
-ARABIC_SCRIPT_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-"""One character of the Arabic script anywhere in Unicode (the ranges of :func:`is_arabic_letter`)."""
-
-
 def is_arabic_letter(ch: str) -> bool:
     """True for a letter of the Arabic script anywhere in Unicode: the Arabic block,
     its supplement and extended-A, and the presentation forms (as in PDFs and old

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 
 from ..settings import SETTINGS, Settings
-from .arabic import ARABIC_SCRIPT_RE, is_arabic_letter
+from .arabic import is_arabic_letter
 
 UNDETERMINED = "und"
 LANGS = ("en", "fr", "ar")
@@ -41,10 +41,15 @@ _LINGUA_CODES = {"ENGLISH": "en", "FRENCH": "fr", "ARABIC": "ar"}
 
 
 def script_counts(text: str) -> tuple[int, int]:
-    """(Arabic letters, other letters) in ``text`` (letters: ``str.isalpha``; Arabic: :func:`is_arabic_letter`)."""
-    letters = sum(map(str.isalpha, text))
-    ar = sum(map(str.isalpha, ARABIC_SCRIPT_RE.findall(text)))
-    return ar, letters - ar
+    """(Arabic letters, other letters) in ``text``."""
+    ar = other = 0
+    for ch in text:
+        if ch.isalpha():
+            if is_arabic_letter(ch):
+                ar += 1
+            else:
+                other += 1
+    return ar, other
 
 
 def _scores(text: str) -> list[tuple[str, float]]:
