@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from aligner.settings import Settings
+
 
 class ProgressFn(Protocol):
     """``progress(done, total)``: a step of a long task; raises when the user cancelled."""
@@ -88,19 +90,20 @@ class CoreAlignmentService:
     """Reads the given articles into the project and aligns them with the real encoder
     (``aligner.pipeline.align_paths``: read, extract, embed, align, save; unreadable files
     come back in ``result.errors``). ``actor``, the reviewer, is recorded in the audit trail.
+    ``settings``: resolved once by the app (:func:`workbench.app.main`); defaults without it.
 
-    The encoder (the default model with ``ALIGNER_*`` settings unless one is given) is made
+    The encoder (the default model with these settings unless one is given) is made
     once and kept, so later alignments do not load the model again."""
 
-    def __init__(self, encoder=None):
+    def __init__(self, encoder=None, settings: Settings | None = None):
         self.encoder = encoder  # None: the default model, made on the worker thread
+        self.settings = settings if settings is not None else Settings()
 
     def _encoder(self):
         if self.encoder is None:
             from aligner.embed import get_encoder
-            from aligner.settings import Settings
 
-            self.encoder = get_encoder(settings=Settings.from_env())
+            self.encoder = get_encoder(settings=self.settings)
         return self.encoder
 
     def prepare(self, *, progress: MessageProgressFn, cancel: CancelFn) -> None:
@@ -112,9 +115,10 @@ class CoreAlignmentService:
         from aligner.pipeline import align_paths
         from aligner.store import Project
 
-        with Project.open(project_path, actor=actor) as p:
+        with Project.open(project_path, actor=actor, settings=self.settings) as p:
             encoder = self._encoder()
-            return align_paths([str(x) for x in paths], encoder, project=p, progress=progress, cancel=cancel)
+            return align_paths([str(x) for x in paths], encoder, project=p, settings=self.settings,
+                               progress=progress, cancel=cancel)
 
 
 class CoreModelService:
@@ -125,14 +129,18 @@ class CoreModelService:
     and checked from it (minutes, once per machine). ``cache_ready`` is cheap (runs
     on the UI thread at start): it looks for the builds' manifests
     (``SentenceTransformerEncoder.pending_build``). ``build_cache`` runs on a worker
-    and does the full check, rebuilding a missing, partial or corrupt build.
+    and does the full check, rebuilding a missing, partial or corrupt build. Another
+    model than the default (``settings.model``) is never converted here, but its
+    int8 build is made here too.
     """
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings if settings is not None else Settings()
 
     def _encoder(self):
         from aligner.embed import get_encoder
-        from aligner.settings import Settings
 
-        return get_encoder(settings=Settings.from_env())
+        return get_encoder(settings=self.settings)
 
     def cache_ready(self) -> bool:
         if os.environ.get("WORKBENCH_SKIP_MODEL_CHECK"):
