@@ -193,16 +193,7 @@ def _load_tokenizers(folder: Path, max_len: int):
     path = folder / "tokenizer.json"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: missing (the OpenVINO build needs a fast tokenizer)")
-    pad = None
-    for name in ("special_tokens_map.json", "tokenizer_config.json"):
-        try:
-            pad = json.loads((folder / name).read_text(encoding="utf-8")).get("pad_token")
-        except (OSError, ValueError):
-            continue
-        if pad:
-            break
-    if isinstance(pad, dict):
-        pad = pad.get("content")
+    pad = _pad_token(Path(folder))
     tok = Tokenizer.from_file(str(path))
     raw = Tokenizer.from_file(str(path))
     tok.no_padding()
