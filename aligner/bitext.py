@@ -130,6 +130,8 @@ class BitextParams:
     other-side sentences) or "knn" (mean cosine to the k nearest in the band, as a margin)."""
     null_penalty: float = 0.0
     """Cost of leaving one sentence unpaired (a 1-0 or 0-1 bead)."""
+    null_open: float = 0.5
+    """Cost of starting a run of null beads after a pairing bead (paid once per run, as a gap-open cost)."""
     number_weight: float = 0.2
     """Weight of the agreement of the numbers written in the two sides (+w all shared, -w none)."""
     bead_weight: float = 0.5
@@ -747,9 +749,15 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
         g = (a + b) ** p.bead_weight * (s2 - p.threshold - _extra(p, a, b) - lpen) - p.para_penalty * cross
         return g, sim
 
-    score = [None] * (n + 1)  # row i: (hi-lo+1,) float64 best total gain at (i, lo[i]+x)
-    back = [None] * (n + 1)   # row i: (hi-lo+1,) int8 bead-type index
+    # Two states per boundary (i, j): the last bead pairs sentences (M) or is a null bead (N).
+    # Entering N from M costs null_open (a gap opens), so one stray sentence is left unpaired only
+    # when no pairing wants it, while a whole untranslated passage pays the cost once.
+    sm = [None] * (n + 1)  # row i: (hi-lo+1,) float64 best total gain at (i, lo[i]+x), last bead M
+    sn = [None] * (n + 1)  # same, last bead N
+    bm = [None] * (n + 1)  # row i: int8 pairing type index of the last bead (M)
+    bn = [None] * (n + 1)  # row i: int8 how N was reached: 0/1 a 1-0 bead from M/N, 2/3 a 0-1 bead from M/N
     neg = -1e18
+    op, npen = p.null_open, p.null_penalty
     type_index = {bt: k for k, bt in enumerate(types)}
     for i in range(n + 1):
         l, h = int(lo[i]), int(hi[i])
@@ -758,7 +766,7 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
         arg = np.full(len(js), -1, dtype=np.int8)
         if i == 0:
             best[js == 0] = 0.0
-        for a, b in pairs + [(1, 0)]:
+        for a, b in pairs:
             if a > i:
                 continue
             pl, ph = int(lo[i - a]), int(hi[i - a])
@@ -766,43 +774,64 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
             ok = (pj >= pl) & (pj <= ph) & (pj >= 0)
             if not ok.any():
                 continue
-            prev = np.full(len(js), neg)
-            prev[ok] = score[i - a][pj[ok] - pl]
-            if b == 0:
-                g = np.full(len(js), -p.null_penalty)
-            else:
-                idx = np.flatnonzero(ok)
-                g = np.full(len(js), neg)
-                g[idx] = gain(a, b, i, js[idx] - b)[0]
-            cand = prev + g
-            upd = cand > best
-            best = np.where(upd, cand, best)
-            arg = np.where(upd, type_index[(a, b)], arg)
-        # 0-1 beads within the row: best[x] = max_y<=x best[y] - (x - y) * null_penalty
-        ramp = p.null_penalty * np.arange(len(best))
-        run = np.maximum.accumulate(best + ramp) - ramp
-        from_left = run > best
-        best = np.maximum(run, best)
-        arg = np.where(from_left, type_index[(0, 1)], arg)
-        score[i], back[i] = best, arg
+            idx = np.flatnonzero(ok)
+            prev = np.maximum(sm[i - a][pj[idx] - pl], sn[i - a][pj[idx] - pl])
+            cand = prev + gain(a, b, i, js[idx] - b)[0]
+            upd = cand > best[idx]
+            best[idx[upd]] = cand[upd]
+            arg[idx[upd]] = type_index[(a, b)]
+        # N reached by a 1-0 bead from row i-1 (same column)
+        nbest = np.full(len(js), neg)
+        narg = np.full(len(js), -1, dtype=np.int8)
+        if i > 0:
+            pl, ph = int(lo[i - 1]), int(hi[i - 1])
+            ok = (js >= pl) & (js <= ph)
+            if ok.any():
+                fm = sm[i - 1][js[ok] - pl] - op
+                fn = sn[i - 1][js[ok] - pl]
+                nbest[ok] = np.maximum(fm, fn) - npen
+                narg[ok] = np.where(fm >= fn, 0, 1)
+        # ... or by a 0-1 bead from the cell to the left (from M: opens a gap)
+        from_m = np.full(len(js), neg)
+        from_m[1:] = best[:-1] - op - npen
+        take = from_m > nbest
+        nbest = np.where(take, from_m, nbest)
+        narg = np.where(take, 2, narg)
+        ramp = npen * np.arange(len(js))
+        run = np.maximum.accumulate(nbest + ramp) - ramp  # runs of 0-1 beads within N
+        left = run > nbest
+        narg = np.where(left, 3, narg)
+        sm[i], sn[i], bm[i], bn[i] = best, np.maximum(run, nbest), arg, narg
         if progress is not None and (i % 256 == 0 or i == n):
             progress(i, n)
     # backtrace
     beads: list[Bead] = []
     i, j = n, m
+    x = j - int(lo[i])
+    state = "M" if sm[i][x] >= sn[i][x] else "N"
     while i > 0 or j > 0:
-        t = int(back[i][j - int(lo[i])])
+        x = j - int(lo[i])
+        if state == "N":
+            code = int(bn[i][x])
+            if code < 0:
+                raise RuntimeError("bitext DP: no path (band disconnected)")
+            if code <= 1:
+                beads.append(Bead((i - 1,), (), 0.0))
+                i -= 1
+            else:
+                beads.append(Bead((), (j - 1,), 0.0))
+                j -= 1
+            state = "M" if code in (0, 2) else "N"
+            continue
+        t = int(bm[i][x])
         if t < 0:
             raise RuntimeError("bitext DP: no path (band disconnected)")
         a, b = types[t]
-        if (a, b) == (0, 1):
-            beads.append(Bead((), (j - 1,), 0.0))
-            j -= 1
-            continue
-        s_ids = tuple(range(i - a, i))
-        t_ids = tuple(range(j - b, j))
-        sc = float(np.clip(gain(a, b, i, np.array([j - b]))[1][0], 0.0, 1.0)) if b else 0.0
-        beads.append(Bead(s_ids, t_ids, round(sc, 4)))
+        sc = float(np.clip(gain(a, b, i, np.array([j - b]))[1][0], 0.0, 1.0))
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(sc, 4)))
         i, j = i - a, j - b
+        if i > 0 or j > 0:
+            y = j - int(lo[i])
+            state = "M" if sm[i][y] >= sn[i][y] else "N"
     beads.reverse()
     return beads

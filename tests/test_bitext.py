@@ -247,3 +247,23 @@ def test_align_texts_rejects_an_unknown_mode_and_empty_sides():
         align_texts(["A."], ["B."], FakeEncoder().encode, overlaps="some")
     with pytest.raises(BitextInputError, match="target text has no sentences"):
         align_texts(["A."], [], FakeEncoder().encode)
+
+
+def test_gap_open_cost_is_paid_once_per_run_of_null_beads():
+    s = sentences(40, seed=12)
+    junk = sentences(6, seed=98)
+    t = s[:10] + [s[10], junk[0]] + s[11:25] + junk[1:6] + s[25:]
+    sv, tv = vecs(s), vecs(t)
+    got = pairs(align_bitext(sv, tv))  # default gap cost: an unrelated sentence stays unpaired
+    assert ((), (11,)) in got and ((10,), (10,)) in got
+    assert [b for a, b in got if not a] == [(11,), (26,), (27,), (28,), (29,), (30,)]
+    free = pairs(align_bitext(sv, tv, BitextParams(null_open=0.0)))
+    assert [b for a, b in free if not a] == [(11,), (26,), (27,), (28,), (29,), (30,)]
+    # a prohibitive cost forces the lone sentence into a neighbour bead
+    forced = pairs(align_bitext(sv, tv, BitextParams(null_open=20.0)))
+    assert ((), (11,)) not in forced
+    assert any(11 in b and len(a) >= 1 for a, b in forced)
+    # a cost the lone sentence pays but the passage shares: the passage stays unpaired, the lone one not
+    mid = pairs(align_bitext(sv, tv, BitextParams(null_open=2.5)))
+    assert ((), (11,)) not in mid
+    assert [b for a, b in mid if not a] == [(26,), (27,), (28,), (29,), (30,)]
