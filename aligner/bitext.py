@@ -49,7 +49,7 @@ from .search import check_matrix
 
 __all__ = [
     "BEAD_TYPES", "OVERLAP_MODES", "Bead", "BitextParams", "OverlapVecs", "align_bitext", "align_texts", "bead_types",
-    "find_anchors", "mean_overlaps", "overlap_texts", "uncertain_runs", "BitextInputError",
+    "find_anchors", "mean_overlaps", "overlap_texts", "paragraph_numbers", "uncertain_runs", "BitextInputError",
 ]
 
 def bead_types(params: "BitextParams") -> tuple[tuple[int, int], ...]:
@@ -112,7 +112,13 @@ class BitextParams:
     length_weight: float = 0.80
     """Weight of |log length ratio - expected| (characters) per sentence."""
     para_penalty: float = 2.0
-    """Penalty for a bead that crosses a paragraph boundary on either side."""
+    """Penalty for a bead that crosses a paragraph boundary on either side (when the
+    paragraphs are not hard limits, see ``para_hard``)."""
+    para_hard: bool = True
+    """When both texts have the same number of paragraphs and the anchors agree with
+    them, align paragraph k with paragraph k only (no bead crosses a boundary)."""
+    para_agree: float = 0.95
+    """Share of the anchors that must pair sentences of paragraphs with the same number."""
     anchor_margin: float = 1.0
     """Minimum ratio margin of an anchor."""
     margin_k: int = 4
@@ -613,8 +619,58 @@ def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = Bite
         raise ChoiceError("background", params.background, ["knn", "random"])
     scale = _scale(src, tgt, anchors, sbg[0], tbg[0], spread)
     log_ratio = _expected_log_ratio(src.lengths, tgt.lengths, anchors)
-    beads = _dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)
+    segments = _paragraph_segments(src, tgt, anchors, params) if params.para_hard else None
+    if segments is None:
+        return _dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)
+    beads: list[Bead] = []
+    for (i0, i1), (j0, j1) in segments:
+        inside = anchors[(anchors[:, 0] >= i0) & (anchors[:, 0] < i1)
+                         & (anchors[:, 1] >= j0) & (anchors[:, 1] < j1)] - [i0, j0]
+        slo, shi = _boundary_band(inside, i1 - i0, j1 - j0, params.band)
+        part = _dp(_slice(src, i0, i1), _slice(tgt, j0, j1), _slice_rows(sbg, i0, i1), _slice_rows(tbg, j0, j1),
+                   scale, log_ratio, slo, shi, params, None)
+        beads.extend(Bead(tuple(i + i0 for i in b.src), tuple(j + j0 for j in b.tgt), b.score) for b in part)
+        if progress is not None:
+            progress(i1, n)
     return beads
+
+
+def paragraph_numbers(para_end: np.ndarray) -> np.ndarray:
+    """(n,) int64 paragraph number of each sentence from ``OverlapVecs.para_end``."""
+    pe = np.asarray(para_end, bool)
+    return np.concatenate([[0], np.cumsum(pe[:-1])]).astype(np.int64) if len(pe) else np.zeros(0, np.int64)
+
+
+def _paragraph_segments(src: OverlapVecs, tgt: OverlapVecs, anchors: np.ndarray, params: BitextParams):
+    """Paragraph pairs to align apart, or None when the two texts' paragraphs disagree.
+
+    They agree when both texts have the same number (> 1) of paragraphs and
+    at least ``params.para_agree`` of the anchors (at least 3 of them) pair
+    a sentence of paragraph k with one of paragraph k. Returns
+    [((src start, src end), (tgt start, tgt end)), ...] in order.
+    """
+    ps, pt = paragraph_numbers(src.para_end), paragraph_numbers(tgt.para_end)
+    if not len(ps) or not len(pt):
+        return None
+    k = int(ps[-1]) + 1
+    if k < 2 or int(pt[-1]) + 1 != k or len(anchors) < 3:
+        return None
+    if float(np.mean(ps[anchors[:, 0]] == pt[anchors[:, 1]])) < params.para_agree:
+        return None
+    s_cut = np.searchsorted(ps, np.arange(k + 1))
+    t_cut = np.searchsorted(pt, np.arange(k + 1))
+    return [((int(s_cut[q]), int(s_cut[q + 1])), (int(t_cut[q]), int(t_cut[q + 1]))) for q in range(k)]
+
+
+def _slice(ov: OverlapVecs, a: int, b: int) -> OverlapVecs:
+    """Sentences a..b-1 of ``ov`` (the runs that lie inside them)."""
+    vecs = tuple(v[a:max(a, b - w)] for w, v in enumerate(ov.vecs))
+    marks = tuple(x[a:max(a, b - w)] for w, x in enumerate(ov.marks))
+    return OverlapVecs(vecs, ov.lengths[a:b], ov.para_end[a:b], marks)
+
+
+def _slice_rows(bg, a: int, b: int):
+    return [x[a:max(a, b - w)] for w, x in enumerate(bg)]
 
 
 MIN_BACKGROUND_SAMPLE = 8

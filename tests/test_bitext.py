@@ -267,3 +267,26 @@ def test_gap_open_cost_is_paid_once_per_run_of_null_beads():
     mid = pairs(align_bitext(sv, tv, BitextParams(null_open=2.5)))
     assert ((), (11,)) not in mid
     assert [b for a, b in mid if not a] == [(26,), (27,), (28,), (29,), (30,)]
+
+
+def test_paragraphs_are_hard_limits_when_both_texts_agree_on_them():
+    s = sentences(24, seed=13)
+    para = [k // 6 for k in range(24)]  # four paragraphs of six sentences
+    # the target merges the last sentence of paragraph 1 with the first of paragraph 2
+    t = s[:11] + [s[11][:-1] + " " + s[12]] + s[13:]
+    tpara = para[:11] + [1] + [p for p in para[13:]]
+    merged = pairs(align_bitext(vecs(s, paragraphs=para), vecs(t), BitextParams(para_penalty=0.0)))
+    assert ((11, 12), (11,)) in merged  # one paragraph on the target side: nothing to respect
+    hard = align_bitext(vecs(s, paragraphs=para), vecs(t, paragraphs=tpara), BitextParams(para_penalty=0.0))
+    covers(hard, 24, 23)
+    got = pairs(hard)
+    assert ((11, 12), (11,)) not in got  # the paragraphs agree: no bead crosses their boundary
+    assert ((11,), (11,)) in got and ((12,), ()) in got
+    assert all(len({para[i] for i in a}) <= 1 and len({tpara[j] for j in b}) <= 1 for a, b in got)
+    # paragraphs that disagree (target boundaries one sentence earlier: anchors cross them) are only a penalty
+    other = [0] * 5 + [1] * 6 + [2] * 6 + [3] * 6
+    soft = pairs(align_bitext(vecs(s, paragraphs=para), vecs(t, paragraphs=other), BitextParams(para_penalty=0.0)))
+    assert ((11, 12), (11,)) in soft
+    off = pairs(align_bitext(vecs(s, paragraphs=para), vecs(t, paragraphs=tpara),
+                             BitextParams(para_penalty=0.0, para_hard=False)))
+    assert ((11, 12), (11,)) in off
