@@ -40,7 +40,7 @@ from pathlib import Path
 
 from _common import DATA, command_line, machine, markdown_table, need_data  # noqa: E402
 
-from aligner.bitext import Bead, BitextParams, OverlapVecs, align_bitext, overlap_texts  # noqa: E402
+from aligner.bitext import BitextParams, OverlapVecs, align_bitext  # noqa: E402
 
 TB = DATA / "textberg-defr"
 TEST = [f"test{i}" for i in range(7)]
@@ -85,12 +85,6 @@ class Embed:
 
         self.enc = get_encoder(model)
         self.seconds = 0.0
-
-    def overlaps(self, sentences: list[str]) -> OverlapVecs:
-        t0 = time.perf_counter()
-        flat = self.enc.encode(overlap_texts(sentences))
-        self.seconds += time.perf_counter() - t0
-        return OverlapVecs.from_flat(flat, sentences)
 
 
 def read_lines(path: Path) -> list[str]:
