@@ -22,28 +22,24 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from ..i18n import N_, is_rtl, tr
+from aligner.progress import STAGE_LABELS  # shown translated: workbench.i18n extracts its values
+
+from ..i18n import is_rtl, tr
 from ..models import STATUS_MARKS, confidence_band, confidence_colors
 
 BeadIdRole = Qt.UserRole + 11
-BITEXT_STAGES = {
-    "read": N_("Reading articles"),
-    "embed": N_("Computing sentence embeddings"),
-    "runs": N_("Embedding runs of sentences around uncertain beads"),
-    "bitext": N_("Aligning sentences"),
-}
 
 
 def align_articles(project, src_path: str, tgt_path: str, encoder, *, lines: bool = False,
-                   progress=None) -> int:
+                   progress=None, settings=None) -> int:
     """Align two articles (files) and store the pair and its beads; returns the pair id.
 
     Runs the model: call it from a worker thread in the app.
     """
     from aligner.bitext_run import align_sides, read_side
 
-    result = align_sides(read_side(src_path, lines=lines), read_side(tgt_path, lines=lines), encoder,
-                         progress=progress)
+    result = align_sides(read_side(src_path, lines=lines, settings=settings),
+                         read_side(tgt_path, lines=lines, settings=settings), encoder, progress=progress)
     return project.save_pair(result, model=getattr(encoder, "name", ""))
 
 
@@ -334,6 +330,7 @@ def start_bitext(window, paths: list[str] | None = None, *, encoder_factory=None
                              tr("Select exactly two files: the source text first, then its translation."))
         return None
     project_path = str(window.project.path)
+    settings = window.settings
 
     def work(progress, cancel):
         from aligner.store import Project
@@ -343,11 +340,11 @@ def start_bitext(window, paths: list[str] | None = None, *, encoder_factory=None
         else:
             from aligner.embed import get_encoder
 
-            encoder = get_encoder()
-        with Project.open(project_path) as p:
-            return align_articles(p, paths[0], paths[1], encoder,
+            encoder = get_encoder(settings=settings)
+        with Project.open(project_path, settings=settings) as p:
+            return align_articles(p, paths[0], paths[1], encoder, settings=settings,
                                   progress=lambda stage, done, total: progress(
-                                      done, total, tr(BITEXT_STAGES.get(stage, stage))))
+                                      done, total, tr(STAGE_LABELS.get(stage, stage))))
 
     job = Job(work, name="bitext")
     job.signals.failed.connect(lambda msg: window.dialogs.error(tr("Alignment failed"), msg))
