@@ -15,7 +15,10 @@ from a logistic model over:
 * ``doc_pair`` how surely the target's article is a source of the quote's
   English article (:mod:`aligner.pairing`; 0 when unpaired);
 * ``unpaired`` 1 when the quote's article has a paired article and the
-  target is in none of them: such a candidate must beat the paired ones clearly.
+  target is in none of them: such a candidate must beat the paired ones clearly;
+* ``position`` the target lies where the monotone map of the two paired
+  articles puts the quote's sentence (:mod:`aligner.position`: -1..1 scaled
+  by how surely the articles follow each other; 0 without a map).
 
 The margin is :func:`aligner.margin.ratio` with ``settings.mine_k``
 neighbours each way, the same criterion as ``aligner mine``.
@@ -29,6 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,7 +41,11 @@ from .errors import DimensionError
 from .records import Candidate, MatchKind, Quote
 from .settings import SETTINGS, Settings
 
-FEATURES = ("cos", "margin", "speaker", "numbers", "names", "outlet", "length", "doc_pair", "unpaired")
+if TYPE_CHECKING:
+    from .position import ArticleMap
+
+FEATURES = ("cos", "margin", "speaker", "numbers", "names", "outlet", "length", "doc_pair", "unpaired",
+            "position")
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class Weights:
     length: float
     doc_pair: float = 0.0
     unpaired: float = 0.0
+    position: float = 0.0
 
     @classmethod
     def from_settings(cls, s: Settings, kind: MatchKind) -> "Weights":
@@ -61,11 +70,12 @@ class Weights:
             bias=s.align_bias, cos=s.align_w_cos, margin=s.align_w_margin,
             speaker=s.align_w_speaker, numbers=s.align_w_numbers, names=s.align_w_names,
             outlet=s.align_w_outlet, length=s.align_w_length,
-            doc_pair=s.align_w_doc_pair, unpaired=s.align_w_unpaired,
+            doc_pair=s.align_w_doc_pair, unpaired=s.align_w_unpaired, position=s.align_w_position,
         )
         if kind == "variant":  # same language: cosines run higher
             base.update(bias=s.align_variant_bias, cos=s.align_variant_w_cos,
-                        margin=s.align_variant_w_margin, doc_pair=0.0, unpaired=0.0)
+                        margin=s.align_variant_w_margin, doc_pair=0.0, unpaired=0.0,
+                        position=0.0)
         return cls(**base)
 
     def logit(self, f: dict[str, float]) -> float:
@@ -123,6 +133,7 @@ def align(
     kind: MatchKind,
     outlet_langs: Sequence[str | None] | None = None,
     doc_pairs: Mapping[tuple[str, str], float] | None = None,
+    positions: Mapping[tuple[str, str], "ArticleMap"] | None = None,
     top_k: int = 3,
     min_score: float | None = None,
     settings: Settings = SETTINGS,
@@ -136,12 +147,15 @@ def align(
     (:func:`aligner.pairing.pair_articles`); targets in an article paired at
     least ``settings.pair_candidates_min`` with the source's article are
     always scored, not only the nearest by cosine.
+    positions: (English doc, target doc) -> :class:`aligner.position.ArticleMap`
+    of paired articles (the ``position`` feature; 0 for pairs without one).
     For ``kind="variant"`` a target in the same document as its source is skipped.
     Overlapping targets (same document, overlapping sentences) keep the best.
     Returns at most ``top_k`` candidates per source with score >= min_score
     (default ``settings.align_threshold``), ranked 1..n per source.
     """
     from .margin import neighbour_means, ratio
+    from .position import position_cue
 
     _check("src_vecs", src_vecs, len(sources), None)
     _check("tgt_vecs", tgt_vecs, len(targets), src_vecs.shape[1])
@@ -151,6 +165,7 @@ def align(
     weights = Weights.from_settings(settings, kind)
     outlet_langs = list(outlet_langs) if outlet_langs is not None else [None] * len(sources)
     doc_pairs = dict(doc_pairs or {}) if kind == "translation" else {}
+    positions = dict(positions or {}) if kind == "translation" else {}
     paired_docs: dict[str, list[str]] = {}
     for (e, t), p in doc_pairs.items():
         if p >= settings.pair_candidates_min:
@@ -215,6 +230,7 @@ def align(
                     "length": cues.length_cue(qtext, ttext, tgt.lang, src.lang),
                     "doc_pair": doc_pairs.get((src.doc, tgt.doc), 0.0),
                     "unpaired": 1.0 if mine and tgt.doc not in mine else 0.0,
+                    "position": position_cue(positions, src, tgt, settings) if positions else 0.0,
                 }
                 p = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, weights.logit(f)))))
                 scored.append((p, j, f))

@@ -137,6 +137,9 @@ class Settings:
     align_w_length: float = 1.713
     align_w_doc_pair: float = 0.738
     align_w_unpaired: float = -1.093
+    align_w_position: float = 0.0
+    """Weight of the position cue (:mod:`aligner.position`): the candidate lies where the
+    monotone map of the paired articles puts the quote's sentence."""
     align_paired_candidates: int = 12
     """Per paired article, this many of its targets nearest to the quote are scored too."""
     align_variant_bias: float = -46.367
@@ -159,6 +162,16 @@ class Settings:
     pair_candidates_min: float = 0.5
     """Every sentence of a target article paired at least this well with a quote's
     English article is scored for that quote (not only the nearest by cosine)."""
+
+    # --- position inside a paired article (aligner/position.py) ---
+    position_k: int = 2
+    """Neighbours each way of the ratio margin inside one article pair (anchor search)."""
+    position_min_margin: float = 1.05
+    """A mutually best sentence pair of two paired articles is an anchor at this ratio margin or more."""
+    position_min_anchors: int = 2
+    """An article map with fewer anchors in order than this carries no position evidence."""
+    position_window: float = 3.0
+    """Sentences from the expected place at which the position cue turns fully negative."""
 
     # --- reading ---
     max_file_bytes: int = 20_000_000

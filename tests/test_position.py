@@ -1,0 +1,110 @@
+"""Position evidence inside a paired article (aligner/position.py)."""
+
+import numpy as np
+import pytest
+
+from aligner.align import align
+from aligner.position import anchors, article_map, article_maps, position_cue
+from aligner.records import Quote
+
+
+def sent(doc, start, text="x", lang="en", is_quote=False, end=None):
+    end = start + 10 if end is None else end
+    return Quote(doc=doc, lang=lang, text=text, sentence=text, start=start, end=end,
+                 sentence_start=start, sentence_end=end, is_quote=is_quote)
+
+
+def unit(v):
+    v = np.asarray(v, dtype=np.float32)
+    return np.ascontiguousarray(v / np.linalg.norm(v, axis=1, keepdims=True))
+
+
+def parallel_vecs(n, dim=32, noise=0.3, seed=0):
+    """n English sentence vectors and their n translations (close, in the same order)."""
+    rng = np.random.default_rng(seed)
+    base = rng.normal(size=(n, dim))
+    return unit(base), unit(base + noise * rng.normal(size=(n, dim)))
+
+
+def test_translated_article_gives_an_ordered_chain_covering_it():
+    e, t = parallel_vecs(12)
+    chain = anchors(e, t, k=2, min_margin=1.05)
+    assert len(chain) >= 10
+    assert (np.diff(chain[:, 0]) > 0).all() and (np.diff(chain[:, 1]) > 0).all()
+    assert (chain[:, 0] == chain[:, 1]).all()
+
+
+def test_crossing_anchors_are_dropped():
+    e, t = parallel_vecs(10)
+    t = t.copy()
+    t[[1, 8]] = t[[8, 1]]  # two translations swapped far apart: one of them cannot stay in the chain
+    chain = anchors(e, t, k=2, min_margin=1.0)
+    assert (np.diff(chain[:, 1]) > 0).all()
+    assert not {(1, 8), (8, 1)} <= {tuple(p) for p in chain.tolist()}
+
+
+def test_expected_position_interpolates_between_anchors_and_extends_past_them():
+    e, t = parallel_vecs(10)
+    m = article_map("en", "fr", list(range(0, 100, 10)), e, list(range(0, 100, 10)), t)
+    m = type(m)(**{**m.__dict__, "anchors": np.array([[2, 3], [6, 7]])})
+    assert m.expected(4) == pytest.approx(5.0)
+    assert m.expected(0) == pytest.approx(1.0)
+    assert m.expected(8) == pytest.approx(9.0)
+    assert m.expected(9) == pytest.approx(9.0)  # clipped to the last target sentence
+
+
+def test_unrelated_articles_carry_no_position_evidence():
+    rng = np.random.default_rng(3)
+    e, t = unit(rng.normal(size=(15, 32))), unit(rng.normal(size=(15, 32)))
+    m = article_map("en", "fr", list(range(15)), e, list(range(15)), t)
+    e2, t2 = parallel_vecs(15)
+    parallel = article_map("en", "fr", list(range(15)), e2, list(range(15)), t2)
+    assert m.reliability < 0.5 < parallel.reliability
+
+
+def test_the_cue_favours_the_expected_sentence_and_scales_with_reliability():
+    n = 8
+    e, t = parallel_vecs(n, seed=5)
+    en = [sent("en", 20 * i) for i in range(n)]
+    fr = [sent("fr", 30 * i, lang="fr") for i in range(n)]
+    maps = article_maps(en, e, fr, t, [("en", "fr"), ("en", "missing")])
+    assert set(maps) == {("en", "fr")}
+    src = Quote(doc="en", lang="en", text="short", sentence="It makes me happy.", start=82, end=87,
+                sentence_start=80, sentence_end=95)  # the English sentence 4
+    right, near, far = fr[4], fr[5], fr[0]
+    cues = [position_cue(maps, src, x) for x in (right, near, far)]
+    assert cues[0] > cues[1] > cues[2]
+    assert cues[0] == pytest.approx(maps[("en", "fr")].reliability)
+    assert cues[2] == pytest.approx(-maps[("en", "fr")].reliability)
+    assert position_cue(maps, src, sent("other", 0, lang="fr")) == 0.0
+    # a two-sentence window holding the expected sentence is at distance 0
+    window = Quote(doc="fr", lang="fr", text="w", sentence="w", start=90, end=150, sentence_start=90,
+                   sentence_end=150, is_quote=False)
+    assert position_cue(maps, src, window) == pytest.approx(cues[0])
+
+
+def test_align_ranks_the_candidate_at_the_expected_place_first():
+    """Two equally similar French sentences: the one where the article map puts the quote wins."""
+    from dataclasses import replace
+
+    from aligner.settings import SETTINGS
+
+    n = 8
+    e, t = parallel_vecs(n, seed=9)
+    en = [sent("en", 20 * i) for i in range(n)]
+    fr = [sent("fr", 30 * i, lang="fr") for i in range(n)]
+    maps = article_maps(en, e, fr, t, [("en", "fr")])
+    src = [Quote(doc="en", lang="en", text="It makes me happy.", sentence="It makes me happy.", start=60,
+                 end=78, sentence_start=60, sentence_end=78)]  # English sentence 3
+    q = e[3:4].copy()
+    tv = t.copy()
+    tv[6] = q[0]  # sentence 6 (a free look-alike) is even closer to the quote than the right one (3)
+    settings = replace(SETTINGS, align_w_position=4.0)
+    plain = align(src, q, fr, tv, kind="translation", min_score=0.0, top_k=2, settings=settings,
+                  doc_pairs={("en", "fr"): 0.9})
+    assert plain[0].target.sentence_start == 180  # without the map the look-alike wins
+    assert all(c.features["position"] == 0.0 for c in plain)
+    out = align(src, q, fr, tv, kind="translation", min_score=0.0, top_k=2, settings=settings,
+                doc_pairs={("en", "fr"): 0.9}, positions=maps)
+    assert out[0].target.sentence_start == 90
+    assert out[0].features["position"] > 0 > out[1].features["position"]
