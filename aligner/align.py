@@ -18,7 +18,10 @@ from a logistic model over:
   target is in none of them: such a candidate must beat the paired ones clearly;
 * ``position`` the target lies where the monotone map of the two paired
   articles puts the quote's sentence (:mod:`aligner.position`: -1..1 scaled
-  by how surely the articles follow each other; 0 without a map).
+  by how surely the articles follow each other); a target in an article
+  with no map, while the quote's article has one into this language, is not
+  where the map puts the quote (minus the best map's reliability); 0 when
+  the quote's article has no map.
 
 The margin is :func:`aligner.margin.ratio` with ``settings.mine_k``
 neighbours each way, the same criterion as ``aligner mine``.
@@ -148,14 +151,14 @@ def align(
     least ``settings.pair_candidates_min`` with the source's article are
     always scored, not only the nearest by cosine.
     positions: (English doc, target doc) -> :class:`aligner.position.ArticleMap`
-    of paired articles (the ``position`` feature; 0 for pairs without one).
+    of paired articles (the ``position`` feature, :func:`aligner.position.position_cue`).
     For ``kind="variant"`` a target in the same document as its source is skipped.
     Overlapping targets (same document, overlapping sentences) keep the best.
     Returns at most ``top_k`` candidates per source with score >= min_score
     (default ``settings.align_threshold``), ranked 1..n per source.
     """
     from .margin import neighbour_means, ratio
-    from .position import position_cue
+    from .position import best_reliability, position_cue
 
     _check("src_vecs", src_vecs, len(sources), None)
     _check("tgt_vecs", tgt_vecs, len(targets), src_vecs.shape[1])
@@ -173,6 +176,8 @@ def align(
     tgt_rows: dict[str, list[int]] = {}
     for j, t in enumerate(targets):
         tgt_rows.setdefault(t.doc, []).append(j)
+    positions = {key: m for key, m in positions.items() if key[1] in tgt_rows}
+    best_rel = best_reliability(positions)
 
     k = settings.mine_k
     n_cand = min(len(targets), max(settings.align_candidates, top_k * 4))
@@ -230,7 +235,7 @@ def align(
                     "length": cues.length_cue(qtext, ttext, tgt.lang, src.lang),
                     "doc_pair": doc_pairs.get((src.doc, tgt.doc), 0.0),
                     "unpaired": 1.0 if mine and tgt.doc not in mine else 0.0,
-                    "position": position_cue(positions, src, tgt, settings) if positions else 0.0,
+                    "position": position_cue(positions, src, tgt, settings, best=best_rel) if positions else 0.0,
                 }
                 p = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, weights.logit(f)))))
                 scored.append((p, j, f))
@@ -244,6 +249,11 @@ def align(
                 for j in rows[: settings.align_paired_candidates]:
                     if j not in seen:
                         score(j)
+                amap = positions.get((src.doc, d))
+                if amap is not None and amap.reliability > 0:  # and those where the article map puts the quote
+                    for j in rows[settings.align_paired_candidates:]:
+                        if j not in seen and amap.distance(src, targets[j]) <= 1.0:
+                            score(j)
             scored.sort(key=lambda x: -x[0])
             kept: list[tuple[float, int, dict]] = []
             for p, j, f in scored:

@@ -34,7 +34,7 @@ import numpy as np
 from .records import Quote
 from .settings import SETTINGS, Settings
 
-__all__ = ["ArticleMap", "article_map", "article_maps", "position_cue"]
+__all__ = ["ArticleMap", "article_map", "article_maps", "best_reliability", "position_cue"]
 
 
 @dataclass(frozen=True)
@@ -173,14 +173,28 @@ def article_maps(english: Sequence[Quote], en_vecs: np.ndarray, targets: Sequenc
     return out
 
 
+def best_reliability(maps: Mapping[tuple[str, str], ArticleMap]) -> dict[str, float]:
+    """English doc -> the best reliability of its maps in ``maps``."""
+    out: dict[str, float] = {}
+    for (e, _), m in maps.items():
+        out[e] = max(out.get(e, 0.0), m.reliability)
+    return out
+
+
 def position_cue(maps: Mapping[tuple[str, str], ArticleMap], source: Quote, target: Quote,
-                 settings: Settings = SETTINGS) -> float:
+                 settings: Settings = SETTINGS, *, best: Mapping[str, float] | None = None) -> float:
     """Signed position evidence in -1..1: reliability × (1 at the expected place … -1 far from it).
 
-    0 when the two articles have no map (not paired, or no anchors in order).
+    0 when the two articles have no map (not paired, or no anchors in order),
+    unless ``best`` (:func:`best_reliability` of the maps into the target's
+    language) is given: then a target in an article without a map, while the
+    source's article has one, scores minus that map's reliability (the map
+    puts the quote in another article).
     """
     m = maps.get((source.doc, target.doc))
-    if m is None or m.reliability <= 0.0:
+    if m is None:
+        return -best.get(source.doc, 0.0) if best else 0.0
+    if m.reliability <= 0.0:
         return 0.0
     d = m.distance(source, target)
     w = max(settings.position_window, 1e-6)

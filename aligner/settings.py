@@ -166,7 +166,7 @@ class Settings:
     # --- position inside a paired article (aligner/position.py) ---
     position_k: int = 2
     """Neighbours each way of the ratio margin inside one article pair (anchor search)."""
-    position_min_margin: float = 1.05
+    position_min_margin: float = 1.02
     """A mutually best sentence pair of two paired articles is an anchor at this ratio margin or more."""
     position_min_anchors: int = 2
     """An article map with fewer anchors in order than this carries no position evidence."""
