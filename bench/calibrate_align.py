@@ -71,12 +71,12 @@ def un_rows(embedder: EmbeddingSource, settings: Settings, n_lines: int, seed: i
     return rows
 
 
-def demo_rows(embedder: EmbeddingSource, settings: Settings):
+def demo_rows(embedder: EmbeddingSource, settings: Settings, top_k: int = 10):
     gold = [json.loads(x) for x in (ROOT / "seeds/gold/alignments.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     paths = sorted(p for sub in ("en", "fr", "ar") for p in (ROOT / "seeds" / sub).iterdir())
     docs = {p.relative_to(ROOT).as_posix(): read_document(p) for p in paths}
     prepared = [prepare_document(replace(d, path=k)) for k, d in docs.items()]
-    cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
+    cands, _, _ = align_spans(prepared, embedder, top_k=top_k, min_score=0.0, settings=settings)
 
     def span(side):
         text = docs[side["doc"]].text
@@ -126,11 +126,11 @@ def news_pair_rows(embedder: EmbeddingSource, settings: Settings, folder: Path):
     return rows, prepared, index
 
 
-def news_rows(embedder: EmbeddingSource, settings: Settings, prepared, index):
-    """Candidate rows of the FIT news documents (all aligned at once, top 10 per quote)."""
+def news_rows(embedder: EmbeddingSource, settings: Settings, prepared, index, top_k: int = 10):
+    """Candidate rows of the FIT news documents (all aligned at once, ``top_k`` per quote)."""
     import news_quotes as nq
 
-    cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
+    cands, _, _ = align_spans(prepared, embedder, top_k=top_k, min_score=0.0, settings=settings)
     return [(c.kind, [c.features[f] for f in FEATURES],
              int(nq.is_right(index, c.source.doc, c.source.start, c.target.doc, c.target.sentence_start,
                              c.target.sentence_end)))
@@ -184,6 +184,8 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=30.0, help="ridge penalty on the weights")
     ap.add_argument("--un-only", action="store_true",
                     help="fit translations on the UN rows alone (to measure the demo corpus held out)")
+    ap.add_argument("--top-k", type=int, default=10,
+                    help="candidates per quote taken as rows from the demo corpus and the news documents")
     ap.add_argument("--rows-cache", default=None, help="JSON file to keep the feature rows in")
     ap.add_argument("--no-news", action="store_true",
                     help="leave out the FIT documents of bench/news_quotes.py")
@@ -198,7 +200,8 @@ def main() -> None:
 
         from aligner.embed import get_encoder
 
-        settings = Settings(align_word_spans=False)  # spans inside sentences do not change the rows
+        # spans inside sentences do not change the rows; ALIGNER_* variables apply (settings.py)
+        settings = Settings.from_env(Settings(align_word_spans=False))
         embedder = EmbeddingSource(get_encoder())
         pair_rows, prepared, index = [], [], {}
         tmp = tempfile.TemporaryDirectory(prefix="news-fit-")
@@ -209,11 +212,11 @@ def main() -> None:
             settings = replace(settings, **pair_w)
         rows = un_rows(embedder, settings, args.un_lines) if UN.is_dir() else []
         origin = ["un"] * len(rows)
-        demo = demo_rows(embedder, settings)
+        demo = demo_rows(embedder, settings, args.top_k)
         rows += demo
         origin += ["demo"] * len(demo)
         if not args.no_news:
-            news = news_rows(embedder, settings, prepared, index)
+            news = news_rows(embedder, settings, prepared, index, args.top_k)
             rows += news
             origin += ["news"] * len(news)
         tmp.cleanup()
