@@ -53,7 +53,8 @@ FEATURES = ("cos", "margin", "speaker", "numbers", "names", "outlet", "length", 
 
 @dataclass(frozen=True)
 class Weights:
-    """Logistic weights: score = sigmoid(bias + sum(w_f * feature_f))."""
+    """Logistic weights: z = bias + sum(w_f * feature_f), then the rank-1 calibration:
+    score = sigmoid(calib_scale * z + calib_position * position + calib_doc_pair * doc_pair + calib_bias)."""
 
     bias: float
     cos: float
@@ -66,6 +67,10 @@ class Weights:
     doc_pair: float = 0.0
     unpaired: float = 0.0
     position: float = 0.0
+    calib_scale: float = 1.0
+    calib_position: float = 0.0
+    calib_bias: float = 0.0
+    calib_doc_pair: float = 0.0
 
     @classmethod
     def from_settings(cls, s: Settings, kind: MatchKind) -> "Weights":
@@ -74,15 +79,20 @@ class Weights:
             speaker=s.align_w_speaker, numbers=s.align_w_numbers, names=s.align_w_names,
             outlet=s.align_w_outlet, length=s.align_w_length,
             doc_pair=s.align_w_doc_pair, unpaired=s.align_w_unpaired, position=s.align_w_position,
+            calib_scale=s.align_calib_scale, calib_position=s.align_calib_position, calib_bias=s.align_calib_bias,
+            calib_doc_pair=s.align_calib_doc_pair,
         )
         if kind == "variant":  # same language: cosines run higher
             base.update(bias=s.align_variant_bias, cos=s.align_variant_w_cos,
                         margin=s.align_variant_w_margin, doc_pair=0.0, unpaired=0.0,
-                        position=0.0)
+                        position=0.0, calib_scale=1.0, calib_position=0.0, calib_bias=0.0,
+                        calib_doc_pair=0.0)
         return cls(**base)
 
     def logit(self, f: dict[str, float]) -> float:
-        return self.bias + sum(getattr(self, k) * f[k] for k in FEATURES)
+        z = self.bias + sum(getattr(self, k) * f[k] for k in FEATURES)
+        return (self.calib_scale * z + self.calib_position * f["position"]
+                + self.calib_doc_pair * f["doc_pair"] + self.calib_bias)
 
 
 def through_sentence(q: Quote, min_words: int) -> bool:
@@ -155,7 +165,7 @@ def align(
     For ``kind="variant"`` a target in the same document as its source is skipped.
     Overlapping targets (same document, overlapping sentences) keep the best.
     Returns at most ``top_k`` candidates per source with score >= min_score
-    (default ``settings.align_threshold``), ranked 1..n per source.
+    (default ``settings.threshold_for(kind)``), ranked 1..n per source.
     """
     from .margin import neighbour_means, ratio
     from .position import best_reliability, position_cue
@@ -164,7 +174,7 @@ def align(
     _check("tgt_vecs", tgt_vecs, len(targets), src_vecs.shape[1])
     if not sources or not targets:
         return []
-    min_score = settings.align_threshold if min_score is None else min_score
+    min_score = settings.threshold_for(kind) if min_score is None else min_score
     weights = Weights.from_settings(settings, kind)
     outlet_langs = list(outlet_langs) if outlet_langs is not None else [None] * len(sources)
     doc_pairs = dict(doc_pairs or {}) if kind == "translation" else {}

@@ -108,3 +108,21 @@ def test_align_ranks_the_candidate_at_the_expected_place_first():
                 doc_pairs={("en", "fr"): 0.9}, positions=maps)
     assert out[0].target.sentence_start == 90
     assert out[0].features["position"] > 0 > out[1].features["position"]
+
+
+def test_rank1_calibration_applies_to_translations_only():
+    from dataclasses import replace
+
+    from aligner.align import Weights
+    from aligner.settings import SETTINGS
+
+    s = replace(SETTINGS, align_calib_scale=0.5, align_calib_position=2.0, align_calib_bias=1.0,
+                align_calib_doc_pair=3.0)
+    f = {"cos": 0.9, "margin": 1.1, "speaker": 0.0, "numbers": 0.0, "names": 0.0, "outlet": 0.0,
+         "length": 0.0, "doc_pair": 0.9, "unpaired": 0.0, "position": 0.8}
+    plain = Weights.from_settings(replace(s, align_calib_scale=1.0, align_calib_position=0.0,
+                                          align_calib_bias=0.0, align_calib_doc_pair=0.0), "translation")
+    z = plain.logit(f)
+    assert Weights.from_settings(s, "translation").logit(f) == pytest.approx(0.5 * z + 2.0 * 0.8 + 3.0 * 0.9 + 1.0)
+    variant = Weights.from_settings(s, "variant")
+    assert (variant.calib_scale, variant.calib_position, variant.calib_bias, variant.calib_doc_pair) == (1, 0, 0, 0)
