@@ -30,6 +30,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -64,19 +65,24 @@ class ArticleMap:
         """Index of the target sentence holding offset ``pos``."""
         return max(0, bisect_right(self.tgt_starts, pos) - 1)
 
-    def expected(self, i: float) -> float:
-        """Expected target sentence index (a float) of English sentence ``i``."""
+    @cached_property
+    def _expected_all(self) -> np.ndarray:
+        """Expected target index of every English sentence: (n_src,) float64."""
+        i = np.arange(len(self.src_starts), dtype=float)
         a = self.anchors
         if len(a) == 0:
-            return float(i)
-        si, tj = a[:, 0].astype(float), a[:, 1].astype(float)
-        if i < si[0]:
-            e = tj[0] - (si[0] - i)
-        elif i > si[-1]:
-            e = tj[-1] + (i - si[-1])
+            e = i
         else:
-            e = float(np.interp(i, si, tj))
-        return float(min(max(e, 0.0), len(self.tgt_starts) - 1))
+            si, tj = a[:, 0].astype(float), a[:, 1].astype(float)
+            e = np.interp(i, si, tj)
+            e = np.where(i < si[0], tj[0] - (si[0] - i), e)
+            e = np.where(i > si[-1], tj[-1] + (i - si[-1]), e)
+        return np.clip(e, 0.0, max(len(self.tgt_starts) - 1, 0))
+
+    def expected(self, i: int) -> float:
+        """Expected target sentence index (a float) of English sentence ``i``: linear
+        between anchors, slope 1 past the first and last, within the target article."""
+        return float(self._expected_all[min(max(int(i), 0), len(self.src_starts) - 1)])
 
     def distance(self, source: Quote, target: Quote) -> float:
         """Sentences between ``target`` and where the map expects ``source``'s sentence(s).

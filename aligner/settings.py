@@ -130,33 +130,33 @@ class Settings:
     # --l2 100 --top-k 3 on the first half of the UN dev set (BUCC-style, half the
     # originals removed), our demo corpus (seeds/) and the FIT documents of
     # bench/news_quotes.py, each weighing the same; see bench/README.md.
-    align_bias: float = -108.174
-    align_w_cos: float = 31.375
-    align_w_margin: float = 79.263
-    align_w_speaker: float = 1.659
-    align_w_numbers: float = 0.989
-    align_w_names: float = 0.81
-    align_w_outlet: float = 1.394
-    align_w_length: float = 1.139
-    align_w_doc_pair: float = 1.069
-    align_w_unpaired: float = -0.748
-    align_w_position: float = 4.967
+    align_bias: float = -107.972
+    align_w_cos: float = 31.586
+    align_w_margin: float = 78.874
+    align_w_speaker: float = 1.644
+    align_w_numbers: float = 0.984
+    align_w_names: float = 0.787
+    align_w_outlet: float = 1.384
+    align_w_length: float = 1.152
+    align_w_doc_pair: float = 1.108
+    align_w_unpaired: float = -0.730
+    align_w_position: float = 4.994
     """Weight of the position cue (:mod:`aligner.position`): the candidate lies where the
     monotone map of the paired articles puts the quote's sentence."""
-    align_calib_scale: float = 1.517
+    align_calib_scale: float = 1.526
     """Rank-1 calibration (bench/calibrate_align.py, second stage): the translation score is
     sigmoid(align_calib_scale * z + align_calib_position * position + align_calib_doc_pair * doc_pair
     + align_calib_bias), z being
     the logit of the weights above; fitted on the best row of each quote, what a user sees first."""
-    align_calib_position: float = 2.053
-    align_calib_bias: float = 1.593
-    align_calib_doc_pair: float = 0.547
+    align_calib_position: float = 2.018
+    align_calib_bias: float = 1.607
+    align_calib_doc_pair: float = 0.508
     align_paired_candidates: int = 12
     """Per paired article, this many of its targets nearest to the quote are scored too."""
-    align_variant_bias: float = -46.367
+    align_variant_bias: float = -39.519
     """English-English variants: own bias, cosine and margin weights."""
-    align_variant_w_cos: float = 22.079
-    align_variant_w_margin: float = 25.345
+    align_variant_w_cos: float = 19.116
+    align_variant_w_margin: float = 21.077
 
     # --- article pairing (aligner/pairing.py; fitted on the FIT news documents, bench/news_quotes.py) ---
     pair_min_mined: float = 0.05

@@ -1,5 +1,7 @@
 """Position evidence inside a paired article (aligner/position.py)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -46,7 +48,7 @@ def test_crossing_anchors_are_dropped():
 def test_expected_position_interpolates_between_anchors_and_extends_past_them():
     e, t = parallel_vecs(10)
     m = article_map("en", "fr", list(range(0, 100, 10)), e, list(range(0, 100, 10)), t)
-    m = type(m)(**{**m.__dict__, "anchors": np.array([[2, 3], [6, 7]])})
+    m = replace(m, anchors=np.array([[2, 3], [6, 7]]))
     assert m.expected(4) == pytest.approx(5.0)
     assert m.expected(0) == pytest.approx(1.0)
     assert m.expected(8) == pytest.approx(9.0)
