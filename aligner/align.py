@@ -261,8 +261,9 @@ def align(
                         score(j)
                 amap = positions.get((src.doc, d))
                 if amap is not None and amap.reliability > 0:  # and those where the article map puts the quote
+                    expected = amap.expected_range(src)
                     for j in rows[settings.align_paired_candidates:]:
-                        if j not in seen and amap.distance(src, targets[j]) <= 1.0:
+                        if j not in seen and amap.distance(src, targets[j], expected) <= 0.5:
                             score(j)
             scored.sort(key=lambda x: -x[0])
             kept: list[tuple[float, int, dict]] = []

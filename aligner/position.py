@@ -27,7 +27,7 @@ Arrays in, typed records out; no IO.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -84,33 +84,51 @@ class ArticleMap:
         between anchors, slope 1 past the first and last, within the target article."""
         return float(self._expected_all[min(max(int(i), 0), len(self.src_starts) - 1)])
 
-    def distance(self, source: Quote, target: Quote) -> float:
-        """Sentences between ``target`` and where the map expects ``source``'s sentence(s).
-
-        0 when the target's sentence range overlaps the expected range.
-        """
+    def expected_range(self, source: Quote) -> tuple[float, float]:
+        """Expected target sentence indexes (first, last) of ``source``'s sentence(s)."""
         ia = self.src_index(source.sentence_start)
         ib = self.src_index(max(source.sentence_start, source.sentence_end - 1))
-        ea, eb = self.expected(ia), self.expected(ib)
-        ja = self.tgt_index(target.sentence_start)
-        jb = self.tgt_index(max(target.sentence_start, target.sentence_end - 1))
+        return self.expected(ia), self.expected(ib)
+
+    def target_range(self, target: Quote) -> tuple[int, int]:
+        """Indexes (first, last) of the target sentences ``target`` spans."""
+        return (self.tgt_index(target.sentence_start),
+                self.tgt_index(max(target.sentence_start, target.sentence_end - 1)))
+
+    def distance(self, source: Quote, target: Quote, expected: tuple[float, float] | None = None) -> float:
+        """Sentences between ``target`` and where the map expects ``source``'s sentence(s).
+
+        0 when the target's sentence range overlaps the expected range;
+        ``expected``: :meth:`expected_range` of ``source`` when already known.
+        """
+        ea, eb = expected if expected is not None else self.expected_range(source)
+        ja, jb = self.target_range(target)
         return max(0.0, ja - eb, ea - jb)
 
 
 def _longest_chain(pairs: np.ndarray) -> np.ndarray:
-    """Longest subsequence of (i, j) pairs strictly increasing in both: (k, 2) -> (c, 2)."""
+    """Longest subsequence of (i, j) pairs strictly increasing in both: (k, 2) -> (c, 2).
+
+    Patience sorting over j after sorting by i (ties in i by decreasing j, so
+    two pairs of one i never chain): O(k log k).
+    """
     if len(pairs) == 0:
-        return pairs.reshape(0, 2)
-    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-    n = len(pairs)
-    best = [1] * n
-    prev = [-1] * n
-    for a in range(n):  # n is at most the article's sentence count: quadratic is fine
-        for b in range(a):
-            if pairs[b, 0] < pairs[a, 0] and pairs[b, 1] < pairs[a, 1] and best[b] + 1 > best[a]:
-                best[a], prev[a] = best[b] + 1, b
-    k = int(np.argmax(best))
+        return pairs.reshape(0, 2).astype(np.int64)
+    pairs = pairs[np.lexsort((-pairs[:, 1], pairs[:, 0]))]
+    tails: list[int] = []  # tails[L] = smallest j ending a chain of length L + 1
+    tail_at: list[int] = []  # index in pairs of that chain's last pair
+    prev = [-1] * len(pairs)
+    for n, j in enumerate(pairs[:, 1].tolist()):
+        L = bisect_left(tails, j)
+        if L == len(tails):
+            tails.append(j)
+            tail_at.append(n)
+        else:
+            tails[L] = j
+            tail_at[L] = n
+        prev[n] = tail_at[L - 1] if L else -1
     out = []
+    k = tail_at[-1]
     while k >= 0:
         out.append(pairs[k])
         k = prev[k]
@@ -127,7 +145,8 @@ def anchors(src_vecs: np.ndarray, tgt_vecs: np.ndarray, *, k: int, min_margin: f
     n, m = len(src_vecs), len(tgt_vecs)
     if n == 0 or m == 0:
         return np.zeros((0, 2), np.int64)
-    sims = src_vecs @ tgt_vecs.T
+    # article-sized products stay off the BLAS thread pool (its start-up costs more than the work)
+    sims = src_vecs @ tgt_vecs.T if n * m > 40_000 else np.einsum("id,jd->ij", src_vecs, tgt_vecs)
     kk_s, kk_t = min(k, m), min(k, n)
     src_mean = np.sort(sims, axis=1)[:, -kk_s:].mean(axis=1)
     tgt_mean = np.sort(sims, axis=0)[-kk_t:, :].mean(axis=0)

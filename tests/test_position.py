@@ -128,3 +128,20 @@ def test_rank1_calibration_applies_to_translations_only():
     assert Weights.from_settings(s, "translation").logit(f) == pytest.approx(0.5 * z + 2.0 * 0.8 + 3.0 * 0.9 + 1.0)
     variant = Weights.from_settings(s, "variant")
     assert (variant.calib_scale, variant.calib_position, variant.calib_bias, variant.calib_doc_pair) == (1, 0, 0, 0)
+
+
+def test_longest_chain_matches_a_brute_force_search():
+    from itertools import combinations
+
+    from aligner.position import _longest_chain
+
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        n = int(rng.integers(1, 9))
+        pairs = np.column_stack([rng.permutation(12)[:n], rng.permutation(12)[:n]]).astype(np.int64)
+        chain = _longest_chain(pairs)
+        assert (np.diff(chain, axis=0) > 0).all()
+        assert {tuple(p) for p in chain.tolist()} <= {tuple(p) for p in pairs.tolist()}
+        best = max(k for k in range(1, n + 1) for c in combinations(sorted(pairs.tolist()), k)
+                   if all(a[0] < b[0] and a[1] < b[1] for a, b in zip(c, c[1:])))
+        assert len(chain) == best
