@@ -145,3 +145,52 @@ def test_longest_chain_matches_a_brute_force_search():
         best = max(k for k in range(1, n + 1) for c in combinations(sorted(pairs.tolist()), k)
                    if all(a[0] < b[0] and a[1] < b[1] for a, b in zip(c, c[1:])))
         assert len(chain) == best
+
+
+EN = [
+    "The mayor opened the new bridge on Monday morning.",
+    "It had taken four years to build.",
+    "\"It makes me happy,\" she said.",
+    "Traffic on the old road is expected to fall by half.",
+    "Local shops fear they will lose customers.",
+    "The council will review the situation next spring.",
+    "A second bridge is planned further north.",
+    "Its cost has not yet been announced.",
+]
+FR = [
+    "La maire a inauguré le nouveau pont lundi matin.",
+    "Sa construction avait duré quatre ans.",
+    "« Je suis vraiment contente », a-t-elle déclaré.",
+    "La circulation sur l'ancienne route devrait baisser de moitié.",
+    "Les commerçants du quartier craignent de perdre des clients.",
+    "Le conseil municipal réexaminera la situation au printemps prochain.",
+    "Un second pont est prévu plus au nord.",
+    "Son coût n'a pas encore été annoncé.",
+]
+OTHER = [
+    "Le festival de jazz a attiré dix mille spectateurs ce week-end.",
+    "Les organisateurs se disent satisfaits de cette édition.",
+    "La pluie a perturbé le concert de samedi soir.",
+    "Plusieurs artistes venaient d'Afrique de l'Ouest.",
+    "Le prix des billets avait augmenté cette année.",
+    "Une exposition de photographies complétait le programme.",
+    "Les bénévoles étaient plus de deux cents.",
+    "La prochaine édition aura lieu en juillet.",
+]
+
+
+@pytest.mark.model
+def test_real_model_maps_a_translated_article_and_not_an_unrelated_one(real_encoder):
+    def starts(lines):
+        out, pos = [], 0
+        for ln in lines:
+            out.append(pos)
+            pos += len(ln) + 1
+        return out
+
+    e, f, o = (np.ascontiguousarray(real_encoder.encode(x), dtype=np.float32) for x in (EN, FR, OTHER))
+    parallel = article_map("en", "fr", starts(EN), e, starts(FR), f)
+    unrelated = article_map("en", "other", starts(EN), e, starts(OTHER), o)
+    assert parallel.reliability >= 0.5 and unrelated.reliability == 0.0
+    # the short quote "It makes me happy" (sentence 2) is expected at the French sentence 2
+    assert round(parallel.expected(2)) == 2
