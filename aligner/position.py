@@ -34,6 +34,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .margin import ratio
 from .records import Quote
 from .settings import SETTINGS, Settings
 
@@ -150,7 +151,7 @@ def anchors(src_vecs: np.ndarray, tgt_vecs: np.ndarray, *, k: int, min_margin: f
     kk_s, kk_t = min(k, m), min(k, n)
     src_mean = np.sort(sims, axis=1)[:, -kk_s:].mean(axis=1)
     tgt_mean = np.sort(sims, axis=0)[-kk_t:, :].mean(axis=0)
-    margin = sims / np.maximum((src_mean[:, None] + tgt_mean[None, :]) / 2, 1e-6)
+    margin = ratio(sims, src_mean[:, None], tgt_mean[None, :])  # the mining criterion, inside the pair
     best_j = margin.argmax(axis=1)
     best_i = margin.argmax(axis=0)
     pairs = np.array([(i, j) for i, j in enumerate(best_j.tolist())
