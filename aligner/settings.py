@@ -180,10 +180,11 @@ class Settings:
     position_min_margin: float = 1.02
     """A mutually best sentence pair of two paired articles is an anchor at this ratio margin or more."""
     position_min_anchors: int = 2
+    """An article map with fewer anchors in order than this carries no position evidence."""
     position_min_coverage: float = 0.5
     """A map's reliability is 0 while its anchors cover at most this share of the shorter
-    article's sentences, and grows linearly to 1 at full coverage (a translated article)."""
-    """An article map with fewer anchors in order than this carries no position evidence."""
+    article's sentences, and grows linearly to 1 at full coverage (a translated article).
+    Chosen on the FIT news documents and the demo corpus (bench/README.md)."""
     position_window: float = 1.5
     """Sentences from the expected place at which the position cue turns fully negative."""
 
