@@ -67,7 +67,7 @@ def _project_documents(project: str, settings):
         pairs = [(r.candidate.source, r.candidate.target) for r in p.candidates()
                  if r.status == "confirmed"
                  or (r.status != "rejected" and r.candidate.rank == 1
-                     and r.candidate.score >= settings.align_threshold)]
+                     and r.candidate.score >= settings.threshold_for(r.candidate.kind))]
     finally:
         p.close()
     return docs, meta, pairs
@@ -177,7 +177,7 @@ def names(
             raise InputFileError(", ".join(paths), "no documents found")
     rc = _load_constraints(constraints, meta)
     with progress_bar("Finding names", total=2 * max(len(docs), 1)) as update:
-        mentions = extract_corpus(docs, progress=update)
+        mentions = extract_corpus(docs, progress=update, settings=settings)
     links = quote_links(pairs, mentions) if pairs else []
     with progress_bar("Grouping spellings") as update:
         clusters = cluster_mentions(mentions, constraints=rc, dictionary=dicts, quote_links=links,
