@@ -43,6 +43,7 @@ _PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "de", "di",
 _SENT_START = re.compile(r"(?:^|[.!?؟]\s+|[\"“«]\s*)$")
 
 
+@lru_cache(maxsize=65536)  # a text meets many candidates: computed once
 def capitalised_names(text: str) -> frozenset[str]:
     """Consonant skeletons (:func:`aligner.names.normalize.latin_skeleton`) of the
     capitalised, non-sentence-initial Latin words of ``text`` (likely names), so
@@ -80,6 +81,7 @@ LATIN_SHARE = 0.7
 """A text is in Latin script when more than this share of its letters are Latin."""
 
 
+@lru_cache(maxsize=65536)
 def _is_latin(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if not letters:

@@ -64,10 +64,12 @@ class OpenVINOTokenStates:
     graph, default) or ``int8``; ``precision``: bf16 | fp32 (what OpenVINO
     computes in); ``layer`` is clamped to the model's blocks (as
     ``hidden_states[layer]`` of transformers). Compiled lazily, once.
+    ``tokenizer``: the embedding runner's ``tokenizers.Tokenizer`` (truncating
+    and padding; parsing tokenizer.json takes a second), else the build's is loaded.
     """
 
     def __init__(self, folder: Path, layer: int, *, graph: str = "openvino", precision: str = "bf16",
-                 threads: int = 1, max_seq_length: int = 512, batch_size: int = 32):
+                 threads: int = 1, max_seq_length: int = 512, batch_size: int = 32, tokenizer=None):
         self.folder = Path(folder)
         self.layer = int(layer)
         self.graph = graph
@@ -76,7 +78,7 @@ class OpenVINOTokenStates:
         self.max_seq_length = int(max_seq_length)
         self.batch_size = int(batch_size)
         self._compiled = None
-        self._tok = None
+        self._tok = tokenizer
         self._lock = threading.Lock()
 
     def _compile(self):
@@ -85,7 +87,7 @@ class OpenVINOTokenStates:
                 if self._compiled is None:
                     import openvino as ov
 
-                    from .ov_runner import _load_tokenizers, compile_cache_dir
+                    from .ov_runner import compile_cache_dir
 
                     core = ov.Core()
                     try:
@@ -100,11 +102,21 @@ class OpenVINOTokenStates:
                     cut = ov.Model([node.output(0)], full.get_parameters(), f"hidden_state_{layer}")
                     config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_NUM_THREADS": self.threads,
                               "INFERENCE_PRECISION_HINT": "bf16" if self.precision == "bf16" else "f32"}
-                    meta = json.loads((self.folder / "prompt.json").read_text(encoding="utf-8"))
-                    max_len = min(self.max_seq_length, int(meta["max_seq_length"]))
-                    self._tok, _ = _load_tokenizers(self.folder / "tokenizer", max_len)
+                    if self._tok is None:
+                        self._tok = self._load_tokenizer()
                     self._compiled = core.compile_model(cut, "CPU", config)
         return self._compiled
+
+    def _load_tokenizer(self):
+        """The build's fast tokenizer, truncating to ``max_seq_length`` and padding to the
+        longest text of a batch (the pad id does not matter: padding is masked)."""
+        from tokenizers import Tokenizer
+
+        meta = json.loads((self.folder / "prompt.json").read_text(encoding="utf-8"))
+        tok = Tokenizer.from_file(str(self.folder / "tokenizer" / "tokenizer.json"))
+        tok.enable_truncation(max_length=min(self.max_seq_length, int(meta["max_seq_length"])))
+        tok.enable_padding(pad_id=0)
+        return tok
 
     def __call__(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per text: (states (n_tokens, dim) float32, not normalised; offsets (n_tokens, 2)

@@ -527,7 +527,8 @@ class SentenceTransformerEncoder:
                 graph = "openvino" if (self._ov_dir / "model.xml").is_file() else choice.backend
                 self._token_st = OpenVINOTokenStates(self._ov_dir, self._settings.word_align_layer, graph=graph,
                                                      precision=choice.precision, threads=default_threads(),
-                                                     max_seq_length=self.max_seq_length)
+                                                     max_seq_length=self.max_seq_length,
+                                                     tokenizer=getattr(self._st, "_tok", None))
         try:
             return self._token_st(seen)
         except (LookupError, OSError, RuntimeError):  # not a BERT-style graph, a missing file
