@@ -166,8 +166,7 @@ def run_cli(folder: Path, out: Path) -> None:
                 (home / name).symlink_to(root / name)
         env = dict(os.environ, ALIGNER_CACHE_DIR=str(home), PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1",
                    TRANSFORMERS_OFFLINE="1")
-        cmd = [sys.executable, "-m", "aligner", "align", str(folder), "--min-score", "0", "-f", "jsonl",
-               "-o", str(out)]
+        cmd = [sys.executable, "-m", "aligner", "align", str(folder), "-f", "jsonl", "-o", str(out)]
         print(f"\n{cpu_line()} (start)")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
@@ -177,7 +176,7 @@ def run_cli(folder: Path, out: Path) -> None:
         if proc.returncode != 0:
             sys.exit(f"aligner align failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        print(f"real CLI, first run (empty embedding cache): `aligner align {folder.name} --min-score 0 "
+        print(f"real CLI, first run (empty embedding cache): `aligner align {folder.name} -f jsonl "
               f"-o out.jsonl`: wall {wall:.1f} s, CPU {cpu:.1f} s (user+sys); "
               f"{proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ''}")
         print(f"{cpu_line()} (end)")
