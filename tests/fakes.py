@@ -70,3 +70,23 @@ class FakeEncoder:
         if progress is not None:
             progress(len(texts), len(texts))
         return np.ascontiguousarray(out)
+
+
+class GatedEncoder(FakeEncoder):
+    """A FakeEncoder as slow as the caller wants: ``encode`` waits until ``gate`` is set, calling
+    ``progress(0, n)`` every 10 ms meanwhile (the pipeline's progress raises ``Cancelled`` once the
+    user cancelled, as with the real model). For the app's background-job tests, which then run the
+    real alignment service (``workbench.services.CoreAlignmentService``) end to end.
+    """
+
+    def __init__(self, gate, dim: int = 64):
+        super().__init__(dim)
+        self.gate = gate
+
+    def encode(self, texts: Sequence[str], *, progress=None) -> np.ndarray:
+        texts = list(texts)
+        while not self.gate.is_set():
+            if progress is not None:
+                progress(0, len(texts))
+            self.gate.wait(0.01)
+        return super().encode(texts, progress=progress)

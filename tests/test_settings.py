@@ -29,6 +29,15 @@ def test_only_the_cli_reads_the_environment():
     assert readers and all(r.startswith("cli/") for r in readers), readers
 
 
+def test_only_the_app_entry_reads_the_environment_in_the_workbench():
+    """The workbench resolves its settings once, in ``workbench.app.main``, and passes them down."""
+    workbench = ALIGNER.parent / "workbench"
+    readers = sorted({path.relative_to(workbench).as_posix() for path in workbench.rglob("*.py")
+                      for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                      if isinstance(node, ast.Attribute) and node.attr == "from_env"})
+    assert readers == ["app.py"]
+
+
 def test_prepare_document_uses_the_settings_it_is_given():
     text = ("قال المبعوث الدولي إن الوضع في المدينة صعب جدا؛ "
             "وأضاف أن المحادثات بين الطرفين ستستمر في جنيف الأسبوع المقبل.")

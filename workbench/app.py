@@ -84,9 +84,10 @@ def setup_language(app, prefs, option: str | None) -> str:
 class WindowManager:
     """Owns the main window; rebuilds it when the UI language changes."""
 
-    def __init__(self, app, prefs, *, check_model: bool = True):
+    def __init__(self, app, prefs, *, check_model: bool = True, settings=None):
         self.app = app
         self.prefs = prefs
+        self.settings = settings  # aligner.settings.Settings, resolved once in main()
         self.check_model = check_model
         self.window = None
         self.dialogs_factory = None
@@ -94,7 +95,7 @@ class WindowManager:
     def create(self, project: str | None, *, create: bool = False):
         from .widgets.main_window import MainWindow
 
-        w = MainWindow(self.prefs, check_model=self.check_model)
+        w = MainWindow(self.prefs, check_model=self.check_model, settings=self.settings)
         if self.dialogs_factory is not None:
             w.dialogs = self.dialogs_factory(w)
         w.language_requested.connect(self.switch_language)
@@ -254,8 +255,11 @@ def main(argv: list[str] | None = None) -> int:
         last = prefs.last_project
         project = last if last and Path(last).exists() else None
 
+    from aligner.settings import Settings
+
+    settings = Settings.from_env()  # the ALIGNER_* overrides, read once here and passed down
     manager = WindowManager(app, prefs, check_model=not args.screenshot and
-                            not os.environ.get("WORKBENCH_SKIP_MODEL_CHECK"))
+                            not os.environ.get("WORKBENCH_SKIP_MODEL_CHECK"), settings=settings)
     install_excepthook(lambda: manager.window)
     if args.screenshot:
         manager.dialogs_factory = ConsoleDialogs  # no modal dialog in batch mode

@@ -27,6 +27,8 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+CORE_TABLES = (("aligner/progress.py", "STAGE_LABELS"),)
+"""Tables of the core whose values the app shows (translated): (file, dict name); read as literals."""
 
 
 def _find_i18n_dir() -> Path:
@@ -190,7 +192,23 @@ def extract_messages(root: Path = PACKAGE_DIR) -> dict[str, list[tuple[str, int]
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     rel = path.relative_to(base).as_posix()
                     found.setdefault(arg.value, []).append((rel, node.lineno))
+    if root == PACKAGE_DIR:
+        for rel, name in CORE_TABLES:
+            for value, line in _table_values(base / rel, name):
+                found.setdefault(value, []).append((rel, line))
     return found
+
+
+def _table_values(path: Path, name: str) -> list[tuple[str, int]]:
+    """(value, line) of every string value of the dict literal assigned to ``name`` in ``path``."""
+    if not path.is_file():  # an installed wheel: the core's sources are beside, not under, the app
+        return []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets) and isinstance(node.value, ast.Dict):
+            return [(v.value, v.lineno) for v in node.value.values
+                    if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    return []
 
 
 def extract_plurals(root: Path = PACKAGE_DIR) -> dict[str, str]:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from aligner.settings import DEFAULT_MODEL, Settings
+
 
 class ProgressFn(Protocol):
     """``progress(done, total)``: a step of a long task; raises when the user cancelled."""
@@ -44,10 +46,12 @@ class ModelService(Protocol):
 class CoreAlignmentService:
     """Reads the given articles into the project and aligns them with the real encoder
     (``aligner.pipeline.align_paths``: read, extract, embed, align, save; unreadable files
-    come back in ``result.errors``). ``actor``, the reviewer, is recorded in the audit trail."""
+    come back in ``result.errors``). ``actor``, the reviewer, is recorded in the audit trail.
+    ``settings``: resolved once by the app (:func:`workbench.app.main`); defaults without it."""
 
-    def __init__(self, encoder=None):
+    def __init__(self, encoder=None, settings: Settings | None = None):
         self.encoder = encoder  # None: the default model, loaded on the worker thread
+        self.settings = settings if settings is not None else Settings()
 
     def align(self, project_path: str, paths: Sequence[str], *, progress: StageProgressFn,
               cancel: CancelFn, actor: str) -> Any:
@@ -55,9 +59,10 @@ class CoreAlignmentService:
         from aligner.pipeline import align_paths
         from aligner.store import Project
 
-        with Project.open(project_path, actor=actor) as p:
-            encoder = self.encoder or get_encoder()
-            return align_paths([str(x) for x in paths], encoder, project=p, progress=progress, cancel=cancel)
+        with Project.open(project_path, actor=actor, settings=self.settings) as p:
+            encoder = self.encoder or get_encoder(settings=self.settings)
+            return align_paths([str(x) for x in paths], encoder, project=p, settings=self.settings,
+                               progress=progress, cancel=cancel)
 
 
 class CoreModelService:
@@ -66,13 +71,14 @@ class CoreModelService:
     ``cache_ready`` is cheap (runs on the UI thread at start): it looks for the
     converted folder's manifest. ``build_cache`` runs on a worker and does the
     full check (``ensure_model`` rebuilds a missing, partial or corrupt folder).
-    A model other than the default (``ALIGNER_MODEL``) is never built here.
+    A model other than the default (``settings.model``, ``ALIGNER_MODEL``) is never built here.
     """
 
-    def _uses_default_model(self) -> bool:
-        from aligner.settings import DEFAULT_MODEL, Settings
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings if settings is not None else Settings()
 
-        return Settings.from_env().model == DEFAULT_MODEL
+    def _uses_default_model(self) -> bool:
+        return self.settings.model == DEFAULT_MODEL
 
     def cache_ready(self) -> bool:
         if os.environ.get("WORKBENCH_SKIP_MODEL_CHECK") or not self._uses_default_model():

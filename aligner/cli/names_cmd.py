@@ -177,7 +177,7 @@ def names(
             raise InputFileError(", ".join(paths), "no documents found")
     rc = _load_constraints(constraints, meta)
     with progress_bar("Finding names", total=2 * max(len(docs), 1)) as update:
-        mentions = extract_corpus(docs, progress=update)
+        mentions = extract_corpus(docs, progress=update, settings=settings)
     links = quote_links(pairs, mentions) if pairs else []
     with progress_bar("Grouping spellings") as update:
         clusters = cluster_mentions(mentions, constraints=rc, dictionary=dicts, quote_links=links,

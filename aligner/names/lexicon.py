@@ -31,13 +31,26 @@ def _concepts(table: dict[str, str]) -> dict[str, str]:
 # ------------------------------------------------------------------ titles
 # Lower-cased; multi-word titles are matched word by word from the right.
 # words that, before a capitalised name, make it a title rather than a name
-TITLE_HEADS_EN = frozenset(wordlists.words("names_title_heads_en"))
-TITLES_FR = frozenset(wordlists.words("names_titles_fr"))
-TITLES_AR = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_titles_ar"))
+# (titles and honorifics of aligner/data/titles.tsv, folded like the tokens they are compared with)
+TITLE_HEADS_EN = frozenset(fold_latin(w) for w in wordlists.select("titles", "word", lang="en",
+                                                                   kind=("title", "honorific")))
+TITLES_FR = frozenset(fold_latin(w) for w in wordlists.select("titles", "word", lang="fr",
+                                                              kind=("title", "honorific")))
+TITLES_AR = frozenset(fold_arabic(w, soft=True) for w in wordlists.select("titles", "word", lang="ar",
+                                                                          kind=("title", "honorific")))
+# stripped from the front of a person's name (its tokens are capitalised: "Gen.", "Me", "M." are safe here)
+HONORIFICS = frozenset(fold_latin(w) for w in wordlists.select("titles", "word", lang=("en", "fr"),
+                                                               kind=("honorific", "capitalised")))
 
-SPEECH_VERBS_EN = frozenset(wordlists.words("names_speech_verbs_en"))
-SPEECH_VERBS_FR = frozenset(wordlists.words("names_speech_verbs_fr"))
-SPEECH_VERBS_AR = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_speech_verbs_ar"))
+# one-word reporting verbs of aligner/data/reporting_verbs.tsv, but not those that are also a common
+# noun ("juge", "states": seen alone, next to a name) (Arabic: also with the conjunction و)
+_NOT_NOUNS = ("", "sense")
+SPEECH_VERBS_EN = frozenset(w for w in wordlists.select("reporting_verbs", "word", lang="en", ambiguity=_NOT_NOUNS)
+                            if " " not in w)
+SPEECH_VERBS_FR = frozenset(w for w in wordlists.select("reporting_verbs", "word", lang="fr", ambiguity=_NOT_NOUNS)
+                            if " " not in w)
+SPEECH_VERBS_AR = frozenset(fold_arabic(p + w, soft=True) for p in ("", "و")
+                            for w in wordlists.select("reporting_verbs", "word", lang="ar", ambiguity=_NOT_NOUNS))
 
 # ------------------------------------------------------- organisation heads
 # surface word (folded) -> concept
@@ -66,23 +79,16 @@ ORG_ALIASES: dict[str, str] = {}
 for canonical, aliases in wordlists.table("names_org_aliases").items():
     for a in aliases.split("|"):
         ORG_ALIASES[alias_key(a)] = canonical
-# dotted Arabic agency abbreviations
-for _a, _c in (("أ.ف.ب", "AFP"), ("ا.ف.ب", "AFP"), ("أ.ب", "AP"), ("ا.ب", "AP"), ("د.ب.أ", "DPA")):
-    ORG_ALIASES[alias_key(_a)] = _c
-# news outlets: the one list is aligner.text.outlets.OUTLETS; one-word Arabic
-# aliases are only taken when they are unambiguous names
-_SAFE_AR_OUTLET = set(wordlists.words("names_safe_ar_outlet"))
+# news outlets (aligner/data/outlets.tsv, read by aligner.text.outlets), but not the spellings that are
+# also an ordinary word (الوطن) nor one-letter ones
 for _o in TEXT_OUTLETS:
-    for _a in (_o.name,) + tuple(_o.aliases):
-        if has_arabic_block(_a):
-            if " " in _a.strip() or _a in _SAFE_AR_OUTLET:
-                ORG_ALIASES.setdefault(alias_key(_a), _o.name)
-        elif len(_a) >= 2:
+    for _a in (_o.name, *_o.aliases):
+        if _a not in _o.ordinary_words and len(_a) >= 2:
             ORG_ALIASES.setdefault(alias_key(_a), _o.name)
 
 # ---------------------------------------------------------------- gazetteer
 # canonical English -> spellings (English, French, Arabic)
-PLACES: dict[str, str] = wordlists.table("names_places")
+PLACES: dict[str, str] = wordlists.table("places")
 PLACE_ALIASES: dict[str, str] = {}
 for canonical, spellings in PLACES.items():
     for s in spellings.split("|"):
@@ -92,8 +98,8 @@ PLACE_NOUNS = frozenset(wordlists.words("names_place_nouns"))
 PLACE_NOUNS_FR = frozenset(wordlists.words("names_place_nouns_fr"))
 
 # ------------------------------------------------------------- stop words
-MONTHS = frozenset(fold_latin(w) for w in wordlists.words("names_months"))
-DEMONYMS = frozenset(fold_latin(w) for w in wordlists.words("names_demonyms"))
+MONTHS = frozenset(fold_latin(w) for w in wordlists.words("calendar_words"))  # and weekdays
+DEMONYMS = frozenset(fold_latin(w) for w in wordlists.select("demonyms", "word"))
 # capitalised words that never begin or form a person's name on their own
 STOP_CAPS = frozenset(fold_latin(w) for w in wordlists.words("names_stop_caps"))
 STOP_AR = frozenset(fold_arabic(w, soft=True) for w in wordlists.words("names_stop_ar"))

@@ -45,6 +45,7 @@ from .lexicon import (
     ACRONYM_STOP,
     DEMONYMS,
     DESCRIPTORS_AR,
+    HONORIFICS,
     MONTHS,
     NON_NAME_WORDS,
     ORG_ALIASES,
@@ -138,6 +139,10 @@ _MODIFIER_RE = re.compile(r"-(?:linked|based|led|backed|held|style|controlled|af
 _ARTICLE_CAP_RE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|er|es|et|ez|en|ul|bin|ibn|abu|abou|ben)-[A-Z]")
 
 
+_POSSESSIVE_END_RE = re.compile(r"['’]s?$")
+_PREFIX_RE = re.compile(r"^(?:ex|pro|anti|non|post|pre|neo)-(?=[A-ZÀ-Þ])")
+
+
 def _latin_tokens(text: str, s0: int, e0: int) -> list[_Tok]:
     toks: list[_Tok] = []
     for m in _LAT_TOKEN_RE.finditer(text, s0, e0):
@@ -149,11 +154,11 @@ def _latin_tokens(text: str, s0: int, e0: int) -> list[_Tok]:
             toks.append(_Tok(t[:el.end()], s, s + el.end(), fold_latin(t[:el.end()]), False))
             t, s = t[el.end():], s + el.end()
         poss = False
-        pm = re.search(r"['’]s?$", t)
+        pm = _POSSESSIVE_END_RE.search(t)
         if pm and len(t) > 2:
             poss = t[pm.start():].lower() in ("'s", "’s", "'", "’")
             t, e = t[:pm.start()], s + pm.start()
-        px = re.match(r"^(?:ex|pro|anti|non|post|pre|neo)-(?=[A-ZÀ-Þ])", t)
+        px = _PREFIX_RE.match(t)
         if px:
             t, s = t[px.end():], s + px.end()
         mm = _MODIFIER_RE.search(t)
@@ -184,10 +189,13 @@ def _gap(text: str, a: _Tok, b: _Tok) -> str:
     return text[a.end:b.start]
 
 
+_SPACES_RE = re.compile(r"[ \t\u00a0\u200b-\u200f]+")  # between two words of one phrase (no line break)
+
+
 def _joined(text: str, a: _Tok, b: _Tok) -> bool:
     """Tokens a and b are adjacent words of one phrase (only spaces between, no line break)."""
     g = _gap(text, a, b)
-    return bool(re.fullmatch(r"[ \t\u00a0\u200b-\u200f]+", g)) and not a.poss
+    return bool(_SPACES_RE.fullmatch(g)) and not a.poss
 
 
 # ----------------------------------------------------------- word classes
@@ -198,7 +206,6 @@ _ORG_HEAD_KEYS = frozenset(k for k in ORG_HEADS if not has_arabic_block(k))
 _STOP_LATIN = (STOP_CAPS - _ORG_HEAD_KEYS) | MONTHS
 _FR_ORG_CONT = frozenset(fold_latin(w) for w in wordlists.words("names_fr_org_cont"))
 _FR_ORG_FUNCTION = frozenset(fold_latin(w) for w in wordlists.words("names_fr_org_function"))
-_HONORIFIC = frozenset(set(wordlists.words("names_honorific")))
 
 
 def _is_title(f: str, lang: str) -> bool:
@@ -209,9 +216,12 @@ def _is_org_head(f: str) -> bool:
     return f in _ORG_HEAD_KEYS
 
 
+_KEY_PUNCT_RE = re.compile(r"['\s.\-]")
+
+
 def _alias(key: str) -> tuple[str, str] | None:
     """(type, canonical) of a known organisation or place spelling."""
-    k = re.sub(r"['\s.\-]", "", key)
+    k = _KEY_PUNCT_RE.sub("", key)
     if k in ORG_ALIASES:
         return "organization", ORG_ALIASES[k]
     if k in PLACE_ALIASES:
@@ -245,6 +255,10 @@ def _role_key_words(role: str) -> str:
 _ROLE_BEFORE_RE = re.compile(r"([^.;:!?\"“”«»()]{0,120}?)(,\s*|\s+)$")
 
 
+_OF_WORDS = frozenset({"of", "de", "du", "d"})  # folded and stripped like the words below ("des" -> "de")
+_ARTICLE_WORDS = frozenset({"the", "la", "le", "l"})
+
+
 def _role_before(text: str, sent_start: int, pos: int, lang: str) -> str | None:
     """A title phrase right before a name: "Prime Minister, X" / "le ministre ..., X"."""
     seg = text[max(sent_start, pos - 140):pos]
@@ -265,6 +279,10 @@ def _role_before(text: str, sent_start: int, pos: int, lang: str) -> str | None:
     idx = [i for i, w in enumerate(folded) if w in titles or w.rstrip("s") in titles]
     if not idx:
         return None
+    # "members of the" + name, "chef de la" + name: the name is what the title is of, not who holds it
+    if lang != "ar" and (folded[-1] in _OF_WORDS or (len(folded) > 1 and folded[-1] in _ARTICLE_WORDS
+                                                     and folded[-2] in _OF_WORDS)):
+        return None
     first = idx[0]
     # extend left over capitalised / possessive modifiers ("the Syrian regime's Prime Minister")
     while first > 0 and (words[first - 1][:1].isupper() or words[first - 1].endswith(("’s", "'s"))
@@ -275,12 +293,12 @@ def _role_before(text: str, sent_start: int, pos: int, lang: str) -> str | None:
     return _role_key_words(role) or None
 
 
+# ", the X of Y" / ", le X de Y" after a name, X a title of aligner/data/titles.tsv
 _ROLE_AFTER_RE = re.compile(
-    r"^\s*,\s*((?:the\s+|le\s+|la\s+|l['’])?(?:[\w.’'-]+\s+){0,3}?"
-    r"(?:director|head|leader|spokesman|spokeswoman|spokesperson|chief|commander|president|minister|envoy|"
-    r"adviser|advisor|ambassador|member|founder|coordinator|representative|negotiator|mediator|"
-    r"directeur|directrice|chef|porte-parole|président|ministre|coordinateur|représentant|"
-    r"émissaire|envoyé|conseiller|commandant|membre|responsable)\b[^,.;:\"“”]{0,90})", re.I)
+    r"^\s*,\s*((?:the\s+|le\s+|la\s+|l['’])?(?:[\w.’'-]+\s+){0,3}?(?:"
+    + "|".join(re.escape(w) for w in sorted(wordlists.select("titles", "word", lang=("en", "fr"), kind="title"),
+                                            key=len, reverse=True))
+    + r")\b[^,.;:\"“”]{0,90})", re.I)
 
 
 def _role_after(text: str, pos: int) -> str | None:
@@ -288,10 +306,15 @@ def _role_after(text: str, pos: int) -> str | None:
     return _role_key_words(m.group(1)) if m else None
 
 
+# French "X a ..." (X has ...): the subject of a verb, most often a person. Not a reporting verb,
+# so not in reporting_verbs.tsv; a cue of the name extraction only.
+_FR_SUBJECT_CUES = frozenset({"a"})
+
+
 def _speech_near(text: str, s: int, e: int, lang: str) -> bool:
     before = text[max(0, s - 20):s].lower()
     after = text[e:e + 24].lower()
-    verbs = SPEECH_VERBS_EN if lang == "en" else SPEECH_VERBS_FR
+    verbs = SPEECH_VERBS_EN if lang == "en" else SPEECH_VERBS_FR | _FR_SUBJECT_CUES
     wb = re.findall(r"[\wéèêàç]+", before)
     wa = re.findall(r"[\wéèêàç]+", after)
     if wb and wb[-1] in verbs:
@@ -570,7 +593,7 @@ def _one_person(text: str, toks: list[_Tok], lang: str, sent: tuple[int, int], *
                 cue: str) -> list[_Spec]:
     while toks and (toks[-1].fold in _CONNECT_NAME or not toks[-1].cap):
         toks = toks[:-1]
-    while toks and (toks[0].fold in _HONORIFIC or not toks[0].cap):
+    while toks and (toks[0].fold in HONORIFICS or not toks[0].cap):
         toks = toks[1:]
     if not toks or len(toks) > 5:
         return []
@@ -743,7 +766,7 @@ class _ArabicSentence:
 
     def joined(self, i: int, j: int) -> bool:
         text, toks = self.text, self.toks
-        return bool(re.fullmatch(r"[ \t\u00a0\u200b-\u200f]+", text[toks[i].end:toks[j].start]))
+        return bool(_SPACES_RE.fullmatch(text, toks[i].end, toks[j].start))
 
     @staticmethod
     def stop(t: _Tok) -> bool:
@@ -985,9 +1008,9 @@ def _mention(doc: Document, sp: _Spec, sent: tuple[int, int], lang: str) -> Name
     )
 
 
-def _doc_specs(doc: Document, sentences: Sequence[tuple[int, int]] | None):
+def _doc_specs(doc: Document, sentences: Sequence[tuple[int, int]] | None, settings: Settings):
     text = doc.text
-    for (s, e), lang in _sentences(doc, sentences):
+    for (s, e), lang in _sentences(doc, sentences, settings):
         if lang == "ar":
             specs = _arabic_sentence(text, s, e)
         else:
@@ -1012,7 +1035,8 @@ def _dedupe(mentions: Iterable[NameMention]) -> list[NameMention]:
 
 
 def extract_mentions(doc: Document, *, known: KnownUnits | None = None,
-                     sentences: Sequence[tuple[int, int]] | None = None) -> list[NameMention]:
+                     sentences: Sequence[tuple[int, int]] | None = None,
+                     settings: Settings = SETTINGS) -> list[NameMention]:
     """Names in one document, in text order.
 
     ``known``: unit keys of longer names seen elsewhere in the corpus; single
@@ -1020,10 +1044,11 @@ def extract_mentions(doc: Document, *, known: KnownUnits | None = None,
     single words are kept only next to a speech verb or after a title, and
     only when they repeat a word of a longer name in this document.
     ``sentences``: optional (start, end) spans; the reader's sentence splitter otherwise.
+    ``settings``: sentence splitting and language identification (``langid_*``).
     """
     full: list[NameMention] = []
     shorts: list[tuple[NameMention, _Spec]] = []
-    for sent, lang, specs in _doc_specs(doc, sentences):
+    for sent, lang, specs in _doc_specs(doc, sentences, settings):
         for sp in specs:
             m = _mention(doc, sp, sent, lang)
             if m is None:
@@ -1054,7 +1079,7 @@ def extract_mentions(doc: Document, *, known: KnownUnits | None = None,
         elif sp.cue == "single" and re.search(r"\b(?:par|by)\s*$", doc.text[max(0, m.start - 6):m.start]):
             out.append(m)
     out += _single_words(doc, pu, ou, {(m.start, m.end) for m in out} | {(m.start, m.end) for m, _ in shorts},
-                         out)
+                         out, settings)
     return _dedupe(out)
 
 
@@ -1063,7 +1088,7 @@ def _unit_keys(form: str) -> set[str]:
 
 
 def _single_words(doc: Document, pu: set[str], ou: set[str], taken: set[tuple[int, int]],
-                  mentions: list[NameMention]) -> list[NameMention]:
+                  mentions: list[NameMention], settings: Settings = SETTINGS) -> list[NameMention]:
     """Capitalised single words repeating a word of a longer name (``Lavrov``, ``Nusra``)."""
     text = doc.text
     covered = sorted((m.start, m.end) for m in mentions)
@@ -1072,7 +1097,7 @@ def _single_words(doc: Document, pu: set[str], ou: set[str], taken: set[tuple[in
     def inside(s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in covered)
 
-    for sent, lang in _sentences(doc):
+    for sent, lang in _sentences(doc, None, settings):
         if lang == "ar":
             for t in _arabic_tokens(text, *sent):
                 if inside(t.start, t.end) or any(c in t.text for c in "\u064b\u064c\u064d"):
@@ -1136,7 +1161,7 @@ def known_units(mentions: Iterable[NameMention]) -> KnownUnits:
     return KnownUnits(frozenset(pu), frozenset(ou))
 
 
-def extract_corpus(docs: Sequence[Document], *, progress=None) -> list[NameMention]:
+def extract_corpus(docs: Sequence[Document], *, progress=None, settings: Settings = SETTINGS) -> list[NameMention]:
     """Names in every document; single words are matched against the whole corpus.
 
     ``progress(done, total)`` is called after each document of each pass.
@@ -1145,13 +1170,13 @@ def extract_corpus(docs: Sequence[Document], *, progress=None) -> list[NameMenti
     first = []
     total = 2 * len(docs)
     for i, d in enumerate(docs):
-        first.append(extract_mentions(d))
+        first.append(extract_mentions(d, settings=settings))
         if progress:
             progress(i + 1, total)
     known = known_units(m for ms in first for m in ms)
     out: list[NameMention] = []
     for i, d in enumerate(docs):
-        out.extend(extract_mentions(d, known=known))
+        out.extend(extract_mentions(d, known=known, settings=settings))
         if progress:
             progress(len(docs) + i + 1, total)
     return out

@@ -49,15 +49,21 @@ def clean_form(text: str) -> str:
     text = _INVISIBLE_RE.sub("", text).replace(_TATWEEL, "")
     text = text.translate(_APOSTROPHES).translate(_HYPHENS)
     text = _WS_RE.sub(" ", text)
-    text = re.sub(r"\s*-\s*", "-", text) if re.search(r"\w\s+-\s*\w|\w\s*-\s+\w", text) else text
+    text = _HYPHEN_SPACES_RE.sub("-", text) if _SPACED_HYPHEN_RE.search(text) else text
     out = _strip_edges(text)
-    if re.fullmatch(r"(?:[A-Z]\.\s?)+[A-Z]", out) and text.rstrip(_EDGE_PUNCT.replace(".", "")).endswith("."):
+    if _INITIALS_RE.fullmatch(out) and text.rstrip(_EDGE_PUNCT.replace(".", "")).endswith("."):
         out += "."  # U.N. keeps its last dot
     return out
 
 
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 _EDGE_NO_BRACKETS = "".join(c for c in _EDGE_PUNCT if c not in "()[]{}")
+_SPACED_HYPHEN_RE = re.compile(r"\w\s+-\s*\w|\w\s*-\s+\w")
+_HYPHEN_SPACES_RE = re.compile(r"\s*-\s*")
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.\s?)+[A-Z]")
+# one word of plain Arabic letters (no marks, tatweel or presentation forms): NFC/NFKC and
+# clean_form leave it as it is, so fold_arabic only maps its letters (the common case, and fast)
+_PLAIN_ARABIC_WORD_RE = re.compile("[\u0621-\u063a\u0641-\u064a]+")
 
 
 def _strip_edges(text: str) -> str:
@@ -99,6 +105,8 @@ _SPECIAL_LATIN = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "
 
 def fold_latin(text: str) -> str:
     """Case folded, diacritics stripped (NFKD), special letters spelled out."""
+    if text.isascii() and text.isalpha():
+        return text.lower()  # one plain ASCII word: what the steps below give, faster
     text = clean_form(text).casefold().translate(_SPECIAL_LATIN)
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
@@ -207,8 +215,9 @@ def fold_arabic(text: str, *, soft: bool = False) -> str:
     """Tashkeel, tatweel and invisible marks removed; alef, hamza, ya and
     ta-marbuta forms unified; Persian letters mapped to Arabic ones.
     ``soft``: keep alef maqsura (ى) apart from ya (for word lists: على is not علي)."""
-    text = unicodedata.normalize("NFKC", clean_form(text))
-    text = _TASHKEEL_RE.sub("", text)
+    if not _PLAIN_ARABIC_WORD_RE.fullmatch(text):
+        text = unicodedata.normalize("NFKC", clean_form(text))
+        text = _TASHKEEL_RE.sub("", text)
     return text.translate(_ARABIC_FOLD_SOFT if soft else _ARABIC_FOLD).replace("ء", "")
 
 

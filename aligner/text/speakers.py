@@ -35,6 +35,7 @@ from .arabic import (
     ARABIC_BLOCK_RE,
     NOT_AFTER_ARABIC_LETTER,
     NOT_BEFORE_ARABIC_LETTER,
+    has_arabic_block,
     strip_diacritics,
 )
 from .outlets import find_outlet, is_known_outlet, looks_like_outlet, outlet_language  # noqa: F401 (re-export)
@@ -60,16 +61,21 @@ _INTRO = re.compile(
 
 # --------------------------------------------------------------------------- lexicons
 
-EN_VERBS = wordlists.words("quotes_en_verbs")
-EN_PARTICIPLES = set(wordlists.words("quotes_en_participles"))
+# aligner/data/reporting_verbs.tsv, but not the verbs that also mean something that is not speech
+# ("asked Iran to help"); the clause around the verb tells a noun ("le juge") from the verb
+_SPEECH = ("", "noun")
+EN_VERBS = wordlists.select("reporting_verbs", "word", lang="en", ambiguity=_SPEECH)
+EN_PARTICIPLES = set(wordlists.select("reporting_verbs", "word", lang="en", form="gerund", ambiguity=_SPEECH))
 
-FR_VERB_STEMS = wordlists.words("quotes_fr_verb_stems")
-FR_PRESENT = wordlists.words("quotes_fr_present")
+FR_VERB_STEMS = wordlists.select("reporting_verbs", "word", lang="fr", form="participle", ambiguity=_SPEECH)
+FR_PRESENT = wordlists.select("reporting_verbs", "word", lang="fr", form="present", ambiguity=_SPEECH)
+FR_ACCORDING = wordlists.select("reporting_verbs", "word", lang="fr", form="according", ambiguity=_SPEECH)
 
-AR_VERBS = wordlists.words("quotes_ar_verbs")
-AR_ACCORDING = set(wordlists.words("quotes_ar_according"))
+AR_VERBS = wordlists.select("reporting_verbs", "word", lang="ar", ambiguity=_SPEECH)
+AR_ACCORDING = set(wordlists.select("reporting_verbs", "word", lang="ar", form="according", ambiguity=_SPEECH))
 
-TITLE_WORDS = frozenset(wordlists.words("quotes_title_words"))
+# every kind of title word (title, honorific, modifier, body, abbreviation) is stripped from a speaker's name
+TITLE_WORDS = frozenset(wordlists.select("titles", "word", lang=("en", "fr")))
 
 ORG_WORDS = frozenset(wordlists.words("quotes_org_words"))
 
@@ -77,11 +83,13 @@ LOWER_ORG_HEADS = frozenset(wordlists.words("quotes_lower_org_heads"))
 
 HUMAN_HEADS = frozenset(wordlists.words("quotes_human_heads"))
 
-DEMONYMS = frozenset(wordlists.words("quotes_demonyms"))
+DEMONYMS = frozenset(wordlists.select("demonyms", "word", kind=("nationality", "region")))
 
-PLACES = frozenset(wordlists.words("quotes_places"))
+# every word of a Latin spelling of a place ("Saudi Arabia" -> saudi, arabia): a place is not a speaker
+PLACES = frozenset(w for spellings in wordlists.select("places", "spellings") for s in spellings.split("|")
+                   if not has_arabic_block(s) for w in s.casefold().split())
 
-WEEKDAYS_MONTHS = frozenset(wordlists.words("quotes_weekdays_months"))
+WEEKDAYS_MONTHS = frozenset(wordlists.words("calendar_words"))
 
 STOPWORDS = frozenset(wordlists.words("quotes_stopwords"))
 
@@ -90,7 +98,7 @@ PREPOSITIONS = frozenset(wordlists.words("quotes_prepositions"))
 EN_PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "o"}
 FR_PRONOUNS = {"il": "m", "elle": "f", "ils": "p", "elles": "p"}
 
-AR_TITLE_WORDS = frozenset(wordlists.words("quotes_ar_title_words"))
+AR_TITLE_WORDS = frozenset(wordlists.select("titles", "word", lang="ar"))
 AR_GENERIC = frozenset(wordlists.words("quotes_ar_generic"))
 AR_STOP = frozenset(wordlists.words("quotes_ar_stop"))
 AR_DEF_HEADS = wordlists.table("quotes_ar_def_heads")
@@ -105,7 +113,8 @@ _EN_VERB_RE = re.compile(r"(?<![\w’'-])(?:" + _alts(EN_VERBS) + r"|According\s
 _FR_VERB_RE = re.compile(
     r"(?<![\w’'-])(?:(?:a|ont|avait|avaient|aurait|a-t-(?:il|elle)|ont-(?:ils|elles))\s+(?:\w+\s+)?(?:"
     + _alts(FR_VERB_STEMS) + r")e?s?|(?:" + _alts(FR_PRESENT) + r")(?:-t-(?:il|elle)|-(?:il|elle|ils|elles))?"
-    r"|[Ss]elon|[Dd]['’]après)(?![\w’'-])",
+    r"|" + "|".join(f"[{w[0].upper()}{w[0]}]" + re.escape(w[1:]).replace("'", "['’]") for w in FR_ACCORDING)
+    + r")(?![\w’'-])",
 )
 _AR_VERB_RE = re.compile(NOT_AFTER_ARABIC_LETTER + r"(?:[وف])?(?:" + _alts(AR_VERBS) + r")(?:\s*ا?لـ?)?"
                          + NOT_BEFORE_ARABIC_LETTER)

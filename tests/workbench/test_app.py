@@ -125,3 +125,19 @@ def test_dialog_fakes_match_the_real_dialogs(fake, dialogs):
 
     assert api(other) == api(Dialogs)
     assert not hasattr(other, "__getattr__") or other.__getattr__ is object.__getattribute__
+
+
+def test_service_fake_and_real_services_match_their_protocols(fake_models):
+    """The model-service fake and both real services offer exactly the methods of their protocols
+    (workbench.services), with the same parameters: a drifted fake fails here, not in the app."""
+    import inspect
+
+    from workbench.services import AlignmentService, CoreAlignmentService, CoreModelService, ModelService
+
+    def api(cls):
+        return {name: [p.name for p in inspect.signature(f).parameters.values()]
+                for name, f in inspect.getmembers(cls, inspect.isfunction) if not name.startswith("_")}
+
+    assert api(type(fake_models)) == api(ModelService)  # the fake: exactly the contract
+    for real, protocol in ((CoreModelService, ModelService), (CoreAlignmentService, AlignmentService)):
+        assert api(protocol).items() <= api(real).items()  # the real ones: at least the contract

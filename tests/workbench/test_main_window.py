@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -221,15 +222,19 @@ def test_bad_project_files_give_a_clear_dialog(tmp_path, make_window, dialogs, p
     assert w.review is None
 
 
-def test_locked_project_gives_a_clear_dialog(make_window, dialogs, project_path, monkeypatch):
-    monkeypatch.setenv("ALIGNER_PROJECT_BUSY_TIMEOUT", "0.2")
+def test_locked_project_gives_a_clear_dialog(make_window, dialogs, project_path):
+    from aligner.settings import Settings
+
     con = sqlite3.connect(project_path, isolation_level=None)
     con.execute("BEGIN EXCLUSIVE")
     try:
-        w = make_window()
+        # the app's settings reach the store: wait 0.2 s for the lock, not the default 10 s
+        w = make_window(settings=Settings(project_busy_timeout=0.2))
+        started = time.monotonic()
         if w.open_project(str(project_path)):  # readers may open it; the first write must fail clearly
             w.actions_by_name["confirm"].trigger()
         assert len(dialogs.errors) == 1
+        assert time.monotonic() - started < 5
         assert "open in another program" in dialogs.errors[0][1]
         assert "locked" in dialogs.details[0]
     finally:
@@ -292,40 +297,24 @@ def test_language_menu_saves_the_choice(make_window, prefs, qtbot):
 # ----------------------------------------------------------------------------- alignment job
 
 
-class FakeAlignment:
-    """An AlignmentService (workbench.services) that adds the articles and reports progress
-    like the core pipeline, ``progress(stage, done, total)``."""
+def gated_service(gate=None):
+    """The real alignment service (read, extract, embed, align, save into the project) with an
+    encoder that waits for ``gate`` (set: no wait): the job can be watched and cancelled mid-way."""
+    from fakes import GatedEncoder
 
-    def __init__(self, block: threading.Event | None = None, fail: str | None = None):
-        self.block = block
-        self.fail = fail
-        self.calls = []
+    from workbench.services import CoreAlignmentService
 
-    def align(self, project_path, paths, *, progress, cancel, actor):
-        from aligner.errors import InputFileError
-        from aligner.records import Document
-        from aligner.store import Project
-
-        self.calls.append(list(paths))
-        if self.fail:
-            raise InputFileError(paths[0], self.fail)
-        with Project.open(project_path, actor=actor) as p:
-            for i, path in enumerate(paths):
-                text = Path(path).read_text(encoding="utf-8")
-                p.add_document(Document(path=str(path), text=text, lang="fr", encoding="utf-8", sha256=""))
-                progress("read", i + 1, len(paths))
-            n = 0
-            while self.block is not None and not self.block.is_set():
-                progress("embed", n % 10, 10)  # raises once cancel was asked
-                n += 1
-                self.block.wait(0.01)
-        return None
+    if gate is None:
+        gate = threading.Event()
+        gate.set()
+    encoder = GatedEncoder(gate)
+    return CoreAlignmentService(encoder=encoder), encoder
 
 
 def test_adding_articles_runs_in_the_background(qtbot, make_window, project_path, tmp_path):
     gate = threading.Event()
-    fake = FakeAlignment(block=gate)
-    w = make_window(alignment=fake)
+    service, encoder = gated_service(gate)
+    w = make_window(alignment=service)
     w.open_project(str(project_path))
     art = tmp_path / "nouvel_article.txt"
     art.write_text("« Une phrase citée », a dit quelqu'un.\n", encoding="utf-8")
@@ -335,17 +324,17 @@ def test_adding_articles_runs_in_the_background(qtbot, make_window, project_path
     # the UI thread is free: review while the job runs
     w.review.confirm()
     assert w.align_job is job
-    with qtbot.waitSignal(job.signals.done, timeout=10_000):
+    with qtbot.waitSignal(job.signals.done, timeout=30_000):
         gate.set()
     assert not w.job_bar.isVisible()
     names = [Path(d.path).name for d in w.project.documents()]
     assert "nouvel_article.txt" in names
-    assert fake.calls == [[str(art)]]
+    assert any("Une phrase citée" in t for t in encoder.seen)
 
 
 def test_alignment_can_be_cancelled(qtbot, make_window, project_path, tmp_path):
-    gate = threading.Event()
-    w = make_window(alignment=FakeAlignment(block=gate))
+    service, encoder = gated_service(threading.Event())
+    w = make_window(alignment=service)
     w.open_project(str(project_path))
     art = tmp_path / "a.txt"
     art.write_text("x", encoding="utf-8")
@@ -355,24 +344,28 @@ def test_alignment_can_be_cancelled(qtbot, make_window, project_path, tmp_path):
         qtbot.mouseClick(w.job_cancel, Qt.LeftButton)
     assert "cancelled" in w.statusBar().currentMessage().lower()
     assert w.align_job is None
+    assert not encoder.calls  # stopped while the model was still working
 
 
 def test_unreadable_article_gives_a_dialog(qtbot, make_window, project_path, dialogs, tmp_path):
-    w = make_window(alignment=FakeAlignment(fail="is not valid UTF-8"))
+    service, _encoder = gated_service()
+    w = make_window(alignment=service)
     w.open_project(str(project_path))
-    job = w.add_articles([str(tmp_path / "bad.txt")])
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x00binary\x00junk" * 50)
+    job = w.add_articles([str(bad)])
     assert job is not None
     # the job may finish before a waitSignal could connect: wait for its effect instead
-    qtbot.waitUntil(lambda: w.align_job is None, timeout=10_000)
+    qtbot.waitUntil(lambda: w.align_job is None, timeout=30_000)
     # a sentence in the UI language; the file and the problem behind "Details"
-    assert dialogs.errors and dialogs.errors[-1][1] == "A file could not be read. The details name the file " \
-        "and the problem."
-    assert "bad.txt" in dialogs.details[-1] and "UTF-8" in dialogs.details[-1]
+    assert dialogs.errors and dialogs.errors[-1][0] == "Some articles could not be read"
+    assert dialogs.errors[-1][1].startswith("1 article could not be read.")
+    assert "bad.txt" in dialogs.details[-1]
 
 
 def test_dropping_files_adds_them(qtbot, make_window, project_path, tmp_path):
-    fake = FakeAlignment()
-    w = make_window(alignment=fake)
+    service, encoder = gated_service()
+    w = make_window(alignment=service)
     w.open_project(str(project_path))
     art = tmp_path / "dropped.txt"
     art.write_text("Texte.", encoding="utf-8")
@@ -380,8 +373,8 @@ def test_dropping_files_adds_them(qtbot, make_window, project_path, tmp_path):
     md.setUrls([QUrl.fromLocalFile(str(art))])
     ev = QDropEvent(QPointF(QPoint(50, 50)), Qt.CopyAction, md, Qt.LeftButton, Qt.NoModifier)
     w.dropEvent(ev)
-    qtbot.waitUntil(lambda: fake.calls == [[str(art)]])
-    qtbot.waitUntil(lambda: w.align_job is None)
+    qtbot.waitUntil(lambda: w.align_job is None and "dropped.txt" in
+                    {Path(d.path).name for d in w.project.documents()}, timeout=30_000)
 
 
 def test_missing_model_cache_is_built_with_a_progress_dialog(qtbot, make_window, fake_models):

@@ -160,44 +160,25 @@ def test_link_dialog_wraps_results_in_a_right_to_left_ui(qapp, qtbot, window):
 # ----------------------------------------------------------------------------- 6. cancelled alignment
 
 
-class BlockingAlignment:
-    """An AlignmentService that stores an English article with its quotes, starts a run, then
-    waits (reporting progress, which raises once Cancel was pressed), like the core pipeline."""
-
-    def __init__(self):
-        self.gate = threading.Event()
-        self.calls: list[list[str]] = []
-
-    def align(self, project_path, paths, *, progress, cancel, actor):
-        from aligner.pipeline import prepare_document
-        from aligner.store import Project
-        from aligner.text.reader import read_paths
-
-        self.calls.append(list(paths))
-        with Project.open(project_path, actor=actor) as p:
-            for doc in read_paths(list(paths))[0]:
-                doc_id, _new = p.add_document(doc)
-                ds = prepare_document(p.document(doc_id))
-                p.set_spans(doc_id, [*ds.quotes, *ds.sentences])
-            p.start_run("fake", {})
-            n = 0
-            while not self.gate.is_set():
-                progress("embed", n % 10, 10)
-                n += 1
-                self.gate.wait(0.01)
-
-
 def test_a_cancelled_alignment_marks_quotes_not_aligned_and_offers_to_resume(qtbot, make_window,
                                                                                 project_path, tmp_path):
-    fake = BlockingAlignment()
-    w = make_window(alignment=fake)
+    from fakes import GatedEncoder
+
+    from workbench.services import CoreAlignmentService
+
+    # the real alignment service; its encoder waits, so the job is cancelled while embedding
+    gate = threading.Event()
+    encoder = GatedEncoder(gate)
+    w = make_window(alignment=CoreAlignmentService(encoder=encoder))
     w.open_project(str(project_path))
     assert not w.resume_bar.isVisible()
     art = tmp_path / "late_report.txt"
     art.write_text('Talks in Geneva\n\nThe UN envoy said on Friday: "We expect a deal within days."\n',
                    encoding="utf-8")
     job = w.add_articles([str(art)])
-    qtbot.waitUntil(lambda: w.job_cancel.isVisible())
+    # cancelled while the model works: the article is read and its quotes stored, nothing aligned
+    qtbot.waitUntil(lambda: w.job_cancel.isVisible() and "embeddings" in w.job_label.text().lower(),
+                    timeout=30_000)
     with qtbot.waitSignal(job.signals.cancelled, timeout=10_000):
         qtbot.mouseClick(w.job_cancel, Qt.LeftButton)
     qtbot.waitUntil(lambda: w.align_job is None)
@@ -206,11 +187,12 @@ def test_a_cancelled_alignment_marks_quotes_not_aligned_and_offers_to_resume(qtb
     rows = [r for r in range(m.rowCount()) if m.row_value(r).span.quote.doc == str(art)]
     assert rows, "the new quote is in the queue"
     assert m.data(m.index(rows[0], m.STATUS), Qt.ToolTipRole).startswith("not aligned yet")
-    # Resume runs the alignment again for that article
-    fake.gate.set()
+    # Resume runs the alignment again for that article, to the end this time
+    gate.set()
     w.resume_bar.button.click()
-    qtbot.waitUntil(lambda: len(fake.calls) == 2 and w.align_job is None, timeout=10_000)
-    assert fake.calls[1] == [str(art)]
+    qtbot.waitUntil(lambda: encoder.calls and w.align_job is None, timeout=30_000)
+    assert any("We expect a deal within days." in t for t in encoder.seen)
+    assert not w.resume_bar.isVisible()
 
 
 # ----------------------------------------------------------------------------- 7. one complete file
@@ -267,9 +249,11 @@ def test_reviewer_name_is_asked_once_and_used_everywhere(qtbot, make_window, pre
                                                          tmp_path):
     prefs.reviewer = ""
     dialogs.answers["reviewer_name"] = "Amira Haddad"
-    fake = BlockingAlignment()
-    fake.gate.set()
-    w = make_window(alignment=fake)
+    from fakes import FakeEncoder
+
+    from workbench.services import CoreAlignmentService
+
+    w = make_window(alignment=CoreAlignmentService(encoder=FakeEncoder(dim=64)))
     assert w.open_project(str(project_path))
     assert prefs.reviewer == "Amira Haddad"
     w.review.confirm()
@@ -277,7 +261,7 @@ def test_reviewer_name_is_asked_once_and_used_everywhere(qtbot, make_window, pre
     art = tmp_path / "a.txt"
     art.write_text('"Yes," she said.\n', encoding="utf-8")
     w.add_articles([str(art)])
-    qtbot.waitUntil(lambda: w.align_job is None, timeout=10_000)
+    qtbot.waitUntil(lambda: w.align_job is None, timeout=30_000)
     added = [e for e in w.project.audit_log() if "document" in e["action"]]
     assert added and added[0]["actor"] == "Amira Haddad"
     w.close_project()

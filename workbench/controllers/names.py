@@ -111,12 +111,14 @@ class NamesController(UndoSteps, QObject):
     clusters_reset = Signal(list)
     message = Signal(str)
 
-    def __init__(self, project, reviewer: str, parent: QObject | None = None):
+    def __init__(self, project, reviewer: str, parent: QObject | None = None, settings=None):
         super().__init__(parent)
-        from aligner.names.cluster import ReviewConstraints, constraints_from_json
+        from aligner.names.cluster import ClusterParams, ReviewConstraints, constraints_from_json
+        from aligner.settings import SETTINGS
 
         self.project = project
         self.reviewer = reviewer or "reviewer"
+        self.params = ClusterParams.from_settings(settings or SETTINGS)
         self.mentions: list = []
         self.clusters: list = []
         data = project.name_constraints()
@@ -134,7 +136,7 @@ class NamesController(UndoSteps, QObject):
         """Clusters under ``constraints``; a cluster touched by a correction is marked reviewed."""
         from aligner.names.cluster import cluster_mentions
 
-        clusters = list(cluster_mentions(self.mentions, constraints=constraints))
+        clusters = list(cluster_mentions(self.mentions, constraints=constraints, params=self.params))
         touched = {_key(f) for p in (*constraints.must_link, *constraints.cannot_link, *constraints.canonical)
                    for f in p}
         return [c if c.reviewed or not any(_key(v.form) in touched for v in c.variants)

@@ -5,19 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-def open_project(path: str, *, create: bool = False, actor: str | None = None):
-    """Open (or create) a project file; AlignerError (ProjectError) with a clear message if not."""
+def open_project(path: str, *, create: bool = False, actor: str | None = None, settings=None):
+    """Open (or create) a project file; AlignerError (ProjectError) with a clear message if not.
+    ``settings``: the app's (busy timeout, check on open); the defaults without them."""
+    from aligner.settings import SETTINGS
     from aligner.store import Project
 
-    return Project.open(path, create=create, actor=actor)
+    return Project.open(path, create=create, actor=actor, settings=settings or SETTINGS)
 
 
-def find_mentions(project, progress=None) -> list:
+def find_mentions(project, progress=None, settings=None) -> list:
     """Names in every current document of ``project`` (runs on a worker thread)."""
     from aligner.names.mentions import extract_corpus
+    from aligner.settings import SETTINGS
 
     docs = [project.document(d.id) for d in project.documents()]
-    return extract_corpus(docs, progress=progress)
+    return extract_corpus(docs, progress=progress, settings=settings or SETTINGS)
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ class AlignmentState:
 
 
 def alignment_state(project) -> AlignmentState:
-    finished = [r["started"] for r in project.runs() if r.get("finished")]
+    # an interrupted run has a "finished" time too (when it stopped): only runs that ran to the end count
+    finished = [r["started"] for r in project.runs() if r.get("state") == "finished"]
     docs = list(project.documents())
     if finished:
         last = max(finished)

@@ -27,15 +27,15 @@ BeadIdRole = Qt.UserRole + 11
 
 
 def align_articles(project, src_path: str, tgt_path: str, encoder, *, lines: bool = False,
-                   progress=None) -> int:
+                   progress=None, settings=None) -> int:
     """Align two articles (files) and store the pair and its beads; returns the pair id.
 
     Runs the model: call it from a worker thread in the app.
     """
     from aligner.bitext_run import align_sides, read_side
 
-    result = align_sides(read_side(src_path, lines=lines), read_side(tgt_path, lines=lines), encoder,
-                         progress=progress)
+    result = align_sides(read_side(src_path, lines=lines, settings=settings),
+                         read_side(tgt_path, lines=lines, settings=settings), encoder, progress=progress)
     return project.save_pair(result, model=getattr(encoder, "name", ""))
 
 
@@ -269,6 +269,7 @@ def start_bitext(window, paths: list[str] | None = None, *, encoder_factory=None
                              tr("Select exactly two files: the source text first, then its translation."))
         return None
     project_path = str(window.project.path)
+    settings = window.settings
 
     def work(progress, cancel):
         from aligner.store import Project
@@ -278,9 +279,9 @@ def start_bitext(window, paths: list[str] | None = None, *, encoder_factory=None
         else:
             from aligner.embed import get_encoder
 
-            encoder = get_encoder()
-        with Project.open(project_path) as p:
-            return align_articles(p, paths[0], paths[1], encoder,
+            encoder = get_encoder(settings=settings)
+        with Project.open(project_path, settings=settings) as p:
+            return align_articles(p, paths[0], paths[1], encoder, settings=settings,
                                   progress=lambda stage, done, total: progress(done, total, stage))
 
     job = Job(work, name="bitext")

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from aligner.errors import AlignerError
+from aligner.progress import STAGE_LABELS  # shown translated: workbench.i18n extracts its values
+from aligner.settings import Settings
 
 from .. import controllers
 from ..controllers import KIND_LABELS, ReviewController, alignment_state, doc_label
@@ -46,13 +48,6 @@ from .text_view import ArticleView, Highlight
 
 log = logging.getLogger(__name__)
 
-STAGE_LABELS = {
-    "read": N_("Reading articles"),
-    "extract": N_("Finding quotes"),
-    "embed": N_("Computing sentence embeddings"),
-    "align": N_("Matching quotes"),
-    "save": N_("Saving"),
-}
 APP_TITLE = N_("Alignment Workbench")
 
 
@@ -62,12 +57,14 @@ class MainWindow(QMainWindow):
     language_requested = Signal(str)
 
     def __init__(self, prefs, *, alignment=None, models=None, dialogs: Dialogs | None = None,
-                 check_model: bool = True):
+                 check_model: bool = True, settings: Settings | None = None):
         super().__init__()
         self.setObjectName("main_window")
         self.prefs = prefs
-        self.alignment = alignment or CoreAlignmentService()
-        self.models = models or CoreModelService()
+        # resolved once by the app's entry (workbench.app.main: Settings.from_env()) and passed down
+        self.settings = settings if settings is not None else Settings()
+        self.alignment = alignment or CoreAlignmentService(settings=self.settings)
+        self.models = models or CoreModelService(settings=self.settings)
         self.dialogs = dialogs or Dialogs(self)
         self.project = None
         self.review: ReviewController | None = None
@@ -294,7 +291,7 @@ class MainWindow(QMainWindow):
         tb.addAction(self.actions_by_name["help"])
 
     def _make_names_view(self) -> NamesView:
-        view = NamesView(self)
+        view = NamesView(self, settings=self.settings)
         view.report_error = self._show_error
         return view
 
@@ -406,7 +403,8 @@ class MainWindow(QMainWindow):
     def open_project(self, path: str, *, create: bool = False) -> bool:
         """Open ``path``; a clear dialog (no crash) if it cannot be used."""
         try:
-            project = controllers.open_project(path, create=create, actor=self.prefs.effective_reviewer())
+            project = controllers.open_project(path, create=create, actor=self.prefs.effective_reviewer(),
+                                               settings=self.settings)
         except AlignerError as e:
             self._show_error(tr("Cannot open the project"), e)
             return False

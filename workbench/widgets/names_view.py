@@ -58,9 +58,10 @@ class ClusterFilter(QSortFilterProxyModel):
 
 
 class NamesView(QWidget):
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, settings=None):
         super().__init__(parent)
         self.setObjectName("names_view")
+        self.settings = settings  # the app's (aligner.settings.Settings); None: the defaults
         self.controller: NamesController | None = None
         self.runner = JobRunner(self, max_threads=1)
         self.job: Job | None = None
@@ -158,7 +159,7 @@ class NamesView(QWidget):
     # ------------------------------------------------------------------ project
 
     def set_project(self, project, reviewer: str) -> None:
-        self.controller = NamesController(project, reviewer, parent=self)
+        self.controller = NamesController(project, reviewer, parent=self, settings=self.settings)
         self.controller.clusters_reset.connect(self._on_clusters)
         self.controller.undo_stack.indexChanged.connect(lambda _i: self._update_buttons())
         self._loaded = False
@@ -189,7 +190,8 @@ class NamesView(QWidget):
             return None
         self._loaded = True
         project = self.controller.project
-        job = Job(lambda progress, cancel: find_mentions(project, progress=progress), name="names")
+        job = Job(lambda progress, cancel: find_mentions(project, progress=progress, settings=self.settings),
+                  name="names")
         job.signals.progress.connect(
             lambda d, t, _m: self.status.setText(tr("Finding names… {done}/{total}").format(done=d, total=t)))
         job.signals.finished.connect(self._on_mentions)
