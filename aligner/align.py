@@ -15,7 +15,13 @@ from a logistic model over:
 * ``doc_pair`` how surely the target's article is a source of the quote's
   English article (:mod:`aligner.pairing`; 0 when unpaired);
 * ``unpaired`` 1 when the quote's article has a paired article and the
-  target is in none of them: such a candidate must beat the paired ones clearly.
+  target is in none of them: such a candidate must beat the paired ones clearly;
+* ``position`` the target lies where the monotone map of the two paired
+  articles puts the quote's sentence (:mod:`aligner.position`: -1..1 scaled
+  by how surely the articles follow each other); a target in an article
+  with no map, while the quote's article has one into this language, is not
+  where the map puts the quote (minus the best map's reliability); 0 when
+  the quote's article has no map.
 
 The margin is :func:`aligner.margin.ratio` with ``settings.mine_k``
 neighbours each way, the same criterion as ``aligner mine``.
@@ -29,6 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,12 +44,17 @@ from .errors import DimensionError
 from .records import Candidate, MatchKind, Quote
 from .settings import SETTINGS, Settings
 
-FEATURES = ("cos", "margin", "speaker", "numbers", "names", "outlet", "length", "doc_pair", "unpaired")
+if TYPE_CHECKING:
+    from .position import ArticleMap
+
+FEATURES = ("cos", "margin", "speaker", "numbers", "names", "outlet", "length", "doc_pair", "unpaired",
+            "position")
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Logistic weights: score = sigmoid(bias + sum(w_f * feature_f))."""
+    """Logistic weights: z = bias + sum(w_f * feature_f), then the rank-1 calibration:
+    score = sigmoid(calib_scale * z + calib_position * position + calib_doc_pair * doc_pair + calib_bias)."""
 
     bias: float
     cos: float
@@ -54,6 +66,11 @@ class Weights:
     length: float
     doc_pair: float = 0.0
     unpaired: float = 0.0
+    position: float = 0.0
+    calib_scale: float = 1.0
+    calib_position: float = 0.0
+    calib_bias: float = 0.0
+    calib_doc_pair: float = 0.0
 
     @classmethod
     def from_settings(cls, s: Settings, kind: MatchKind) -> "Weights":
@@ -61,15 +78,21 @@ class Weights:
             bias=s.align_bias, cos=s.align_w_cos, margin=s.align_w_margin,
             speaker=s.align_w_speaker, numbers=s.align_w_numbers, names=s.align_w_names,
             outlet=s.align_w_outlet, length=s.align_w_length,
-            doc_pair=s.align_w_doc_pair, unpaired=s.align_w_unpaired,
+            doc_pair=s.align_w_doc_pair, unpaired=s.align_w_unpaired, position=s.align_w_position,
+            calib_scale=s.align_calib_scale, calib_position=s.align_calib_position, calib_bias=s.align_calib_bias,
+            calib_doc_pair=s.align_calib_doc_pair,
         )
         if kind == "variant":  # same language: cosines run higher
             base.update(bias=s.align_variant_bias, cos=s.align_variant_w_cos,
-                        margin=s.align_variant_w_margin, doc_pair=0.0, unpaired=0.0)
+                        margin=s.align_variant_w_margin, doc_pair=0.0, unpaired=0.0,
+                        position=0.0, calib_scale=1.0, calib_position=0.0, calib_bias=0.0,
+                        calib_doc_pair=0.0)
         return cls(**base)
 
     def logit(self, f: dict[str, float]) -> float:
-        return self.bias + sum(getattr(self, k) * f[k] for k in FEATURES)
+        z = self.bias + sum(getattr(self, k) * f[k] for k in FEATURES)
+        return (self.calib_scale * z + self.calib_position * f["position"]
+                + self.calib_doc_pair * f["doc_pair"] + self.calib_bias)
 
 
 def through_sentence(q: Quote, min_words: int) -> bool:
@@ -137,6 +160,7 @@ def align(
     kind: MatchKind,
     outlet_langs: Sequence[str | None] | None = None,
     doc_pairs: Mapping[tuple[str, str], float] | None = None,
+    positions: Mapping[tuple[str, str], "ArticleMap"] | None = None,
     top_k: int = 3,
     min_score: float | None = None,
     settings: Settings = SETTINGS,
@@ -150,21 +174,25 @@ def align(
     (:func:`aligner.pairing.pair_articles`); targets in an article paired at
     least ``settings.pair_candidates_min`` with the source's article are
     always scored, not only the nearest by cosine.
+    positions: (English doc, target doc) -> :class:`aligner.position.ArticleMap`
+    of paired articles (the ``position`` feature, :func:`aligner.position.position_cue`).
     For ``kind="variant"`` a target in the same document as its source is skipped.
     Overlapping targets (same document, overlapping sentences) keep the best.
     Returns at most ``top_k`` candidates per source with score >= min_score
-    (default ``settings.align_threshold``), ranked 1..n per source.
+    (default ``settings.threshold_for(kind)``), ranked 1..n per source.
     """
     from .margin import neighbour_means, ratio
+    from .position import best_reliability, position_cue
 
     _check("src_vecs", src_vecs, len(sources), None)
     _check("tgt_vecs", tgt_vecs, len(targets), src_vecs.shape[1])
     if not sources or not targets:
         return []
-    min_score = settings.align_threshold if min_score is None else min_score
+    min_score = settings.threshold_for(kind) if min_score is None else min_score
     weights = Weights.from_settings(settings, kind)
     outlet_langs = list(outlet_langs) if outlet_langs is not None else [None] * len(sources)
     doc_pairs = dict(doc_pairs or {}) if kind == "translation" else {}
+    positions = dict(positions or {}) if kind == "translation" else {}
     paired_docs: dict[str, list[str]] = {}
     for (e, t), p in doc_pairs.items():
         if p >= settings.pair_candidates_min:
@@ -172,6 +200,8 @@ def align(
     tgt_rows: dict[str, list[int]] = {}
     for j, t in enumerate(targets):
         tgt_rows.setdefault(t.doc, []).append(j)
+    positions = {key: m for key, m in positions.items() if key[1] in tgt_rows}
+    best_rel = best_reliability(positions)
 
     k = settings.mine_k
     n_cand = min(len(targets), max(settings.align_candidates, top_k * CANDIDATES_PER_RESULT))
@@ -229,6 +259,7 @@ def align(
                     "length": cues.length_cue(qtext, ttext, tgt.lang, src.lang),
                     "doc_pair": doc_pairs.get((src.doc, tgt.doc), 0.0),
                     "unpaired": 1.0 if mine and tgt.doc not in mine else 0.0,
+                    "position": position_cue(positions, src, tgt, settings, best=best_rel) if positions else 0.0,
                 }
                 p = 1.0 / (1.0 + math.exp(-max(-LOGIT_CLIP, min(LOGIT_CLIP, weights.logit(f)))))
                 scored.append((p, j, f))
@@ -242,6 +273,12 @@ def align(
                 for j in rows[: settings.align_paired_candidates]:
                     if j not in seen:
                         score(j)
+                amap = positions.get((src.doc, d))
+                if amap is not None and amap.reliability > 0:  # and those where the article map puts the quote
+                    expected = amap.expected_range(src)
+                    for j in rows[settings.align_paired_candidates:]:
+                        if j not in seen and amap.distance(src, targets[j], expected) <= 0.5:
+                            score(j)
             scored.sort(key=lambda x: -x[0])
             kept: list[tuple[float, int, dict]] = []
             for p, j, f in scored:

@@ -48,12 +48,15 @@ from .margin import get_margin, neighbour_means
 from .search import check_matrix
 
 __all__ = [
-    "BEAD_TYPES", "Bead", "BitextParams", "OverlapVecs", "align_bitext", "find_anchors",
-    "mean_overlaps", "overlap_texts", "BitextInputError",
+    "BEAD_TYPES", "OVERLAP_MODES", "Bead", "BitextParams", "OverlapVecs", "align_bitext", "align_texts", "bead_types",
+    "find_anchors", "mean_overlaps", "overlap_texts", "paragraph_numbers", "uncertain_runs", "BitextInputError",
 ]
 
-BEAD_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
-"""The bead shapes the aligner may output: (source sentences, target sentences)."""
+def bead_types(params: "BitextParams") -> tuple[tuple[int, int], ...]:
+    """The bead shapes allowed by ``params``: pairings by size, then the null beads 1-0 and 0-1."""
+    out = [(a, b) for t in range(2, params.max_total + 1) for a in range(1, t) for b in (t - a,)
+           if a <= params.max_side and b <= params.max_side]
+    return tuple(sorted(out, key=lambda ab: (max(ab), ab[0] + ab[1], ab))) + ((1, 0), (0, 1))
 
 MAX_OVERLAP = 3
 
@@ -92,16 +95,30 @@ class BitextParams:
 
     threshold: float = 0.05
     """Normalised similarity a 1-1 pairing must beat (per sentence) to be preferred over 1-0 + 0-1."""
-    extra_12: float = 0.20
+    extra_12: float = 0.25
     """Added threshold for 1-2 / 2-1 beads (prior against merging)."""
-    extra_22: float = 0.20
+    extra_22: float = 0.30
     """Added threshold for 2-2 beads."""
     extra_13: float = 0.30
     """Added threshold for 1-3 / 3-1 beads."""
+    extra_14: float = 0.20
+    """Added threshold for 1-4 / 4-1 beads (and longer one-to-many beads)."""
+    extra_23: float = 0.40
+    """Added threshold for 2-3 / 3-2 beads (and larger many-to-many beads)."""
+    max_side: int = 4
+    """Most sentences on one side of a bead."""
+    max_total: int = 6
+    """Most sentences in a bead, both sides together (1-4 and 2-3 when 5)."""
     length_weight: float = 0.80
     """Weight of |log length ratio - expected| (characters) per sentence."""
     para_penalty: float = 2.0
-    """Penalty for a bead that crosses a paragraph boundary on either side."""
+    """Penalty for a bead that crosses a paragraph boundary on either side (when the
+    paragraphs are not hard limits, see ``para_hard``)."""
+    para_hard: bool = True
+    """When both texts have the same number of paragraphs and the anchors agree with
+    them, align paragraph k with paragraph k only (no bead crosses a boundary)."""
+    para_agree: float = 0.95
+    """Share of the anchors that must pair sentences of paragraphs with the same number."""
     anchor_margin: float = 1.0
     """Minimum ratio margin of an anchor."""
     margin_k: int = 4
@@ -119,11 +136,25 @@ class BitextParams:
     other-side sentences) or "knn" (mean cosine to the k nearest in the band, as a margin)."""
     null_penalty: float = 0.0
     """Cost of leaving one sentence unpaired (a 1-0 or 0-1 bead)."""
+    null_open: float = 0.5
+    """Cost of starting a run of null beads after a pairing bead (paid once per run, as a gap-open cost)."""
     number_weight: float = 0.2
     """Weight of the agreement of the numbers written in the two sides (+w all shared, -w none)."""
     bead_weight: float = 0.5
     """A bead's gain is multiplied by (sentences it covers) ** bead_weight."""
+    refine_below: float = 0.6
+    """``align_texts`` with ``overlaps="needed"``: a 1-1 bead scored below this is
+    re-examined with embedded sentence runs (as is every other bead shape)."""
+    refine_context: int = 1
+    """Sentences around an uncertain bead (and its neighbour beads) whose runs are embedded."""
+    refine_rounds: int = 3
+    """At most this many rounds of embedding runs and re-aligning."""
     seed: int = 0
+
+
+BEAD_TYPES: tuple[tuple[int, int], ...] = bead_types(BitextParams())
+"""The bead shapes the aligner may output with the default :class:`BitextParams`
+(``max_side=4, max_total=6``): (source sentences, target sentences)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +177,39 @@ class OverlapVecs:
     @property
     def n(self) -> int:
         return len(self.lengths)
+
+    @property
+    def width(self) -> int:
+        """The longest run that has vectors."""
+        return len(self.vecs)
+
+    def widened(self, width: int) -> "OverlapVecs":
+        """The same vectors, with runs up to ``width`` sentences.
+
+        A missing run of w sentences is the normalised, sentence-weighted sum
+        of consecutive shorter runs that have vectors (4 = 2 + 2, 5 = 3 + 2);
+        its number marks are the union of theirs.
+        """
+        if width <= self.width:
+            return self
+        vecs, marks = list(self.vecs), list(self.marks)
+        n = self.n
+        for w in range(self.width + 1, width + 1):
+            k = max(n - w + 1, 0)
+            parts = _split_run(w, self.width)
+            run = np.zeros((k, vecs[0].shape[1]), np.float32)
+            mark = np.zeros(k, np.uint64)
+            off = 0
+            for q in parts:
+                run += q * vecs[q - 1][off:off + k]
+                if marks:
+                    mark |= marks[q - 1][off:off + k]
+                off += q
+            run /= np.maximum(np.linalg.norm(run, axis=1, keepdims=True), 1e-9)
+            vecs.append(np.ascontiguousarray(run, dtype=np.float32))
+            if marks:
+                marks.append(mark)
+        return OverlapVecs(tuple(vecs), self.lengths, self.para_end, tuple(marks))
 
     @classmethod
     def from_flat(cls, flat: np.ndarray, sentences: Sequence[str], *,
@@ -173,6 +237,12 @@ class OverlapVecs:
         if n:
             para_end[-1] = True
         return cls(tuple(out), lengths, para_end, number_marks(sentences, max_overlap))
+
+
+def _split_run(w: int, most: int) -> list[int]:
+    """Split a run of w sentences into as few, as even parts of at most ``most`` sentences."""
+    k = -(-w // most)
+    return [w // k + (1 if r < w % k else 0) for r in range(k)]
 
 
 def mean_overlaps(sent_vecs: np.ndarray, sentences: Sequence[str], *,
@@ -248,11 +318,14 @@ def _band_cos(src: np.ndarray, tgt: np.ndarray, lo: np.ndarray, hi: np.ndarray) 
     valid = cols < hi[:, None]
     cols = np.where(valid, cols, -1)
     cos = np.full((n, width), -np.inf, dtype=np.float32)
-    chunk = max(1, 2_000_000 // max(width * src.shape[1], 1))
-    for a in range(0, n, chunk):
-        b = min(n, a + chunk)
-        g = tgt[np.maximum(cols[a:b], 0)]  # (c, W, d)
-        c = np.einsum("id,iwd->iw", src[a:b], g)
+    # row blocks: one matrix product over the columns the block's rows span (the band is monotone)
+    rows = max(1, min(n, 4_000_000 // max(width * 4, 1), 256))
+    for a in range(0, n, rows):
+        b = min(n, a + rows)
+        c0, c1 = int(lo[a:b].min()), int(max(hi[a:b].max(), lo[a:b].min() + 1))
+        block = src[a:b] @ tgt[c0:c1].T  # (b - a, c1 - c0)
+        idx = np.clip(cols[a:b] - c0, 0, block.shape[1] - 1)
+        c = np.take_along_axis(block, idx, axis=1)
         cos[a:b] = np.where(valid[a:b], c, -np.inf)
     return cos, cols
 
@@ -383,6 +456,135 @@ def _block_means(v: np.ndarray, b: int) -> np.ndarray:
 # ------------------------------------------------------------- the alignment
 
 ProgressFn = Callable[[int, int], None]
+EncodeFn = Callable[[list[str]], np.ndarray]
+"""Texts in, (len(texts), dim) float32 L2-normalised rows out (an encoder's ``encode``)."""
+StageFn = Callable[[str, int, int], None]
+OVERLAP_MODES = ("needed", "all", "none")
+
+
+def align_texts(src: Sequence[str], tgt: Sequence[str], encode: EncodeFn, params: BitextParams = BitextParams(), *,
+                src_paragraphs: Sequence[int] | None = None, tgt_paragraphs: Sequence[int] | None = None,
+                overlaps: str = "needed", progress: StageFn | None = None,
+                encode_progress: bool = False) -> list[Bead]:
+    """Align two texts given as sentences, embedding what the alignment needs.
+
+    ``encode`` is called with lists of texts (sentences, or runs of 2–3
+    sentences joined by spaces). ``overlaps``:
+
+    * ``"all"``: every sentence and every run is embedded up front (3 texts per sentence);
+    * ``"needed"`` (default): the sentences are embedded, runs start as
+      normalised sums of their sentences (:func:`mean_overlaps`); after a
+      first alignment, the runs around every bead that is not a confident
+      1-1 (:func:`uncertain_runs`) are embedded and the texts re-aligned, for
+      up to ``params.refine_rounds`` rounds. Text that aligns 1-1 with
+      confidence costs one model call per sentence;
+    * ``"none"``: sentences only, runs averaged (fastest, least accurate).
+
+    ``progress(stage, done, total)`` with stages "embed", "runs", "bitext";
+    with ``encode_progress``, ``encode`` is called as ``encode(texts,
+    progress=fn)`` and reports its batches through ``fn(done, total)``
+    (as :meth:`aligner.embed.protocol.Encoder.encode` does).
+    Returns the beads, as :func:`align_bitext`.
+    """
+    if overlaps not in OVERLAP_MODES:
+        raise ChoiceError("overlaps", overlaps, list(OVERLAP_MODES))
+    src, tgt = list(src), list(tgt)
+    if not src or not tgt:
+        side = "source" if not src else "target"
+        raise BitextInputError(f"the {side} text has no sentences to align")
+
+    def stage(name):
+        return (lambda d, t: progress(name, d, t)) if progress is not None else None
+
+    if overlaps == "all":
+        flat = _encode(encode, overlap_texts(src) + overlap_texts(tgt), stage("embed"), encode_progress)
+        k = len(overlap_texts(src))
+        sv = OverlapVecs.from_flat(flat[:k], src, paragraphs=src_paragraphs)
+        tv = OverlapVecs.from_flat(flat[k:], tgt, paragraphs=tgt_paragraphs)
+        return align_bitext(sv, tv, params, progress=stage("bitext"))
+    flat = _encode(encode, src + tgt, stage("embed"), encode_progress)
+    sv = mean_overlaps(flat[:len(src)], src, paragraphs=src_paragraphs)
+    tv = mean_overlaps(flat[len(src):], tgt, paragraphs=tgt_paragraphs)
+    beads = align_bitext(sv, tv, params, progress=stage("bitext"))
+    if overlaps == "none":
+        return beads
+    done_s: set[tuple[int, int]] = set()
+    done_t: set[tuple[int, int]] = set()
+    for _ in range(params.refine_rounds):
+        want_s, want_t = uncertain_runs(beads, len(src), len(tgt), params)
+        want_s, want_t = sorted(want_s - done_s), sorted(want_t - done_t)
+        if not want_s and not want_t:
+            break
+        texts = [" ".join(src[i:i + w]) for i, w in want_s] + [" ".join(tgt[j:j + w]) for j, w in want_t]
+        got = _encode(encode, texts, stage("runs"), encode_progress)
+        sv = _replace_runs(sv, want_s, got[:len(want_s)])
+        tv = _replace_runs(tv, want_t, got[len(want_s):])
+        done_s.update(want_s)
+        done_t.update(want_t)
+        beads = align_bitext(sv, tv, params, progress=stage("bitext"))
+    return beads
+
+
+def _encode(encode: EncodeFn, texts: list[str], progress: ProgressFn | None, batches: bool = False) -> np.ndarray:
+    if progress is not None:
+        progress(0, len(texts))
+    if not texts:
+        return np.zeros((0, 0), np.float32)
+    out = np.asarray(encode(texts, progress=progress) if batches and progress is not None else encode(texts),
+                     dtype=np.float32)
+    if len(out) != len(texts):
+        raise ValueError(f"encode returned {len(out)} vectors for {len(texts)} texts")
+    if progress is not None:
+        progress(len(texts), len(texts))
+    return out
+
+
+def _replace_runs(ov: OverlapVecs, runs: list[tuple[int, int]], vecs: np.ndarray) -> OverlapVecs:
+    """A copy of ``ov`` with the vectors of ``runs`` ((start, width) pairs) replaced by ``vecs`` rows."""
+    if not runs:
+        return ov
+    out = [v.copy() if any(w == k + 1 for _, w in runs) else v for k, v in enumerate(ov.vecs)]
+    for (i, w), v in zip(runs, vecs):
+        out[w - 1][i] = v
+    return OverlapVecs(tuple(out), ov.lengths, ov.para_end, ov.marks)
+
+
+def uncertain_runs(beads: Sequence[Bead], n: int, m: int, params: BitextParams = BitextParams(),
+                   max_overlap: int = MAX_OVERLAP) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """The sentence runs to embed so the uncertain parts of an alignment can be re-examined.
+
+    A bead is uncertain unless it is a 1-1 scored at least
+    ``params.refine_below``; the neighbour beads of a null bead join it
+    (its missing side is theirs), and the sentences of all these beads,
+    widened by ``params.refine_context`` on each side, are the region. Returns ((start, width) runs of the source, same for
+    the target), widths 2..max_overlap, every run touching the region.
+    """
+    flag = np.array([len(b.src) != 1 or len(b.tgt) != 1 or b.score < params.refine_below for b in beads], bool)
+    null = np.array([b.is_null for b in beads], bool)
+    near = flag.copy()
+    near[1:] |= null[:-1]
+    near[:-1] |= null[1:]
+    mark_s, mark_t = np.zeros(n + 1, np.int64), np.zeros(m + 1, np.int64)
+    c = params.refine_context
+    for b, keep in zip(beads, near):
+        if not keep:
+            continue
+        for ids, mark, size in ((b.src, mark_s, n), (b.tgt, mark_t, m)):
+            if ids:
+                mark[max(0, ids[0] - c)] += 1
+                mark[min(size, ids[-1] + 1 + c)] -= 1
+    out = []
+    for mark, size in ((mark_s, n), (mark_t, m)):
+        region = np.cumsum(mark[:size]) > 0
+        runs: set[tuple[int, int]] = set()
+        for w in range(2, max_overlap + 1):
+            if size < w:
+                continue
+            # run i..i+w-1 touches the region
+            touch = np.convolve(region.astype(np.int64), np.ones(w, np.int64), mode="valid") > 0
+            runs.update((int(i), w) for i in np.flatnonzero(touch))
+        out.append(runs)
+    return out[0], out[1]
 
 
 def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = BitextParams(), *,
@@ -398,6 +600,9 @@ def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = Bite
     for name, ov in (("src", src), ("tgt", tgt)):
         check_matrix(f"{name}.vecs[0]", ov.vecs[0], src.vecs[0].shape[1], other="src")
     n, m = src.n, tgt.n
+    types = bead_types(params)
+    src = src.widened(max(a for a, _ in types))
+    tgt = tgt.widened(max(b for _, b in types))
     anchors, _ = find_anchors(src.vecs[0], tgt.vecs[0], params)
     # background: median cosine of each vector to random sentences of the other side
     rng = np.random.default_rng(params.seed)
@@ -414,8 +619,58 @@ def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = Bite
         raise ChoiceError("background", params.background, ["knn", "random"])
     scale = _scale(src, tgt, anchors, sbg[0], tbg[0], spread)
     log_ratio = _expected_log_ratio(src.lengths, tgt.lengths, anchors)
-    beads = _dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)
+    segments = _paragraph_segments(src, tgt, anchors, params) if params.para_hard else None
+    if segments is None:
+        return _dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)
+    beads: list[Bead] = []
+    for (i0, i1), (j0, j1) in segments:
+        inside = anchors[(anchors[:, 0] >= i0) & (anchors[:, 0] < i1)
+                         & (anchors[:, 1] >= j0) & (anchors[:, 1] < j1)] - [i0, j0]
+        slo, shi = _boundary_band(inside, i1 - i0, j1 - j0, params.band)
+        part = _dp(_slice(src, i0, i1), _slice(tgt, j0, j1), _slice_rows(sbg, i0, i1), _slice_rows(tbg, j0, j1),
+                   scale, log_ratio, slo, shi, params, None)
+        beads.extend(Bead(tuple(i + i0 for i in b.src), tuple(j + j0 for j in b.tgt), b.score) for b in part)
+        if progress is not None:
+            progress(i1, n)
     return beads
+
+
+def paragraph_numbers(para_end: np.ndarray) -> np.ndarray:
+    """(n,) int64 paragraph number of each sentence from ``OverlapVecs.para_end``."""
+    pe = np.asarray(para_end, bool)
+    return np.concatenate([[0], np.cumsum(pe[:-1])]).astype(np.int64) if len(pe) else np.zeros(0, np.int64)
+
+
+def _paragraph_segments(src: OverlapVecs, tgt: OverlapVecs, anchors: np.ndarray, params: BitextParams):
+    """Paragraph pairs to align apart, or None when the two texts' paragraphs disagree.
+
+    They agree when both texts have the same number (> 1) of paragraphs and
+    at least ``params.para_agree`` of the anchors (at least 3 of them) pair
+    a sentence of paragraph k with one of paragraph k. Returns
+    [((src start, src end), (tgt start, tgt end)), ...] in order.
+    """
+    ps, pt = paragraph_numbers(src.para_end), paragraph_numbers(tgt.para_end)
+    if not len(ps) or not len(pt):
+        return None
+    k = int(ps[-1]) + 1
+    if k < 2 or int(pt[-1]) + 1 != k or len(anchors) < 3:
+        return None
+    if float(np.mean(ps[anchors[:, 0]] == pt[anchors[:, 1]])) < params.para_agree:
+        return None
+    s_cut = np.searchsorted(ps, np.arange(k + 1))
+    t_cut = np.searchsorted(pt, np.arange(k + 1))
+    return [((int(s_cut[q]), int(s_cut[q + 1])), (int(t_cut[q]), int(t_cut[q + 1]))) for q in range(k)]
+
+
+def _slice(ov: OverlapVecs, a: int, b: int) -> OverlapVecs:
+    """Sentences a..b-1 of ``ov`` (the runs that lie inside them)."""
+    vecs = tuple(v[a:max(a, b - w)] for w, v in enumerate(ov.vecs))
+    marks = tuple(x[a:max(a, b - w)] for w, x in enumerate(ov.marks))
+    return OverlapVecs(vecs, ov.lengths[a:b], ov.para_end[a:b], marks)
+
+
+def _slice_rows(bg, a: int, b: int):
+    return [x[a:max(a, b - w)] for w, x in enumerate(bg)]
 
 
 MIN_BACKGROUND_SAMPLE = 8
@@ -507,23 +762,59 @@ def _boundary_band(anchors: np.ndarray, n: int, m: int, widen: int) -> tuple[np.
     return lo, hi
 
 
+def _extra(p: BitextParams, a: int, b: int) -> float:
+    """The added threshold (prior) of an a-b pairing bead."""
+    lo, hi = min(a, b), max(a, b)
+    if lo == 1:
+        return {1: 0.0, 2: p.extra_12, 3: p.extra_13}.get(hi, p.extra_14)
+    if (lo, hi) == (2, 2):
+        return p.extra_22
+    return p.extra_23
+
+
 def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: float,
         lo: np.ndarray, hi: np.ndarray, p: BitextParams, progress) -> list[Bead]:
-    """Banded DP over boundaries (i, j); maximises total gain. Linear in the band's area."""
+    """Banded DP over boundaries (i, j); maximises total gain. Linear in the band's area.
+
+    ``src``/``tgt`` hold vectors for every run width the bead shapes need
+    (see :meth:`OverlapVecs.widened`); ``sbg``/``tbg`` their backgrounds.
+    """
     n, m = src.n, tgt.n
-    extra = {(1, 1): 0.0, (1, 2): p.extra_12, (2, 1): p.extra_12, (2, 2): p.extra_22,
-             (1, 3): p.extra_13, (3, 1): p.extra_13}
-    pairs = [bt for bt in BEAD_TYPES if bt[0] and bt[1]]
+    types = bead_types(p)
+    pairs = [bt for bt in types if bt[0] and bt[1]]
     cum_s = np.concatenate([[0], np.cumsum(src.lengths)]).astype(np.float64)
     cum_t = np.concatenate([[0], np.cumsum(tgt.lengths)]).astype(np.float64)
     # a bead covering src i-a..i-1 crosses a paragraph if any of i-a..i-2 ends one
     pe_s = np.concatenate([[0], np.cumsum(src.para_end)]).astype(np.int64)
     pe_t = np.concatenate([[0], np.cumsum(tgt.para_end)]).astype(np.int64)
+    use_marks = bool(p.number_weight and src.marks and tgt.marks)
 
-    score = [None] * (n + 1)  # row i: (hi-lo+1,) float64 best total gain at (i, lo[i]+x)
-    back = [None] * (n + 1)   # row i: (hi-lo+1,) int8 bead-type index
+    def gain(a: int, b: int, i: int, jj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(gain, normalised similarity) of beads src i-a..i-1 x tgt jj..jj+b-1; jj: (k,) int."""
+        cos = tgt.vecs[b - 1][jj] @ src.vecs[a - 1][i - a]
+        sim = (cos - (sbg[a - 1][i - a] + tbg[b - 1][jj]) / 2) / scale
+        lr = np.log((cum_s[i] - cum_s[i - a]) / (cum_t[jj + b] - cum_t[jj]))
+        lpen = p.length_weight * np.abs(lr - log_ratio)
+        cross = (pe_s[i - 1] - pe_s[i - a] > 0) | (pe_t[jj + b - 1] - pe_t[jj] > 0)
+        s2 = sim
+        if use_marks:
+            both = np.bitwise_count(src.marks[a - 1][i - a] & tgt.marks[b - 1][jj])
+            either = np.bitwise_count(src.marks[a - 1][i - a] | tgt.marks[b - 1][jj])
+            agree = np.where(either > 0, both / np.maximum(either, 1), 0.5)
+            s2 = sim + p.number_weight * (2 * agree - 1) * (either > 0)
+        g = (a + b) ** p.bead_weight * (s2 - p.threshold - _extra(p, a, b) - lpen) - p.para_penalty * cross
+        return g, sim
+
+    # Two states per boundary (i, j): the last bead pairs sentences (M) or is a null bead (N).
+    # Entering N from M costs null_open (a gap opens), so one stray sentence is left unpaired only
+    # when no pairing wants it, while a whole untranslated passage pays the cost once.
+    sm = [None] * (n + 1)  # row i: (hi-lo+1,) float64 best total gain at (i, lo[i]+x), last bead M
+    sn = [None] * (n + 1)  # same, last bead N
+    bm = [None] * (n + 1)  # row i: int8 pairing type index of the last bead (M)
+    bn = [None] * (n + 1)  # row i: int8 how N was reached: 0/1 a 1-0 bead from M/N, 2/3 a 0-1 bead from M/N
     neg = -1e18
-    type_index = {bt: k for k, bt in enumerate(BEAD_TYPES)}
+    op, npen = p.null_open, p.null_penalty
+    type_index = {bt: k for k, bt in enumerate(types)}
     for i in range(n + 1):
         l, h = int(lo[i]), int(hi[i])
         js = np.arange(l, h + 1)
@@ -531,7 +822,7 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
         arg = np.full(len(js), -1, dtype=np.int8)
         if i == 0:
             best[js == 0] = 0.0
-        for a, b in pairs + [(1, 0)]:
+        for a, b in pairs:
             if a > i:
                 continue
             pl, ph = int(lo[i - a]), int(hi[i - a])
@@ -539,64 +830,64 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
             ok = (pj >= pl) & (pj <= ph) & (pj >= 0)
             if not ok.any():
                 continue
-            prev = np.full(len(js), neg)
-            prev[ok] = score[i - a][pj[ok] - pl]
-            if b == 0:
-                gain = np.full(len(js), -p.null_penalty)
-            else:
-                gain = np.full(len(js), neg)
-                idx = np.flatnonzero(ok & (pj >= 0) & (js - b <= m - b))
-                if len(idx) == 0:
-                    continue
-                jj = js[idx] - b  # first target sentence of the bead
-                sv = src.vecs[a - 1][i - a]
-                tv = tgt.vecs[b - 1][jj]
-                cos = tv @ sv
-                sim = (cos - (sbg[a - 1][i - a] + tbg[b - 1][jj]) / 2) / scale
-                lr = np.log((cum_s[i] - cum_s[i - a]) / (cum_t[jj + b] - cum_t[jj]))
-                lpen = p.length_weight * np.abs(lr - log_ratio)
-                cross = (pe_s[i - 1] - pe_s[i - a] > 0) | (pe_t[jj + b - 1] - pe_t[jj] > 0)
-                if p.number_weight and src.marks and tgt.marks:
-                    both = np.bitwise_count(src.marks[a - 1][i - a] & tgt.marks[b - 1][jj])
-                    either = np.bitwise_count(src.marks[a - 1][i - a] | tgt.marks[b - 1][jj])
-                    agree = np.where(either > 0, both / np.maximum(either, 1), 0.5)
-                    sim = sim + p.number_weight * (2 * agree - 1) * (either > 0)
-                g = (a + b) ** p.bead_weight * (sim - p.threshold - extra[(a, b)] - lpen) - p.para_penalty * cross
-                gain[idx] = g
-            cand = prev + gain
-            upd = cand > best
-            best = np.where(upd, cand, best)
-            arg = np.where(upd, type_index[(a, b)], arg)
-        # 0-1 beads within the row: best[x] = max_y<=x best[y] - (x - y) * null_penalty
-        ramp = p.null_penalty * np.arange(len(best))
-        run = np.maximum.accumulate(best + ramp) - ramp
-        from_left = run > best
-        best = np.maximum(run, best)
-        arg = np.where(from_left, type_index[(0, 1)], arg)
-        score[i], back[i] = best, arg
+            idx = np.flatnonzero(ok)
+            prev = np.maximum(sm[i - a][pj[idx] - pl], sn[i - a][pj[idx] - pl])
+            cand = prev + gain(a, b, i, js[idx] - b)[0]
+            upd = cand > best[idx]
+            best[idx[upd]] = cand[upd]
+            arg[idx[upd]] = type_index[(a, b)]
+        # N reached by a 1-0 bead from row i-1 (same column)
+        nbest = np.full(len(js), neg)
+        narg = np.full(len(js), -1, dtype=np.int8)
+        if i > 0:
+            pl, ph = int(lo[i - 1]), int(hi[i - 1])
+            ok = (js >= pl) & (js <= ph)
+            if ok.any():
+                fm = sm[i - 1][js[ok] - pl] - op
+                fn = sn[i - 1][js[ok] - pl]
+                nbest[ok] = np.maximum(fm, fn) - npen
+                narg[ok] = np.where(fm >= fn, 0, 1)
+        # ... or by a 0-1 bead from the cell to the left (from M: opens a gap)
+        from_m = np.full(len(js), neg)
+        from_m[1:] = best[:-1] - op - npen
+        take = from_m > nbest
+        nbest = np.where(take, from_m, nbest)
+        narg = np.where(take, 2, narg)
+        ramp = npen * np.arange(len(js))
+        run = np.maximum.accumulate(nbest + ramp) - ramp  # runs of 0-1 beads within N
+        left = run > nbest
+        narg = np.where(left, 3, narg)
+        sm[i], sn[i], bm[i], bn[i] = best, np.maximum(run, nbest), arg, narg
         if progress is not None and (i % 256 == 0 or i == n):
             progress(i, n)
     # backtrace
     beads: list[Bead] = []
     i, j = n, m
+    x = j - int(lo[i])
+    state = "M" if sm[i][x] >= sn[i][x] else "N"
     while i > 0 or j > 0:
-        t = int(back[i][j - int(lo[i])])
+        x = j - int(lo[i])
+        if state == "N":
+            code = int(bn[i][x])
+            if code < 0:
+                raise RuntimeError("bitext DP: no path (band disconnected)")
+            if code <= 1:
+                beads.append(Bead((i - 1,), (), 0.0))
+                i -= 1
+            else:
+                beads.append(Bead((), (j - 1,), 0.0))
+                j -= 1
+            state = "M" if code in (0, 2) else "N"
+            continue
+        t = int(bm[i][x])
         if t < 0:
             raise RuntimeError("bitext DP: no path (band disconnected)")
-        a, b = BEAD_TYPES[t]
-        if (a, b) == (0, 1):
-            beads.append(Bead((), (j - 1,), 0.0))
-            j -= 1
-            continue
-        s_ids = tuple(range(i - a, i))
-        t_ids = tuple(range(j - b, j))
-        if b:
-            cos = float(src.vecs[a - 1][i - a] @ tgt.vecs[b - 1][j - b])
-            sim = (cos - (sbg[a - 1][i - a] + tbg[b - 1][j - b]) / 2) / scale
-            sc = float(np.clip(sim, 0.0, 1.0))
-        else:
-            sc = 0.0
-        beads.append(Bead(s_ids, t_ids, round(sc, 4)))
+        a, b = types[t]
+        sc = float(np.clip(gain(a, b, i, np.array([j - b]))[1][0], 0.0, 1.0))
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(sc, 4)))
         i, j = i - a, j - b
+        if i > 0 or j > 0:
+            y = j - int(lo[i])
+            state = "M" if sm[i][y] >= sn[i][y] else "N"
     beads.reverse()
     return beads

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .bitext import Bead, BitextInputError, BitextParams, OverlapVecs, align_bitext, mean_overlaps, overlap_texts
+from .bitext import Bead, BitextInputError, BitextParams, OverlapVecs, align_texts, mean_overlaps, overlap_texts
 from .embed.protocol import Encoder
 
 StageProgress = Callable[[str, int, int], None]
@@ -121,27 +121,24 @@ def embed_side(side: BitextSide, encoder: Encoder, *, progress=None, fast: bool 
 
 
 def align_sides(src: BitextSide, tgt: BitextSide, encoder: Encoder, *, params: BitextParams = BitextParams(),
-                progress: StageProgress | None = None, fast: bool = False) -> BitextResult:
-    """Embed both sides and align them. Beads carry the sides' ids. ``fast``: see :func:`embed_side`."""
+                progress: StageProgress | None = None, fast: bool = False,
+                overlaps: str | None = None) -> BitextResult:
+    """Embed both sides and align them. Beads carry the sides' ids.
+
+    ``overlaps``: which runs of 2–3 sentences are embedded, "needed" (the
+    default: the sentences, then the runs around the uncertain beads),
+    "all" or "none" (see :func:`aligner.bitext.align_texts`); ``fast=True``
+    is ``overlaps="none"``. Progress stages: "embed" (sentences, or all texts
+    with "all"), "runs" (the runs re-examined), "bitext" (the alignment).
+    """
     for side in (src, tgt):
         if not side.sentences:
             raise BitextInputError(f"{side.path}: has no sentence to align")
-    def count(side):
-        return len(side.sentences) if fast else len(overlap_texts(side.sentences))
+    mode = overlaps or ("none" if fast else "needed")
 
-    total, n_src = count(src) + count(tgt), count(src)
-
-    def emb_progress(offset: int):
-        if progress is None:
-            return None
-        return lambda done, _total: progress("embed", offset + done, total)
-
-    sv = embed_side(src, encoder, progress=emb_progress(0), fast=fast)
-    tv = embed_side(tgt, encoder, progress=emb_progress(n_src), fast=fast)
-    if progress is not None:
-        progress("embed", total, total)
-    align_progress = (lambda d, t: progress("bitext", d, t)) if progress is not None else None
-    beads = align_bitext(sv, tv, params, progress=align_progress)
+    beads = align_texts(src.sentences, tgt.sentences, encoder.encode, params,
+                        src_paragraphs=src.paragraphs, tgt_paragraphs=tgt.paragraphs,
+                        overlaps=mode, progress=progress, encode_progress=True)
     mapped = tuple(Bead(tuple(src.ids[i] for i in b.src), tuple(tgt.ids[j] for j in b.tgt), b.score)
                    for b in beads)
     return BitextResult(src, tgt, mapped)

@@ -191,6 +191,20 @@ def article_pairs(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: 
     return pair_articles(english, foreign, settings=settings)
 
 
+def article_positions(docs: Sequence[DocSpans], targets: Sequence[Quote], tgt_vecs: np.ndarray,
+                      en_sents: Sequence[Quote], en_vecs: np.ndarray, pairs: Sequence[ArticlePair],
+                      settings: Settings) -> dict:
+    """Monotone sentence maps of the article pairs scoring at least ``settings.pair_candidates_min``
+    (:func:`aligner.position.article_maps`, from the one-sentence vectors already embedded)."""
+    from .position import article_maps
+
+    singles = {id(t) for d in docs for t in single_sentences(d)}
+    idx = [j for j, t in enumerate(targets) if id(t) in singles]
+    return article_maps(en_sents, en_vecs, [targets[j] for j in idx], tgt_vecs[idx],
+                        [(p.source_doc, p.target_doc) for p in pairs if p.score >= settings.pair_candidates_min],
+                        settings=settings)
+
+
 def align_by_language(sources: Sequence[Quote], src_vecs: np.ndarray, targets: Sequence[Quote],
                       tgt_vecs: np.ndarray, *, top_k: int, settings: Settings, **kw) -> list[Candidate]:
     """Translation candidates against each target language on its own, then merged.
@@ -293,8 +307,10 @@ def align_spans(
     pairs = article_pairs(docs, targets, tgt_vecs, en_sents, en_vecs, sources, settings)
     step("quotes")
     outlets = [outlet_language(q.outlet) for q in sources]
+    positions = article_positions(docs, targets, tgt_vecs, en_sents, en_vecs, pairs, settings)
     cands = align_by_language(sources, src_vecs, targets, tgt_vecs, outlet_langs=outlets,
                               doc_pairs={(p.source_doc, p.target_doc): p.score for p in pairs},
+                              positions=positions,
                               top_k=top_k, min_score=min_score, settings=settings)
     step("words")
     if settings.align_word_spans and hasattr(embedder.encoder, "token_vectors"):

@@ -21,5 +21,6 @@ STAGE_LABELS = {
     "align": "Matching quotes",
     "save": "Saving",
     "bitext": "Aligning sentences",
+    "runs": "Embedding runs of sentences around uncertain beads",
 }
 """The alignment job's stages, in order, with what progress bars call them (CLI and workbench)."""

@@ -116,7 +116,9 @@ class Candidate:
     ``score`` is calibrated to 0..1. ``features`` holds the raw cues
     (cosine, margin, speaker, numbers, outlet, length, doc_pair) for display;
     ``doc_pair`` (JSON ``doc_pair_score``) is how surely the target's article is
-    a source of the quote's English article (0 when the two are not paired).
+    a source of the quote's English article (0 when the two are not paired);
+    ``position`` (JSON ``position_score``, -1..1) whether the target lies where
+    the sentence map of the paired articles puts the quote (:mod:`aligner.position`).
     """
 
     kind: MatchKind
@@ -134,6 +136,8 @@ class Candidate:
             "source": self.source.side(),
             "target": self.target.side(),
             "doc_pair_score": (round(float(self.features.get("doc_pair", 0.0)), 4)
+                               if self.kind == "translation" else None),
+            "position_score": (round(float(self.features.get("position", 0.0)), 4)
                                if self.kind == "translation" else None),
         }
 

@@ -119,30 +119,44 @@ class Settings:
     (word alignment from the model's token vectors); its sentence stays in ``sentence``."""
     word_align_layer: int = 8
     """Hidden layer whose token vectors align words inside a sentence pair (0 = embeddings)."""
-    align_threshold: float = 0.4
-    """Default minimum calibrated score of a reported match. Chosen on the FIT news
-    documents (bench/news_quotes.py --sweep): both en-fr and en-ar keep precision
-    >= 0.97 from 0.35 up; 0.4 keeps a margin over that edge."""
+    align_threshold: float = 0.7
+    """Default minimum calibrated score of a reported translation. Chosen on the FIT news
+    documents (bench/news_quotes.py --sweep): the lowest threshold at which en-fr and en-ar
+    FIT precision stays >= 0.97 even with one more wrong row (en-ar rests on ~36 rows)."""
+    align_variant_threshold: float = 0.4
+    """Default minimum score of a reported English-English variant (its own score, fitted on
+    the demo corpus; the translations' rank-1 calibration does not apply to it)."""
     # Logistic weights of the match score, fitted by bench/calibrate_align.py
-    # --l2 100 on the first half of the UN dev set (BUCC-style, half the
+    # --l2 100 --top-k 3 on the first half of the UN dev set (BUCC-style, half the
     # originals removed), our demo corpus (seeds/) and the FIT documents of
     # bench/news_quotes.py, each weighing the same; see bench/README.md.
-    align_bias: float = -123.32
-    align_w_cos: float = 24.156
-    align_w_margin: float = 101.032
-    align_w_speaker: float = 1.716
-    align_w_numbers: float = 1.264
-    align_w_names: float = 0.735
-    align_w_outlet: float = 1.568
-    align_w_length: float = 1.713
-    align_w_doc_pair: float = 0.738
-    align_w_unpaired: float = -1.093
+    align_bias: float = -107.972
+    align_w_cos: float = 31.586
+    align_w_margin: float = 78.874
+    align_w_speaker: float = 1.644
+    align_w_numbers: float = 0.984
+    align_w_names: float = 0.787
+    align_w_outlet: float = 1.384
+    align_w_length: float = 1.152
+    align_w_doc_pair: float = 1.108
+    align_w_unpaired: float = -0.730
+    align_w_position: float = 4.994
+    """Weight of the position cue (:mod:`aligner.position`): the candidate lies where the
+    monotone map of the paired articles puts the quote's sentence."""
+    align_calib_scale: float = 1.526
+    """Rank-1 calibration (bench/calibrate_align.py, second stage): the translation score is
+    sigmoid(align_calib_scale * z + align_calib_position * position + align_calib_doc_pair * doc_pair
+    + align_calib_bias), z being
+    the logit of the weights above; fitted on the best row of each quote, what a user sees first."""
+    align_calib_position: float = 2.018
+    align_calib_bias: float = 1.607
+    align_calib_doc_pair: float = 0.508
     align_paired_candidates: int = 12
     """Per paired article, this many of its targets nearest to the quote are scored too."""
-    align_variant_bias: float = -46.367
+    align_variant_bias: float = -39.519
     """English-English variants: own bias, cosine and margin weights."""
-    align_variant_w_cos: float = 22.079
-    align_variant_w_margin: float = 25.345
+    align_variant_w_cos: float = 19.116
+    align_variant_w_margin: float = 21.077
 
     # --- article pairing (aligner/pairing.py; fitted on the FIT news documents, bench/news_quotes.py) ---
     pair_min_mined: float = 0.05
@@ -159,6 +173,20 @@ class Settings:
     pair_candidates_min: float = 0.5
     """Every sentence of a target article paired at least this well with a quote's
     English article is scored for that quote (not only the nearest by cosine)."""
+
+    # --- position inside a paired article (aligner/position.py) ---
+    position_k: int = 2
+    """Neighbours each way of the ratio margin inside one article pair (anchor search)."""
+    position_min_margin: float = 1.02
+    """A mutually best sentence pair of two paired articles is an anchor at this ratio margin or more."""
+    position_min_anchors: int = 2
+    """An article map with fewer anchors in order than this carries no position evidence."""
+    position_min_coverage: float = 0.5
+    """A map's reliability is 0 while its anchors cover at most this share of the shorter
+    article's sentences, and grows linearly to 1 at full coverage (a translated article).
+    Chosen on the FIT news documents and the demo corpus (bench/README.md)."""
+    position_window: float = 1.5
+    """Sentences from the expected place at which the position cue turns fully negative."""
 
     # --- reading ---
     max_file_bytes: int = 20_000_000
@@ -189,6 +217,10 @@ class Settings:
     """Added to a Latin spelling ratio when the consonant skeletons agree."""
     names_veto: float = 0.8
     """Clusters do not merge if another same-script pair of full names across them scores below this."""
+
+    def threshold_for(self, kind: str) -> float:
+        """The default minimum score of a reported match of ``kind`` ("translation" or "variant")."""
+        return self.align_variant_threshold if kind == "variant" else self.align_threshold
 
     @classmethod
     def from_env(cls, base: "Settings | None" = None) -> "Settings":

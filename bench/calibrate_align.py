@@ -67,16 +67,16 @@ def un_rows(embedder: EmbeddingSource, settings: Settings, n_lines: int, seed: i
         cands = align(src, sv, tgt, tv, kind="translation", top_k=5, min_score=0.0, settings=settings)
         for c in cands:
             rows.append(("translation", [c.features[f] for f in FEATURES],
-                         int(c.source.start == c.target.start)))
+                         int(c.source.start == c.target.start), f"un:{lang}:{c.source.start}"))
     return rows
 
 
-def demo_rows(embedder: EmbeddingSource, settings: Settings):
+def demo_rows(embedder: EmbeddingSource, settings: Settings, top_k: int = 10):
     gold = [json.loads(x) for x in (ROOT / "seeds/gold/alignments.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     paths = sorted(p for sub in ("en", "fr", "ar") for p in (ROOT / "seeds" / sub).iterdir())
     docs = {p.relative_to(ROOT).as_posix(): read_document(p) for p in paths}
     prepared = [prepare_document(replace(d, path=k)) for k, d in docs.items()]
-    cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
+    cands, _, _ = align_spans(prepared, embedder, top_k=top_k, min_score=0.0, settings=settings)
 
     def span(side):
         text = docs[side["doc"]].text
@@ -100,7 +100,8 @@ def demo_rows(embedder: EmbeddingSource, settings: Settings):
         label = any(k == c.kind and s[0] == c.source.doc and ov(s[1], (c.source.start, c.source.end))
                     and t[0] == c.target.doc and ov(t[1], (c.target.sentence_start, c.target.sentence_end))
                     for k, s, t in pairs)
-        rows.append((c.kind, [c.features[f] for f in FEATURES], int(label)))
+        rows.append((c.kind, [c.features[f] for f in FEATURES], int(label),
+                     f"demo:{c.kind}:{c.source.doc}:{c.source.start}:{c.source.end}"))
     return rows
 
 
@@ -126,14 +127,15 @@ def news_pair_rows(embedder: EmbeddingSource, settings: Settings, folder: Path):
     return rows, prepared, index
 
 
-def news_rows(embedder: EmbeddingSource, settings: Settings, prepared, index):
-    """Candidate rows of the FIT news documents (all aligned at once, top 10 per quote)."""
+def news_rows(embedder: EmbeddingSource, settings: Settings, prepared, index, top_k: int = 10):
+    """Candidate rows of the FIT news documents (all aligned at once, ``top_k`` per quote)."""
     import news_quotes as nq
 
-    cands, _, _ = align_spans(prepared, embedder, top_k=10, min_score=0.0, settings=settings)
+    cands, _, _ = align_spans(prepared, embedder, top_k=top_k, min_score=0.0, settings=settings)
     return [(c.kind, [c.features[f] for f in FEATURES],
              int(nq.is_right(index, c.source.doc, c.source.start, c.target.doc, c.target.sentence_start,
-                             c.target.sentence_end)))
+                             c.target.sentence_end)),
+             f"news:{c.source.doc}:{c.source.start}:{c.source.end}:{c.target.lang}")
             for c in cands if c.kind == "translation"]
 
 
@@ -148,6 +150,44 @@ def fit_pairs(pair_rows, l2: float) -> dict[str, float]:
     print(f"article pairs: {len(yp)} rows, {int(yp.sum())} true; in-sample "
           f"P={(pred & (yp == 1)).sum() / max(pred.sum(), 1):.3f} R={(pred & (yp == 1)).sum() / max(yp.sum(), 1):.3f}")
     return {n: round(float(v), 3) for n, v in zip(["pair_bias", *[f"pair_w_{f}" for f in PAIR_FEATURES]], wp)}
+
+
+def fit_rank1(X: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray, origin: np.ndarray,
+              l2: float = 1.0) -> dict[str, float]:
+    """Second stage: calibrate the rows a user is shown first.
+
+    The first stage (``w``) is fitted on every candidate row; it ranks. Here,
+    per source quote (and target language), only the best-scoring row is kept,
+    and its final logit ``scale * z + position * position_cue + doc_pair * doc_pair_score
+    + bias`` (z: the first stage's logit) is fitted on those rows, each source of rows (UN, demo,
+    news) weighing the same. Returns the ``align_calib_*`` Settings fields.
+    """
+    z = X @ w
+    best: dict[str, int] = {}
+    for n, g in enumerate(groups.tolist()):
+        if g not in best or z[n] > z[best[g]]:
+            best[g] = n
+    idx = np.array(sorted(best.values()))
+    pos = X[idx, 1 + FEATURES.index("position")]
+    dp = X[idx, 1 + FEATURES.index("doc_pair")]
+    X2 = np.column_stack([np.ones(len(idx)), z[idx], pos, dp])
+    w_row = np.ones(len(idx))
+    present = [o for o in ("un", "demo", "news") if (origin[idx] == o).any()]
+    for o in present:
+        w_row[origin[idx] == o] = len(idx) / len(present) / (origin[idx] == o).sum()
+    c = fit_logistic(X2, y[idx], w_row, l2=l2)
+    p = 1 / (1 + np.exp(-np.clip(X2 @ c, -50, 50)))
+    p0 = 1 / (1 + np.exp(-np.clip(z[idx], -50, 50)))
+    print(f"rank-1 rows: {len(idx)} ({', '.join(f'{o} {int((origin[idx] == o).sum())}' for o in present)}), "
+          f"right {int(y[idx].sum())}; weighted log loss first stage "
+          f"{_logloss(p0, y[idx], w_row):.4f} -> calibrated {_logloss(p, y[idx], w_row):.4f}")
+    return {"align_calib_bias": round(float(c[0]), 3), "align_calib_scale": round(float(c[1]), 3),
+            "align_calib_position": round(float(c[2]), 3), "align_calib_doc_pair": round(float(c[3]), 3)}
+
+
+def _logloss(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return float(-(w * (y * np.log(p) + (1 - y) * np.log(1 - p))).sum() / w.sum())
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, w_row: np.ndarray, l2: float = 1.0, iters: int = 100,
@@ -184,6 +224,8 @@ def main() -> None:
     ap.add_argument("--l2", type=float, default=30.0, help="ridge penalty on the weights")
     ap.add_argument("--un-only", action="store_true",
                     help="fit translations on the UN rows alone (to measure the demo corpus held out)")
+    ap.add_argument("--top-k", type=int, default=10,
+                    help="candidates per quote taken as rows from the demo corpus and the news documents")
     ap.add_argument("--rows-cache", default=None, help="JSON file to keep the feature rows in")
     ap.add_argument("--no-news", action="store_true",
                     help="leave out the FIT documents of bench/news_quotes.py")
@@ -198,7 +240,8 @@ def main() -> None:
 
         from aligner.embed import get_encoder
 
-        settings = Settings(align_word_spans=False)  # spans inside sentences do not change the rows
+        # spans inside sentences do not change the rows; ALIGNER_* variables apply (settings.py)
+        settings = Settings.from_env(Settings(align_word_spans=False))
         embedder = EmbeddingSource(get_encoder())
         pair_rows, prepared, index = [], [], {}
         tmp = tempfile.TemporaryDirectory(prefix="news-fit-")
@@ -209,11 +252,11 @@ def main() -> None:
             settings = replace(settings, **pair_w)
         rows = un_rows(embedder, settings, args.un_lines) if UN.is_dir() else []
         origin = ["un"] * len(rows)
-        demo = demo_rows(embedder, settings)
+        demo = demo_rows(embedder, settings, args.top_k)
         rows += demo
         origin += ["demo"] * len(demo)
         if not args.no_news:
-            news = news_rows(embedder, settings, prepared, index)
+            news = news_rows(embedder, settings, prepared, index, args.top_k)
             rows += news
             origin += ["news"] * len(news)
         tmp.cleanup()
@@ -252,6 +295,9 @@ def main() -> None:
     for n, v in zip(names, w):
         print(f"    {n}: float = {v:.3f}")
     for n, v in zip(["align_variant_bias", "align_variant_w_cos", "align_variant_w_margin"], wv):
+        print(f"    {n}: float = {v:.3f}")
+    calib = fit_rank1(X[trans], y[trans], w, np.array([r[3] for r in rows])[trans], origin[trans])
+    for n, v in calib.items():
         print(f"    {n}: float = {v:.3f}")
     for label, mask, ww, cols in (("translation", trans, w, slice(None)), ("variant", var, None, None)):
         if ww is None:

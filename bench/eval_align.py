@@ -12,7 +12,7 @@ precision: among rank-1 candidates scoring >= the default threshold, the share
 that overlap a gold (or "acceptable") target. Quotes the extractor missed
 count as misses. Run:
 
-    .venv/bin/python bench/eval_align.py [--corpus demo|shared|both] [--dump FILE]
+    .venv/bin/python bench/eval_align.py [--corpus demo|shared|both] [--backend torch|int8|...] [--dump FILE]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def evaluate(doc_paths: list[Path], gold: list[dict], encoder, settings: Settings, label: str,
-             kinds=("translation", "variant"), dump=None) -> list[dict]:
+             kinds=("translation", "variant"), dump=None, errors: list | None = None) -> list[dict]:
     docs = {str(p): read_document(p) for p in doc_paths}
     prepared = [prepare_document(d) for d in docs.values()]
     cands, _pairs, stats = align_spans(prepared, EmbeddingSource(encoder), top_k=5, min_score=0.0,
@@ -109,9 +109,11 @@ def evaluate(doc_paths: list[Path], gold: list[dict], encoder, settings: Setting
             if c and any(c.target.doc == t[0] and overlaps((c.target.sentence_start, c.target.sentence_end), t[1])
                          for t, _ in by_kind[kind]):
                 hits += 1
+            elif errors is not None:
+                errors.append((kind, "miss", q.text, c))
         # precision over every rank-1 candidate above threshold
         for (doc, s, e, k), c in best.items():
-            if k != kind or c.score < settings.align_threshold:
+            if k != kind or c.score < settings.threshold_for(kind):
                 continue
             targets = []
             for src, by_kind in gold_map.items():
@@ -121,6 +123,8 @@ def evaluate(doc_paths: list[Path], gold: list[dict], encoder, settings: Setting
                      for t in targets)
             tp += ok
             fp += not ok
+            if not ok and errors is not None:
+                errors.append((kind, "wrong row shown", c.source.text, c))
         rows.append({
             "corpus": label, "kind": kind, "gold sources": total,
             "not extracted": missed_extraction,
@@ -137,17 +141,22 @@ def main() -> None:
     ap.add_argument("--corpus", choices=["demo", "shared", "both"], default="both")
     ap.add_argument("--model", default=None)
     ap.add_argument("--dump", default=None, help="append every candidate with its features to this JSONL")
+    ap.add_argument("--backend", default=None,
+                    help="encoder backend: auto | torch | openvino | int8 (default: ALIGNER_BACKEND, else auto)")
+    ap.add_argument("--dtype", default=None, help="auto | bf16 | fp32 (default: ALIGNER_DTYPE, else auto)")
+    ap.add_argument("--errors", action="store_true", help="list the misses and the wrong rows shown")
     args = ap.parse_args()
 
     from aligner.embed import get_encoder
 
     settings = Settings.from_env()
-    enc = get_encoder(args.model)
+    enc = get_encoder(args.model, settings=settings, backend=args.backend, dtype=args.dtype)
     rows = []
+    errors: list | None = [] if args.errors else None
     if args.corpus in ("demo", "both"):
         paths = sorted(p for sub in ("en", "fr", "ar") for p in (ROOT / "seeds" / sub).iterdir())
         gold = load_gold(ROOT / "seeds/gold/alignments.jsonl", ROOT)
-        rows += evaluate(paths, gold, enc, settings, "demo (seeds/)", dump=args.dump)
+        rows += evaluate(paths, gold, enc, settings, "demo (seeds/)", dump=args.dump, errors=errors)
     shared = ROOT.parent / "shared" / "seeds"
     if args.corpus in ("shared", "both"):
         if not shared.is_dir():
@@ -156,15 +165,22 @@ def main() -> None:
             paths = sorted(shared.glob("*.txt"))
             gold = load_gold(ROOT / "bench/gold_shared_variants.jsonl", shared)
             rows += evaluate(paths, gold, enc, settings, "shared seeds (en-en)", kinds=("variant",),
-                             dump=args.dump)
+                             dump=args.dump, errors=errors)
 
     cols = list(rows[0])
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:
         print("| " + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in r.values()) + " |")
-    print(f"\nthreshold {settings.align_threshold}; model {enc.name}; command: "
-          f"python bench/eval_align.py --corpus {args.corpus}")
+    extra = "".join(f" --{k} {v}" for k, v in (("backend", args.backend), ("dtype", args.dtype)) if v)
+    for kind, why, text, c in errors or []:
+        print(f"- [{kind}: {why}] {text[:100]!r}")
+        if c is not None:
+            print(f"    rank 1 ({c.score:.3f}, {Path(c.target.doc).name}): {c.target.sentence[:140]!r}")
+            print(f"    features: {c.features}")
+    print(f"\nthresholds: translation {settings.align_threshold}, variant {settings.align_variant_threshold}; "
+          f"model {enc.name}; engine {enc.backend_choice().label} ({enc.backend_reason}); "
+          f"command: python bench/eval_align.py --corpus {args.corpus}{extra}")
 
 
 if __name__ == "__main__":

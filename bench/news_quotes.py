@@ -62,6 +62,40 @@ SETS = {  # folder -> {our language code: file}
 }
 QUOTE_LINE = re.compile(r"[\"“”]")
 TARGET_LANGS = ("fr", "ar")
+DOUBLE_MARK = re.compile(r"[\"“”]")
+EXCLUDED_FILE = ROOT / "bench" / "news_quotes_no_quotation.tsv"
+
+
+def possessive_marks_only(line: str) -> bool:
+    """True when every double mark of ``line`` stands for an apostrophe, not a quotation.
+
+    The WMT English writes some possessives and elisions with a double mark
+    (``Jobs" death``, ``the birds" intelligence``, ``Students" Day``). A mark
+    counts as such a use when all of these hold:
+
+    * it is ``"`` or ``”`` and directly follows a letter;
+    * it is directly followed by a letter (``don"t``), or by one space and a
+      letter while the word before it ends in ``s`` (a plural possessive);
+    * an even number of double marks precedes it in the line, so it cannot
+      close a quotation opened earlier in the line.
+
+    A line with no other double mark holds no quotation: it is left out of the
+    second recall figure ("recall@1, quotation lines") and listed in
+    bench/news_quotes_no_quotation.tsv.
+    """
+    marks = [m.start() for m in DOUBLE_MARK.finditer(line)]
+    if not marks:
+        return False
+    for n, i in enumerate(marks):
+        ch, prev = line[i], line[i - 1] if i else ""
+        nxt = line[i + 1:i + 3]
+        if ch == "“" or not prev.isalpha() or n % 2:
+            return False
+        elided = nxt[:1].isalpha()
+        possessive = nxt[:1] == " " and nxt[1:2].isalpha() and prev.lower() == "s"
+        if not (elided or possessive):
+            return False
+    return True
 
 
 def split_of(set_name: str, doc_id: str) -> str:
@@ -183,8 +217,11 @@ def score(rows: list[dict], index: dict, threshold: float, n_bins: int = 10, err
         if not quoted:
             continue
         hit = hit_any = not_extracted = 0
+        hit_quotation = n_quotation = 0
         misses = []
         for p, i in quoted:
+            is_quotation = not possessive_marks_only(docs_by_path[p][0].lines["en"][i])
+            n_quotation += is_quotation
             if (p, i) not in extracted_lines:
                 not_extracted += 1
                 misses.append(("not extracted", p, i, None))
@@ -198,6 +235,7 @@ def score(rows: list[dict], index: dict, threshold: float, n_bins: int = 10, err
             hit_any += ok
             if ok and best["score"] >= threshold:
                 hit += 1
+                hit_quotation += is_quotation
             else:
                 misses.append(("low score" if ok else "wrong target", p, i, best))
         firsts = [r for (doc, _, _, lg), r in first.items() if lg == lang]
@@ -215,6 +253,8 @@ def score(rows: list[dict], index: dict, threshold: float, n_bins: int = 10, err
             "not extracted": not_extracted,
             "recall@1": hit / len(quoted),
             "recall@1 any score": hit_any / len(quoted),
+            "quotation lines": n_quotation,
+            "recall@1 quotation lines": hit_quotation / max(1, n_quotation),
             "rows shown": len(shown),
             "precision": tp / len(shown) if shown else float("nan"),
             "ECE": ece,
@@ -245,9 +285,15 @@ def main() -> None:
     ap.add_argument("--rows", type=Path, default=None, help="reuse this JSONL output instead of running align")
     ap.add_argument("--sweep", action="store_true",
                     help="recall@1 and precision at thresholds 0.30-0.90 (FIT split only: choosing the default)")
+    ap.add_argument("--list-excluded", action="store_true",
+                    help=f"write the quoted lines that hold no quotation (both splits) to {EXCLUDED_FILE.name} and stop")
     args = ap.parse_args()
     if not DATA.is_dir():
         sys.exit(f"evaluation data not found: {DATA} (expected ../shared/data beside the repo)")
+    if args.list_excluded:
+        n = write_excluded(EXCLUDED_FILE)
+        print(f"{n} quoted lines hold no quotation (possessive / apostrophe double marks): {EXCLUDED_FILE}")
+        return
     from aligner.settings import Settings
 
     threshold = Settings.from_env().align_threshold
@@ -258,8 +304,9 @@ def main() -> None:
     load = os.getloadavg()
     flags = _cpu_flags()
     print(f"| split | pair | docs | files | quoted lines | not extracted | recall@1 (≥{threshold}) | "
-          f"recall@1 any score | rows shown | precision | ECE | align wall s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          f"recall@1 any score | rows shown | precision | ECE | align wall s | quotation lines | "
+          f"recall@1 quotation lines |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     all_results = {}
     for split in splits:
         docs = load_docs(split)
@@ -281,7 +328,8 @@ def main() -> None:
         for lang, r in res.items():
             print(f"| {split} | en-{lang} | {len(docs)} | {len(index)} | {r['quoted lines']} | "
                   f"{r['not extracted']} | {r['recall@1']:.3f} | {r['recall@1 any score']:.3f} | "
-                  f"{r['rows shown']} | {r['precision']:.3f} | {r['ECE']:.3f} | {wall:.1f} |")
+                  f"{r['rows shown']} | {r['precision']:.3f} | {r['ECE']:.3f} | {wall:.1f} | "
+                  f"{r['quotation lines']} | {r['recall@1 quotation lines']:.3f} |")
         if args.errors:
             show_misses(res, index, args.errors)
         if args.sweep:
@@ -303,6 +351,22 @@ def main() -> None:
                         print(f"| {k / 10:.1f}–{(k + 1) / 10:.1f} | {n} | {s / n:.3f} | {ok / n:.3f} |")
     print(f"\nthreshold {threshold}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"CPU flags: {flags}; command: .venv/bin/python bench/news_quotes.py {' '.join(sys.argv[1:])}")
+
+
+def write_excluded(path: Path) -> int:
+    """List every quoted English line that :func:`possessive_marks_only` leaves out, both splits.
+
+    Columns: split, set, document id, line (0-based within the document), text.
+    The rule is fixed in code, not fitted: the list is there for anyone to check it.
+    """
+    out = ["split\tset\tdoc\tline\ttext"]
+    for split in ("fit", "heldout"):
+        for d in load_docs(split):
+            for i, ln in enumerate(d.lines["en"]):
+                if QUOTE_LINE.search(ln) and possessive_marks_only(ln):
+                    out.append(f"{split}\t{d.set}\t{d.id}\t{i}\t{ln.strip()}")
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return len(out) - 1
 
 
 def _cpu_flags() -> str:

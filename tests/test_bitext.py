@@ -150,3 +150,143 @@ def test_fast_mode_overlaps_are_normalised_sums_and_still_align():
     beads = align_bitext(sv, mean_overlaps(enc.encode(t), t))
     assert ((5, 6), (5,)) in pairs(beads)
     covers(beads, 20, 19)
+
+
+def test_one_to_four_and_two_to_three_beads():
+    s = sentences(30, seed=9)
+    rng = random.Random(9)
+    s[20], s[21] = (" ".join(rng.choice(WORDS) for _ in range(12)) + f" {k}." for k in (20, 21))
+    a, b = s[20].split(), s[21].split()
+    # t[5] is s5..s8 in one sentence (4-1); s20 + s21 are cut into three target sentences (2-3)
+    t = (s[:5] + [" ".join(x[:-1] if k < 3 else x for k, x in enumerate(s[5:9]))] + s[9:20]
+         + [" ".join(a[:7]) + ".", " ".join(a[7:] + b[:6]) + ".", " ".join(b[6:])] + s[22:])
+    beads = align_bitext(vecs(s), vecs(t))
+    covers(beads, len(s), len(t))
+    got = pairs(beads)
+    assert ((5, 6, 7, 8), (5,)) in got
+    assert ((20, 21), (17, 18, 19)) in got
+    # the same texts with beads of at most 3 sentences cannot produce them
+    small = pairs(align_bitext(vecs(s), vecs(t), BitextParams(max_side=3, max_total=4)))
+    assert ((5, 6, 7, 8), (5,)) not in small and all(len(a) + len(b) <= 4 for a, b in small)
+
+
+def test_bead_types_follow_the_size_limits():
+    from aligner.bitext import BEAD_TYPES, bead_types
+
+    assert bead_types(BitextParams(max_side=3, max_total=4)) == (
+        (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
+    assert set(BEAD_TYPES) >= {(1, 4), (4, 1), (2, 3), (3, 2), (3, 3)}
+    assert all(a <= 4 and b <= 4 and a + b <= 6 for a, b in BEAD_TYPES)
+
+
+def test_widened_runs_are_sums_of_embedded_runs():
+    s = sentences(9, seed=10)
+    ov = vecs(s)
+    wide = ov.widened(5)
+    assert [len(v) for v in wide.vecs] == [9, 8, 7, 6, 5]
+    v4 = 2 * ov.vecs[1][2] + 2 * ov.vecs[1][4]  # sentences 2..5 = runs (2,3) + (4,5)
+    assert np.allclose(wide.vecs[3][2], v4 / np.linalg.norm(v4), atol=1e-6)
+    v5 = 3 * ov.vecs[2][1] + 2 * ov.vecs[1][4]  # sentences 1..5 = run (1..3) + (4,5)
+    assert np.allclose(wide.vecs[4][1], v5 / np.linalg.norm(v5), atol=1e-6)
+    assert wide.marks[3][2] == ov.marks[1][2] | ov.marks[1][4]
+    assert ov.widened(3) is ov
+
+
+class CountingEncoder(FakeEncoder):
+    def __init__(self):
+        super().__init__(dim=256)
+        self.batches: list[list[str]] = []
+
+    def encode(self, texts, *, progress=None):
+        self.batches.append(list(texts))
+        return super().encode(texts, progress=progress)
+
+
+def test_needed_overlaps_embed_runs_only_around_uncertain_beads():
+    from aligner.bitext import align_texts, overlap_texts
+
+    s = sentences(80, seed=11)
+    t = s[:40] + [s[40][:-1] + " " + s[41]] + s[42:]  # one 2-1 merge, the rest 1-1
+    enc = CountingEncoder()
+    beads = align_texts(s, t, enc.encode)
+    assert ((40, 41), (40,)) in pairs(beads)
+    covers(beads, 80, 79)
+    assert enc.batches[0] == s + t  # the sentences first, in one call
+    runs = [x for b in enc.batches[1:] for x in b]
+    assert 0 < len(runs) < 30  # a few runs near the merge, not the 2 * 2 * 79 of "all"
+    assert f"{s[40]} {s[41]}" in runs
+    assert not any(s[5] in r or s[70] in r for r in runs)  # nothing far from the merge
+    # the same beads as embedding every run
+    every = CountingEncoder()
+    assert pairs(align_texts(s, t, every.encode, overlaps="all")) == pairs(beads)
+    assert sorted(every.batches[0]) == sorted(overlap_texts(s) + overlap_texts(t))
+    none = CountingEncoder()
+    align_texts(s, t, none.encode, overlaps="none")
+    assert len(none.batches) == 1 and len(none.batches[0]) == 80 + 79
+
+
+def test_uncertain_runs_cover_the_region_around_non_one_to_one_beads():
+    from aligner.bitext import uncertain_runs
+
+    beads = [Bead((i,), (i,), 0.9) for i in range(10)] + [Bead((10, 11), (10,), 0.9), Bead((), (11,), 0.0)] + \
+        [Bead((12 + k,), (12 + k,), 0.9) for k in range(8)] + [Bead((20,), (20,), 0.1)] + \
+        [Bead((21 + k,), (21 + k,), 0.9) for k in range(9)]
+    src, tgt = uncertain_runs(beads, 30, 30, BitextParams(refine_below=0.6, refine_context=1))
+    # region on both sides: 9..13 (the 2-1 bead, the null bead and its neighbour 12, one sentence of
+    # context) and 19..21 (the low 1-1); the 2-sentence runs touching it start one earlier
+    assert {i for i, w in src if w == 2} == {8, 9, 10, 11, 12, 13, 18, 19, 20, 21}
+    assert (0, 2) not in src and (25, 2) not in src and (7, 3) in src and (6, 3) not in src
+    assert {j for j, w in tgt if w == 2} == {8, 9, 10, 11, 12, 13, 18, 19, 20, 21}
+
+
+def test_align_texts_rejects_an_unknown_mode_and_empty_sides():
+    from aligner.bitext import align_texts
+    from aligner.errors import ChoiceError
+
+    with pytest.raises(ChoiceError, match="needed"):
+        align_texts(["A."], ["B."], FakeEncoder().encode, overlaps="some")
+    with pytest.raises(BitextInputError, match="target text has no sentences"):
+        align_texts(["A."], [], FakeEncoder().encode)
+
+
+def test_gap_open_cost_is_paid_once_per_run_of_null_beads():
+    s = sentences(40, seed=12)
+    junk = sentences(6, seed=98)
+    t = s[:10] + [s[10], junk[0]] + s[11:25] + junk[1:6] + s[25:]
+    sv, tv = vecs(s), vecs(t)
+    got = pairs(align_bitext(sv, tv))  # default gap cost: an unrelated sentence stays unpaired
+    assert ((), (11,)) in got and ((10,), (10,)) in got
+    assert [b for a, b in got if not a] == [(11,), (26,), (27,), (28,), (29,), (30,)]
+    free = pairs(align_bitext(sv, tv, BitextParams(null_open=0.0)))
+    assert [b for a, b in free if not a] == [(11,), (26,), (27,), (28,), (29,), (30,)]
+    # a prohibitive cost forces the lone sentence into a neighbour bead
+    forced = pairs(align_bitext(sv, tv, BitextParams(null_open=20.0)))
+    assert ((), (11,)) not in forced
+    assert any(11 in b and len(a) >= 1 for a, b in forced)
+    # a cost the lone sentence pays but the passage shares: the passage stays unpaired, the lone one not
+    mid = pairs(align_bitext(sv, tv, BitextParams(null_open=2.5)))
+    assert ((), (11,)) not in mid
+    assert [b for a, b in mid if not a] == [(26,), (27,), (28,), (29,), (30,)]
+
+
+def test_paragraphs_are_hard_limits_when_both_texts_agree_on_them():
+    s = sentences(24, seed=13)
+    para = [k // 6 for k in range(24)]  # four paragraphs of six sentences
+    # the target merges the last sentence of paragraph 1 with the first of paragraph 2
+    t = s[:11] + [s[11][:-1] + " " + s[12]] + s[13:]
+    tpara = para[:11] + [1] + [p for p in para[13:]]
+    merged = pairs(align_bitext(vecs(s, paragraphs=para), vecs(t), BitextParams(para_penalty=0.0)))
+    assert ((11, 12), (11,)) in merged  # one paragraph on the target side: nothing to respect
+    hard = align_bitext(vecs(s, paragraphs=para), vecs(t, paragraphs=tpara), BitextParams(para_penalty=0.0))
+    covers(hard, 24, 23)
+    got = pairs(hard)
+    assert ((11, 12), (11,)) not in got  # the paragraphs agree: no bead crosses their boundary
+    assert ((11,), (11,)) in got and ((12,), ()) in got
+    assert all(len({para[i] for i in a}) <= 1 and len({tpara[j] for j in b}) <= 1 for a, b in got)
+    # paragraphs that disagree (target boundaries one sentence earlier: anchors cross them) are only a penalty
+    other = [0] * 5 + [1] * 6 + [2] * 6 + [3] * 6
+    soft = pairs(align_bitext(vecs(s, paragraphs=para), vecs(t, paragraphs=other), BitextParams(para_penalty=0.0)))
+    assert ((11, 12), (11,)) in soft
+    off = pairs(align_bitext(vecs(s, paragraphs=para), vecs(t, paragraphs=tpara),
+                             BitextParams(para_penalty=0.0, para_hard=False)))
+    assert ((11, 12), (11,)) in off

@@ -12,6 +12,12 @@ from ._app import app
 from ._common import prepared_encoder, say, stage_progress
 
 
+class Overlaps(str, Enum):
+    needed = "needed"
+    all = "all"
+    none = "none"
+
+
 class BeadFormat(str, Enum):
     jsonl = "jsonl"
     tsv = "tsv"
@@ -34,7 +40,8 @@ def bitext_cmd(
     project: Optional[Path] = typer.Option(None, "--project", "-p", help="Also keep the article pair and its beads in this project file, for review. Created if missing."),
     src_lang: Optional[str] = typer.Option(None, "--src-lang", help="Language code of SRC (default: detected; detection knows en, fr, ar)."),
     tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", help="Language code of TGT (default: detected)."),
-    fast: bool = typer.Option(False, "--fast", help="Embed single sentences only (3 times less model work); runs of 2-3 sentences are averaged, which is somewhat less accurate."),
+    overlaps: Overlaps = typer.Option(Overlaps.needed, "--overlaps", help="Which runs of 2-3 consecutive sentences are embedded to judge 1-2, 2-1, 2-2... beads: 'needed' (default: the sentences first, then the runs around the beads that are not confident 1-1), 'all' (every run: 3 times the model work of the sentences alone), 'none' (runs averaged from their sentences: fastest, less accurate)."),
+    fast: bool = typer.Option(False, "--fast", help="Same as --overlaps none."),
 ) -> None:
     """Align two whole texts in order: 1-1, 1-2, 2-1, 2-2, 1-3, 3-1 beads, and 1-0 / 0-1 for
     sentences with no counterpart. One bead per line, in text order."""
@@ -61,7 +68,8 @@ def bitext_cmd(
                 if side.lang in ("", "und"):
                     raise AlignerError(f"{side.path}: the language could not be detected; give it with {opt} "
                                        "(TMX needs both languages)")
-        result = align_sides(s_side, t_side, encoder, progress=progress, fast=fast)
+        mode = Overlaps.none if fast else overlaps
+        result = align_sides(s_side, t_side, encoder, progress=progress, overlaps=mode.value)
         if project is not None:
             from ..store import Project
 

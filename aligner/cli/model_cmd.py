@@ -112,14 +112,16 @@ def info_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Show the model's name, folder, dimension, backend, dtype and device, and why (loads the model)."""
-    from ..embed.hardware import cpu_flags
+    from ..embed.hardware import ENV_CPU_FLAGS, cpu_flags, flags_override
 
     enc = _encoder(model, dtype, **({"backend": backend} if backend else {}))
     _load(enc)
     flags = sorted(f for f in cpu_flags() if f.startswith(("amx", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx2")))
     info = {"name": enc.name, "path": str(enc.path), "dim": enc.dim, "backend": enc.backend,
             "dtype": enc.dtype, "device": enc.device, "reason": enc.backend_reason,
-            "embedding_key": enc.embedding_key, "cpu_flags": " ".join(flags)}
+            "embedding_key": enc.embedding_key, "cpu_flags": " ".join(flags),
+            "cpu_flags_source": (f"{ENV_CPU_FLAGS} (test/benchmark override)" if flags_override() is not None
+                                 else "/proc/cpuinfo")}
     build = getattr(enc, "openvino_build", None)
     if build:
         info["openvino_build"] = {k: build.get(k) for k in ("build_seconds", "versions", "guard", "created")}

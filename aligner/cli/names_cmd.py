@@ -67,7 +67,7 @@ def _project_documents(project: str, settings):
         pairs = [(r.candidate.source, r.candidate.target) for r in p.candidates()
                  if r.status == "confirmed"
                  or (r.status != "rejected" and r.candidate.rank == 1
-                     and r.candidate.score >= settings.align_threshold)]
+                     and r.candidate.score >= settings.threshold_for(r.candidate.kind))]
     finally:
         p.close()
     return docs, meta, pairs

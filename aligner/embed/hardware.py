@@ -21,14 +21,41 @@ BF16_FLAGS = ("amx_bf16", "avx512_bf16")
 
 _FAST_CAPABILITIES = {"AVX512", "AVX512_BF16", "AMX", "AMX_BF16"}
 
+ENV_CPU_FLAGS = "ALIGNER_CPU_FLAGS"
+"""For tests and benchmarks only: space- or comma-separated CPU flags used instead of
+``/proc/cpuinfo``'s (e.g. this CPU's flags without ``avx512_bf16`` to see what the
+product picks on a VNNI-only CPU, see ``bench/throughput.py --emulate vnni``). It
+changes what the product *chooses*, not what the CPU can do: pair it with
+``ONEDNN_MAX_CPU_ISA`` to keep oneDNN's kernels to the same instruction set. Every
+reason that rests on detected flags says when they came from here."""
+
+
+def flags_override() -> frozenset[str] | None:
+    """The flags set by :data:`ENV_CPU_FLAGS`, or None where it is unset or blank."""
+    raw = os.environ.get(ENV_CPU_FLAGS, "")
+    if not raw.strip():
+        return None
+    return frozenset(raw.replace(",", " ").split())
+
+
+def override_note() -> str:
+    """Appended to every reason resting on detected flags while :data:`ENV_CPU_FLAGS` replaces them."""
+    return (f"; CPU flags taken from {ENV_CPU_FLAGS} (a test/benchmark override), not /proc/cpuinfo"
+            if flags_override() is not None else "")
+
 
 def cpu_flags(cpuinfo: str | None = None) -> frozenset[str]:
     """CPU feature flags from ``/proc/cpuinfo`` text (read if not given).
 
     Returns the flags of the first processor entry (``flags`` on x86,
     ``Features`` on ARM); an empty set where the file does not exist.
+    Without ``cpuinfo``, :data:`ENV_CPU_FLAGS` (tests, benchmarks) wins
+    over the file.
     """
     if cpuinfo is None:
+        forced = flags_override()
+        if forced is not None:
+            return forced
         try:
             cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
         except OSError:
@@ -79,6 +106,7 @@ def bf16_support(flags: frozenset[str] | set[str] | None = None, capability: str
     slower than fp32.
     """
     detect = flags is None and capability is None and mkldnn_bf16 is None
+    note = override_note() if flags is None else ""
     flags = cpu_flags() if flags is None else frozenset(flags)
     capability = torch_cpu_capability() if capability is None else capability
     if "amx_bf16" in flags and "amx_tile" in flags:
@@ -86,15 +114,15 @@ def bf16_support(flags: frozenset[str] | set[str] | None = None, capability: str
     elif "avx512_bf16" in flags:
         hw = "AVX512-BF16 (avx512_bf16)"
     else:
-        return Support(False, "CPU has no native bf16 (no amx_bf16/avx512_bf16 flag)")
+        return Support(False, "CPU has no native bf16 (no amx_bf16/avx512_bf16 flag)" + note)
     cap = capability.upper()
     if cap and cap not in _FAST_CAPABILITIES and not cap.startswith("AVX512"):
-        return Support(False, f"CPU has {hw} but torch runs {capability} kernels")
+        return Support(False, f"CPU has {hw} but torch runs {capability} kernels{note}")
     if detect:
         mkldnn_bf16 = _mkldnn_bf16()
     if mkldnn_bf16 is False:
-        return Support(False, f"CPU has {hw} but oneDNN reports no bf16 support")
-    return Support(True, f"CPU has {hw}" + (f", torch kernels {capability}" if capability else ""))
+        return Support(False, f"CPU has {hw} but oneDNN reports no bf16 support{note}")
+    return Support(True, f"CPU has {hw}" + (f", torch kernels {capability}" if capability else "") + note)
 
 
 def supports_bf16(flags: frozenset[str] | set[str] | None = None, capability: str | None = None) -> bool:
@@ -248,6 +276,7 @@ def choose_backend(requested: str = "auto", *, device: str = "cpu", dtype: str =
     if requested not in BACKENDS:
         raise ChoiceError("backend", requested, BACKENDS)
     dtype = (dtype or "auto").strip().lower()
+    note = override_note() if flags is None else ""
     flags = cpu_flags() if flags is None else frozenset(flags)
     if dtype in ("auto", ""):
         # flags alone (OpenVINO has its own kernels; torch's capability is checked by best_device)
@@ -268,13 +297,14 @@ def choose_backend(requested: str = "auto", *, device: str = "cpu", dtype: str =
     if requested in ("openvino", "int8"):
         if not ov.ok:
             return BackendChoice("torch", "", f"{requested} requested but {ov.reason}; using torch")
-        return BackendChoice(requested, cpu_precision, f"{requested} requested; other ops in {prec_why}")
+        return BackendChoice(requested, cpu_precision, f"{requested} requested; other ops in {prec_why}{note}")
     i8 = int8_support(flags)
     if not i8.ok:
-        return BackendChoice("torch", "", f"CPU has {i8.reason}: torch")
+        return BackendChoice("torch", "", f"CPU has {i8.reason}: torch{note}")
     if not ov.ok:
-        return BackendChoice("torch", "", f"CPU has {i8.reason} but {ov.reason}: torch")
-    return BackendChoice("int8", cpu_precision, f"CPU has {i8.reason}: int8 (OpenVINO), other ops in {prec_why}")
+        return BackendChoice("torch", "", f"CPU has {i8.reason} but {ov.reason}: torch{note}")
+    return BackendChoice("int8", cpu_precision,
+                         f"CPU has {i8.reason}: int8 (OpenVINO), other ops in {prec_why}{note}")
 
 
 def openvino_support() -> Support:

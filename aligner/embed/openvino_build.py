@@ -204,6 +204,22 @@ def ov_dir(model_folder: Path) -> Path:
     return models_dir() / "openvino" / _safe_name(str(model_folder.resolve()))
 
 
+BUILD_CPU_SECONDS = 600
+"""Roughly what one build costs in CPU time (export, two guards, NNCF calibration of
+multilingual-e5-small): 314 s wall on 2 busy cores, 2026-12-01 (bench/README.md)."""
+
+
+def build_estimate_minutes(cpus: int | None = None) -> int:
+    """Whole minutes a build takes on ``cpus`` cores (default: the usable ones), rounded up;
+    what "about N minutes" tells the user before the first build."""
+    import math
+
+    from .hardware import available_cpus
+
+    cpus = max(1, int(cpus or available_cpus()))
+    return max(1, math.ceil(BUILD_CPU_SECONDS / cpus / 60))
+
+
 def versions() -> dict:
     out = {}
     for pkg in ("openvino", "nncf", "torch", "transformers"):

@@ -43,7 +43,7 @@ class OpenVINORunner:
         meta = json.loads((self.folder / "prompt.json").read_text(encoding="utf-8"))
         self.prompt: str = meta["prompt"]
         self.max_seq_length = min(int(max_seq_length), int(meta["max_seq_length"]))
-        self._tok, self._raw_tok = _load_tokenizers(self.folder / "tokenizer", self.max_seq_length)
+        self._tok = TokenizerView(self.folder / "tokenizer", self.max_seq_length)
         core = ov.Core()
         cache = compile_cache_dir()
         try:
@@ -64,14 +64,12 @@ class OpenVINORunner:
     def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """input_ids / attention_mask (int64, (len(texts), longest)) as the model sees them:
         prompt + text, special tokens, truncated to ``max_seq_length``, padded right."""
-        encs = self._tok.encode_batch([self.prompt + x for x in texts])
-        return {"input_ids": np.array([e.ids for e in encs], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encs], dtype=np.int64)}
+        return self._tok.model_inputs([self.prompt + x for x in texts])
 
     def raw_token_lengths(self, texts: Sequence[str]) -> list[int]:
         """Token count of each text alone (no prompt, no special tokens, no truncation):
         what the encoder sorts batches by."""
-        return [len(e.ids) for e in self._raw_tok.encode_batch(list(texts), add_special_tokens=False)]
+        return self._tok.raw_lengths(texts)
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Tokens the model sees per text (prompt and special tokens included, after truncation)."""
@@ -114,17 +112,61 @@ class OpenVINORunner:
         on_done(index, np.array(request.get_output_tensor(0).data, dtype=np.float32))
 
 
-def _load_tokenizers(folder: Path, max_len: int):
-    """(tokenizer that truncates and pads like transformers' fast tokenizer, plain one).
+class TokenizerView:
+    """One fast tokenizer (``tokenizer.json``, read with the ``tokenizers`` library: importing
+    transformers would import torch) giving both what the model sees and raw lengths.
 
-    Reads ``tokenizer.json`` with the ``tokenizers`` library directly:
-    importing transformers would import torch (seconds of start-up).
+    A tokenizer of this kind (250,000-entry vocabulary) takes about 280 MB of memory, so one
+    is loaded, not one per use: it is kept without truncation or padding (so it can be shared
+    between threads), and :meth:`model_inputs` truncates and pads as transformers' fast
+    tokenizer does (the text cut to ``max_len`` minus the special tokens, then the special
+    tokens added, then right padding).
     """
-    from tokenizers import Tokenizer
 
-    path = folder / "tokenizer.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: missing (the OpenVINO build needs a fast tokenizer)")
+    def __init__(self, folder: Path, max_len: int):
+        from tokenizers import Tokenizer
+
+        path = Path(folder) / "tokenizer.json"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: missing (the OpenVINO build needs a fast tokenizer)")
+        tok = Tokenizer.from_file(str(path))
+        tok.no_padding()
+        tok.no_truncation()
+        self.tokenizer = tok
+        self.max_len = int(max_len)
+        pad = _pad_token(Path(folder))
+        pad_id = tok.token_to_id(pad) if pad else None
+        self.pad_id = pad_id if pad_id is not None else 0
+        post = tok.post_processor
+        self._specials = int(post.num_special_tokens_to_add(False)) if post is not None else 0
+
+    def raw_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Tokens of each text alone: no special tokens, no truncation."""
+        return [len(e.ids) for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+
+    def encodings(self, texts: Sequence[str]) -> list:
+        """``tokenizers.Encoding`` per text: special tokens added, truncated to ``max_len``, not padded."""
+        keep = max(0, self.max_len - self._specials)
+        out = []
+        for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False):
+            if len(e.ids) > keep:
+                e.truncate(keep)
+            out.append(self.tokenizer.post_process(e))
+        return out
+
+    def model_inputs(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """input_ids / attention_mask, int64 (len(texts), longest), padded right."""
+        encs = self.encodings(texts)
+        width = max((len(e.ids) for e in encs), default=0)
+        ids = np.full((len(encs), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(encs), width), dtype=np.int64)
+        for i, e in enumerate(encs):
+            ids[i, :len(e.ids)] = e.ids
+            mask[i, :len(e.ids)] = 1
+        return {"input_ids": ids, "attention_mask": mask}
+
+
+def _pad_token(folder: Path) -> str | None:
     pad = None
     for name in ("special_tokens_map.json", "tokenizer_config.json"):
         try:
@@ -135,6 +177,23 @@ def _load_tokenizers(folder: Path, max_len: int):
             break
     if isinstance(pad, dict):
         pad = pad.get("content")
+    return pad
+
+
+def _load_tokenizers(folder: Path, max_len: int):
+    """(tokenizer that truncates and pads like transformers' fast tokenizer, plain one).
+
+    Reads ``tokenizer.json`` with the ``tokenizers`` library directly:
+    importing transformers would import torch (seconds of start-up).
+    Two tokenizers: about 560 MB for multilingual-e5-small; :class:`TokenizerView`
+    does both jobs with one (kept for callers that want a configured tokenizer).
+    """
+    from tokenizers import Tokenizer
+
+    path = folder / "tokenizer.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: missing (the OpenVINO build needs a fast tokenizer)")
+    pad = _pad_token(Path(folder))
     tok = Tokenizer.from_file(str(path))
     raw = Tokenizer.from_file(str(path))
     tok.no_padding()

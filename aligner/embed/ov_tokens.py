@@ -64,8 +64,8 @@ class OpenVINOTokenStates:
     graph, default) or ``int8``; ``precision``: bf16 | fp32 (what OpenVINO
     computes in); ``layer`` is clamped to the model's blocks (as
     ``hidden_states[layer]`` of transformers). Compiled lazily, once.
-    ``tokenizer``: the embedding runner's ``tokenizers.Tokenizer`` (truncating
-    and padding; parsing tokenizer.json takes a second), else the build's is loaded.
+    ``tokenizer``: the embedding runner's :class:`~aligner.embed.ov_runner.TokenizerView`
+    (a tokenizer takes a second to parse and about 280 MB), else the build's is loaded.
     """
 
     def __init__(self, folder: Path, layer: int, *, graph: str = "openvino", precision: str = "bf16",
@@ -108,15 +108,12 @@ class OpenVINOTokenStates:
         return self._compiled
 
     def _load_tokenizer(self):
-        """The build's fast tokenizer, truncating to ``max_seq_length`` and padding to the
-        longest text of a batch (the pad id does not matter: padding is masked)."""
-        from tokenizers import Tokenizer
+        """The build's tokenizer (:class:`~aligner.embed.ov_runner.TokenizerView`), truncating
+        to ``max_seq_length`` as the embedding runner does."""
+        from .ov_runner import TokenizerView
 
         meta = json.loads((self.folder / "prompt.json").read_text(encoding="utf-8"))
-        tok = Tokenizer.from_file(str(self.folder / "tokenizer" / "tokenizer.json"))
-        tok.enable_truncation(max_length=min(self.max_seq_length, int(meta["max_seq_length"])))
-        tok.enable_padding(pad_id=0)
-        return tok
+        return TokenizerView(self.folder / "tokenizer", min(self.max_seq_length, int(meta["max_seq_length"])))
 
     def __call__(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per text: (states (n_tokens, dim) float32, not normalised; offsets (n_tokens, 2)
@@ -130,13 +127,17 @@ class OpenVINOTokenStates:
         out: list = [None] * len(texts)
         for a in range(0, len(order), self.batch_size):
             idx = order[a:a + self.batch_size]
-            encs = self._tok.encode_batch([texts[i] for i in idx])
-            ids = np.array([e.ids for e in encs], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+            encs = self._tok.encodings([texts[i] for i in idx])  # special tokens, truncated
+            width = max((len(e.ids) for e in encs), default=0)
+            ids = np.zeros((len(encs), width), dtype=np.int64)  # pad id 0: padding is masked
+            mask = np.zeros((len(encs), width), dtype=np.int64)
+            for k, e in enumerate(encs):
+                ids[k, :len(e.ids)] = e.ids
+                mask[k, :len(e.ids)] = 1
             request.infer({"input_ids": ids, "attention_mask": mask}, share_inputs=False)
             states = np.array(request.get_output_tensor(0).data, dtype=np.float32)
             for k, i in enumerate(idx):
                 offsets = np.asarray(encs[k].offsets, dtype=np.int64).reshape(-1, 2)
-                keep = (offsets[:, 1] > offsets[:, 0]) & mask[k].astype(bool)  # special tokens: (0, 0)
-                out[i] = (states[k][keep], offsets[keep])
+                keep = offsets[:, 1] > offsets[:, 0]  # special tokens: (0, 0)
+                out[i] = (states[k][:len(offsets)][keep], offsets[keep])
         return out

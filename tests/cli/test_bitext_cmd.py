@@ -127,6 +127,22 @@ def test_fast_mode_embeds_sentences_only(fake, tmp_path, capsys):
     assert any(r["src"] == [4, 5] and r["tgt"] == [4] for r in rows)
 
 
+def test_overlap_modes_choose_what_is_embedded(fake, tmp_path, capsys):
+    s = sentences(30, seed=8)
+    t = s[:12] + [s[12][:-1] + " " + s[13]] + s[14:]
+    a, b = str(write_lines(tmp_path / "a.txt", s)), str(write_lines(tmp_path / "b.txt", t))
+    seen = {}
+    for mode in ("all", "needed"):
+        before = len(fake.seen)
+        rows = run_jsonl([a, b, "--lines", "--overlaps", mode], capsys)
+        seen[mode] = fake.seen[before:]
+        assert any(r["src"] == [12, 13] and r["tgt"] == [12] for r in rows)
+    assert len(seen["all"]) == (30 + 29 + 28) + (29 + 28 + 27)
+    assert 30 + 29 < len(seen["needed"]) < 30 + 29 + 40  # the sentences, then a few runs near the merge
+    capsys.readouterr()
+    assert main(["bitext", a, b, "--lines", "--overlaps", "some"]) != 0
+
+
 def test_articles_are_split_into_sentences(fake, tmp_path, capsys):
     s = sentences(6, seed=5)
     art = "Title of the piece\n\n" + " ".join(s[:3]) + "\n\n" + " ".join(s[3:]) + "\n"

@@ -193,3 +193,26 @@ def test_embed_needs_an_output_or_a_work_dir(tmp_path, capsys):
     src.write_text("x\n", encoding="utf-8")
     assert main(["embed", str(src)]) == 2
     assert "give -o vectors.npy" in capsys.readouterr().err
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("kind", ["amx", "avx512-bf16", "vnni-only", "avx2"])
+def test_model_info_json_says_backend_and_why_on_each_cpu_kind(capsys, monkeypatch, real_encoder, kind):
+    """`aligner model info --json` on each kind of CPU, emulated with ALIGNER_CPU_FLAGS:
+    the backend the product really loads, and the reason naming the flags it rests on."""
+    from aligner.embed.hardware import ENV_CPU_FLAGS
+    from cpu_kinds import CPU_KINDS
+
+    flags, backend, precision, parts = CPU_KINDS[kind]
+    monkeypatch.setenv(ENV_CPU_FLAGS, flags)
+    monkeypatch.delenv("ALIGNER_BACKEND", raising=False)
+    monkeypatch.delenv("ALIGNER_DTYPE", raising=False)
+    assert main(["model", "info", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert (info["backend"], info["dtype"]) == (backend, precision)
+    for part in parts:
+        assert part in info["reason"], (part, info["reason"])
+    assert "accuracy guard passed" in info["reason"] and ENV_CPU_FLAGS in info["reason"]
+    assert info["cpu_flags_source"].startswith(ENV_CPU_FLAGS)
+    assert info["embedding_key"].endswith(f"|engine:{backend}-{precision}")
+    assert info["openvino_build"]["guard"][backend]["passed"]

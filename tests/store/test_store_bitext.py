@@ -91,3 +91,11 @@ def test_realigning_the_same_files_adds_a_current_version(project):
     assert [p.id for p in project.bitext_pairs()] == [second]
     assert [p.id for p in project.bitext_pairs(current_only=False)] == [first, second]
     assert project.beads(first)[0].status == "confirmed"  # the earlier review is kept
+
+
+def test_splitting_the_first_part_of_a_split_again_keeps_reading_order(project):
+    pid = project.save_pair(result([Bead((0, 1, 2), (0, 1, 2), 0.9), Bead((3,), (3,), 0.9)]))
+    first, _ = project.split_bead(project.beads(pid)[0].id, 2, 2)
+    assert shape(project, pid) == [((0, 1), (0, 1)), ((2,), (2,)), ((3,), (3,))]
+    project.split_bead(first, 1, 1)
+    assert shape(project, pid) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]

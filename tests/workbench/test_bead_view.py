@@ -116,3 +116,26 @@ def test_main_window_aligns_two_selected_texts_and_opens_the_review(qtbot, make_
     qtbot.waitUntil(lambda: getattr(w, "bead_view", None) is not None, timeout=20000)
     assert w.bead_view.table.model().rowCount() >= 2
     assert job is not None
+
+
+def test_split_falls_where_the_reviewer_selects_the_sentences(view, bitext_project, qtbot):
+    p, pid = bitext_project
+    # a 3-2 bead to cut: merge beads 0..2 (FR 0-3 / AR 0-2)
+    view.controller.merge([0, 1, 2])
+    assert [(r.bead.src, r.bead.tgt) for r in p.beads(pid)][0] == ((0, 1, 2, 3), (0, 1, 2))
+    view.table.selectRow(0)
+    src_list, tgt_list = view.split_lists
+    assert [src_list.item(k).text() for k in range(4)] == FR
+    assert src_list.count() == 5 and tgt_list.count() == 4  # each sentence, and "the end"
+    assert (src_list.currentRow(), tgt_list.currentRow()) == (1, 1)  # the default: after the first sentence
+    assert tgt_list.layoutDirection() == Qt.RightToLeft  # Arabic
+    src_list.setCurrentRow(3)  # the second part starts at "Fin."
+    tgt_list.setCurrentRow(2)  # ... and at the third Arabic sentence
+    qtbot.mouseClick(view.buttons["split"], Qt.LeftButton)
+    assert [(r.bead.src, r.bead.tgt) for r in p.beads(pid)][:2] == [((0, 1, 2), (0, 1)), ((3,), (2,))]
+    # "the end" on the source side leaves the rest of the target as a 0-n bead
+    view.table.selectRow(0)
+    view.split_lists[0].setCurrentRow(view.split_lists[0].count() - 1)
+    view.split_lists[1].setCurrentRow(1)
+    qtbot.mouseClick(view.buttons["split"], Qt.LeftButton)
+    assert [(r.bead.src, r.bead.tgt) for r in p.beads(pid)][:3] == [((0, 1, 2), (0,)), ((), (1,)), ((3,), (2,))]

@@ -448,3 +448,120 @@ def test_candidate_summary_follows_decisions_and_notes(window, dialogs):
     w.actions_by_name["note"].trigger()
     assert "verified on video" in w.cand_info.text()
     assert "tester" in w.cand_info.text()
+
+
+class BuildingEncoder:
+    """The encoder protocol plus the first-use build the real encoder has
+    (``pending_build`` / ``prepare(progress)``), faked: ``prepare`` reports steps and
+    waits at ``gate`` like the minutes-long int8 build would. ``log`` records the order."""
+
+    def __init__(self, gate: threading.Event, minutes: int = 4):
+        from fakes import FakeEncoder
+
+        self._fake = FakeEncoder(dim=64)
+        self.name = self._fake.name
+        self.gate = gate
+        self.minutes = minutes
+        self.built = False
+        self.log: list[str] = []
+
+    @property
+    def dim(self) -> int:
+        return self._fake.dim
+
+    def pending_build(self):
+        from aligner.embed.st_encoder import PendingBuild
+
+        return None if self.built else PendingBuild("int8", self.minutes, False)
+
+    def prepare(self, progress=None):
+        if self.built:
+            return
+        self.log.append("prepare")
+        step = 0
+        while not self.gate.is_set():
+            progress(step % 5, 5)  # raises once the user cancelled
+            step += 1
+            self.gate.wait(0.01)
+        progress(5, 5)
+        self.built = True
+
+    def encode(self, texts, *, progress=None):
+        assert self.built, "encode before the model was prepared"
+        self.log.append("encode")
+        return self._fake.encode(texts, progress=progress)
+
+
+def test_first_alignment_shows_the_fast_model_being_prepared(qtbot, make_window, tmp_path, dialogs):
+    """The first "Add articles" builds the int8 model (faked here; the real build is tested in
+    tests/embed): the status line says so and how long, the window stays usable, and the
+    alignment then runs; the next alignment prepares nothing."""
+    from PySide6.QtCore import QTimer
+
+    from workbench.demo import write_articles
+    from workbench.services import CoreAlignmentService
+
+    write_articles(tmp_path / "articles")
+    gate = threading.Event()
+    enc = BuildingEncoder(gate, minutes=4)
+    w = make_window(alignment=CoreAlignmentService(encoder=enc))
+    assert w.open_project(str(tmp_path / "new.aligner"), create=True)
+    job = w.add_articles([str(tmp_path / "articles")])
+    assert job is not None
+    qtbot.waitUntil(lambda: w.job_label.text() == "Preparing the fast model, once: about 4 minutes"
+                    and w.job_bar.isVisible() and w.job_bar.maximum() == 5, timeout=10_000)
+    # responsive: timers fire, a second "Add articles" is answered, the cancel button is live
+    ticked = []
+    QTimer.singleShot(20, lambda: ticked.append(True))
+    qtbot.waitUntil(lambda: ticked == [True], timeout=5_000)
+    assert w.add_articles([str(tmp_path / "articles")]) is None
+    assert dialogs.infos and dialogs.infos[-1][0] == "Alignment running"
+    assert w.job_cancel.isVisible() and w.job_cancel.isEnabled()
+    assert enc.log == ["prepare"]
+    gate.set()
+    qtbot.waitUntil(lambda: w.align_job is None, timeout=120_000)
+    assert enc.built and enc.log[0] == "prepare" and "encode" in enc.log
+    assert w.queue_model.rowCount() > 0
+    assert w.statusBar().currentMessage().startswith("Alignment finished:")
+    # the model is built now: the next alignment goes straight to work
+    seen: list[str] = []
+    job = w.add_articles([str(tmp_path / "articles")])
+    job.signals.progress.connect(lambda _d, _t, message: seen.append(message))
+    qtbot.waitUntil(lambda: w.align_job is None, timeout=120_000)
+    assert enc.log.count("prepare") == 1
+    assert not any("Preparing" in m for m in seen)
+
+
+def test_cancelling_while_the_fast_model_is_prepared(qtbot, make_window, tmp_path):
+    from workbench.demo import write_articles
+    from workbench.services import CoreAlignmentService
+
+    write_articles(tmp_path / "articles")
+    enc = BuildingEncoder(threading.Event(), minutes=1)
+    w = make_window(alignment=CoreAlignmentService(encoder=enc))
+    assert w.open_project(str(tmp_path / "new.aligner"), create=True)
+    job = w.add_articles([str(tmp_path / "articles")])
+    qtbot.waitUntil(lambda: w.job_label.text() == "Preparing the fast model, once: about 1 minute", timeout=10_000)
+    with qtbot.waitSignal(job.signals.cancelled, timeout=10_000):
+        qtbot.mouseClick(w.job_cancel, Qt.LeftButton)
+    assert not enc.built and "encode" not in enc.log
+    assert w.align_job is None and "cancelled" in w.statusBar().currentMessage().lower()
+
+
+def test_start_up_dialog_prepares_the_fast_model(qtbot, make_window, monkeypatch):
+    """At first start the real model service finds the int8 model missing and builds it
+    under a progress dialog that says what and how long."""
+    from workbench.services import CoreModelService
+
+    gate = threading.Event()
+    enc = BuildingEncoder(gate, minutes=3)
+    monkeypatch.delenv("WORKBENCH_SKIP_MODEL_CHECK", raising=False)
+    monkeypatch.setattr(CoreModelService, "_encoder", lambda self: enc)
+    w = make_window(models=CoreModelService())
+    qtbot.waitUntil(lambda: w.model_job is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: w.model_dialog.labelText() == "Preparing the fast model, once: about 3 minutes",
+                    timeout=10_000)
+    assert w.model_dialog.isVisible()
+    gate.set()
+    qtbot.waitUntil(lambda: w.model_job is None, timeout=10_000)
+    assert enc.built and w.statusBar().currentMessage() == "Model ready."

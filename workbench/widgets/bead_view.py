@@ -3,8 +3,10 @@
 Two columns in reading order, one row per bead: the source sentences on
 the left, their translation on the right (an empty cell for a 1-0 / 0-1
 bead). Rows are coloured by confidence; Arabic cells are right-aligned and
-laid out right to left. Reviewers confirm or reject beads, split a bead,
-merge neighbouring beads, or move the first target sentence of a bead up
+laid out right to left. Reviewers confirm or reject beads, split a bead
+where they choose (the sentences of the selected bead are listed under the
+table; the part after the split starts at the sentence selected in each
+list), merge neighbouring beads, or move the first target sentence of a bead up
 into the bead before it (re-link). Every action goes through
 :class:`BeadController` to the project store, which keeps the history.
 
@@ -17,8 +19,10 @@ into the bead before it (re-link). Every action goes through
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from aligner.progress import STAGE_LABELS  # shown translated: workbench.i18n extracts its values
 
 from ..i18n import is_rtl, tr
 from ..models import STATUS_MARKS, confidence_band, confidence_colors
@@ -128,14 +132,33 @@ class BeadController:
             self.project.decide_bead(bid, status, self.reviewer)
         self.reload()
 
-    def split(self, row: int) -> None:
-        """Split a bead after its first source and first target sentence."""
+    def split(self, row: int, src_at: int | None = None, tgt_at: int | None = None) -> None:
+        """Split bead ``row``: its first ``src_at`` source and ``tgt_at`` target sentences, then the rest.
+
+        Without positions, after its first source and first target sentence
+        (a 1-n bead: its first target sentence is peeled off); see
+        :meth:`default_split`.
+        """
+        if src_at is None or tgt_at is None:
+            d_src, d_tgt = self.default_split(row)
+            src_at = d_src if src_at is None else src_at
+            tgt_at = d_tgt if tgt_at is None else tgt_at
+        self.project.split_bead(self.model.row_at(row).id, src_at, tgt_at, self.reviewer)
+        self.reload()
+
+    def default_split(self, row: int) -> tuple[int, int]:
+        """Where a split falls unless the reviewer says: after the first sentence of each side."""
         b = self.model.row_at(row).bead
         src_at, tgt_at = min(1, len(b.src)), min(1, len(b.tgt))
         if src_at == len(b.src) and tgt_at == len(b.tgt):
             src_at = 0 if len(b.src) <= 1 else src_at  # a 1-n bead: peel off the first target sentence
-        self.project.split_bead(self.model.row_at(row).id, src_at, tgt_at, self.reviewer)
-        self.reload()
+        return src_at, tgt_at
+
+    def sentences(self, row: int) -> tuple[list[str], list[str]]:
+        """The source and target sentences of bead ``row``, one string each, in order."""
+        pair = self.project.bitext_pair(self.pair_id)
+        b = self.model.row_at(row).bead
+        return [pair.text("src", [i]) for i in b.src], [pair.text("tgt", [j]) for j in b.tgt]
 
     def merge(self, rows) -> None:
         self.project.merge_beads(self._ids(rows), self.reviewer)
@@ -176,13 +199,48 @@ class BeadView(QWidget):
             b.clicked.connect(lambda _=False, k=key: self.act(k))
             buttons.addWidget(b)
             self.buttons[key] = b
+        # where "Split" cuts the selected bead: the second part starts at the selected sentence
+        self.split_label = QLabel(tr("Split before the selected sentences:"))
+        self.split_lists = (QListWidget(), QListWidget())
+        split_row = QHBoxLayout()
+        for lst in self.split_lists:
+            lst.setObjectName("split_src" if lst is self.split_lists[0] else "split_tgt")
+            lst.setWordWrap(True)
+            lst.setMaximumHeight(110)
+            split_row.addWidget(lst)
         lay = QVBoxLayout(self)
         lay.addWidget(self.pair_box)
         lay.addWidget(self.table)
+        lay.addWidget(self.split_label)
+        lay.addLayout(split_row)
         lay.addLayout(buttons)
         lay.addWidget(self.status)
         self.pair_box.currentIndexChanged.connect(self._pair_chosen)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._fill_split_lists())
+        controller.model.modelReset.connect(self._fill_split_lists)
         self.refresh_pairs()
+
+    def _fill_split_lists(self) -> None:
+        """List the selected bead's sentences; preselect the default split point."""
+        rows = self.selected_rows() if self.table.selectionModel() is not None else []
+        langs = self.controller.model._langs
+        for k, lst in enumerate(self.split_lists):
+            lst.clear()
+            lst.setLayoutDirection(Qt.RightToLeft if k < len(langs) and is_rtl(langs[k]) else Qt.LeftToRight)
+        if len(rows) != 1:
+            return
+        row = rows[0]
+        sides = self.controller.sentences(row)
+        default = self.controller.default_split(row)
+        for lst, sents, at in zip(self.split_lists, sides, default):
+            for text in sents:
+                lst.addItem(QListWidgetItem(text))
+            lst.addItem(QListWidgetItem(tr("(end: all of this side stays in the first part)")))
+            lst.setCurrentRow(at)
+
+    def split_points(self) -> tuple[int, int]:
+        """(source, target) split positions chosen in the two lists."""
+        return tuple(max(0, lst.currentRow()) for lst in self.split_lists)  # type: ignore[return-value]
 
     def refresh_pairs(self) -> None:
         self.pair_box.blockSignals(True)
@@ -221,7 +279,10 @@ class BeadView(QWidget):
             elif key == "reject":
                 self.controller.decide(rows, "rejected")
             elif key == "split":
-                self.controller.split(rows[0])
+                if len(rows) == 1 and self.split_lists[0].count():
+                    self.controller.split(rows[0], *self.split_points())
+                else:
+                    self.controller.split(rows[0])
             elif key == "merge":
                 self.controller.merge(rows)
             elif key == "relink":
@@ -280,11 +341,16 @@ def start_bitext(window, paths: list[str] | None = None, *, encoder_factory=None
             from aligner.embed import get_encoder
 
             encoder = get_encoder(settings=settings)
+        from ..services import prepare_encoder
+
+        prepare_encoder(encoder, progress)  # the first use builds the int8 model: minutes, said
         with Project.open(project_path, settings=settings) as p:
             return align_articles(p, paths[0], paths[1], encoder, settings=settings,
-                                  progress=lambda stage, done, total: progress(done, total, stage))
+                                  progress=lambda stage, done, total: progress(
+                                      done, total, tr(STAGE_LABELS.get(stage, stage))))
 
     job = Job(work, name="bitext")
+    job.signals.progress.connect(lambda _done, _total, message: message and window.statusBar().showMessage(message))
     job.signals.failed.connect(lambda msg: window.dialogs.error(tr("Alignment failed"), msg))
     job.signals.finished.connect(lambda _result: open_bead_review(window))
     window.runner.start(job)

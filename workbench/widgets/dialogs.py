@@ -224,12 +224,22 @@ class ManualLinkDialog(QDialog):
         lay.addWidget(self.buttons)
 
         self._timer = QTimer(self, singleShot=True, interval=200)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._search_after_typing)
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.lang.currentIndexChanged.connect(self.refresh)
         self.results.currentRowChanged.connect(self._show)
         self.resize(760, 560)
         self.refresh()
+
+    def _search_after_typing(self) -> None:
+        # The delayed search only runs while the dialog is on screen: a timer left
+        # running by the last keystroke must not query a project closed meanwhile.
+        if self.isVisible():
+            self.refresh()
+
+    def done(self, result: int) -> None:
+        self._timer.stop()
+        super().done(result)
 
     def refresh(self) -> None:
         self._rows = self.controller.search_targets(self.search.text(), lang=self.lang.currentData())

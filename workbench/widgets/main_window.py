@@ -717,8 +717,6 @@ class MainWindow(QMainWindow):
             self.dialogs.info(tr("Alignment running"),
                               tr("An alignment is already running; wait for it or cancel it first."))
             return None
-        if not self.models.cache_ready() and self.model_job is None:
-            self.ensure_model()
         if paths and not resume:
             self.prefs.last_directory = str(Path(paths[0]).resolve().parent)
         self.resume_bar.hide()
@@ -728,6 +726,10 @@ class MainWindow(QMainWindow):
         self._align_before = len(self.project.candidates())
 
         def work(progress, cancel):
+            prepare = getattr(service, "prepare", None)
+            if prepare is not None:  # the first run builds the int8 model: minutes, said in the status line
+                prepare(progress=progress, cancel=cancel)
+
             def report(stage: str, done: int, total: int) -> None:
                 progress(done, total, tr(STAGE_LABELS.get(stage, stage)))
             return service.align(project_path, list(paths), progress=report, cancel=cancel, actor=actor)
@@ -863,7 +865,8 @@ class MainWindow(QMainWindow):
         dlg.setObjectName("model_progress")
         service = self.models
         def build(progress, cancel):
-            return service.build_cache(progress=lambda done, total: progress(done, total), cancel=cancel)
+            return service.build_cache(progress=lambda done, total, message="": progress(done, total, message),
+                                       cancel=cancel)
 
         job = Job(build, "model")
         job.signals.progress.connect(dlg.on_progress)
