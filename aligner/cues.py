@@ -43,14 +43,28 @@ _PARTICLES = {"al", "el", "ad", "ash", "as", "an", "ar", "at", "az", "de", "di",
 _SENT_START = re.compile(r"(?:^|[.!?؟]\s+|[\"“«]\s*)$")
 
 
+def _starts_sentence(text: str, pos: int) -> bool:
+    """``_SENT_START.search(text[:pos])`` without scanning ``text[:pos]`` (that made
+    :func:`capitalised_names` quadratic in the length of an article): nothing before
+    ``pos`` (or a lone line break), sentence punctuation and whitespace, or an opening
+    quotation mark and optional whitespace."""
+    end = pos
+    while end > 0 and text[end - 1].isspace():  # re's \s is str.isspace
+        end -= 1
+    if end == 0:
+        return pos == 0 or text[:pos] == "\n"
+    last = text[end - 1]
+    return (end < pos and last in ".!?؟") or last in "\"“«"
+
+
+@lru_cache(maxsize=65536)  # a text meets many candidates: computed once
 def capitalised_names(text: str) -> frozenset[str]:
     """Consonant skeletons (:func:`aligner.names.normalize.latin_skeleton`) of the
     capitalised, non-sentence-initial Latin words of ``text`` (likely names), so
     Kodmani ~ Qadamani and Sergueï ~ Sergey give the same key."""
     keys = set()
     for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w'’\-]+", text):
-        before = text[: m.start()]
-        if _SENT_START.search(before):
+        if _starts_sentence(text, m.start()):
             continue
         for part in re.split(r"[-'’]", m.group(0)):
             if part.lower() in _PARTICLES or len(part) < 3:
@@ -80,6 +94,7 @@ LATIN_SHARE = 0.7
 """A text is in Latin script when more than this share of its letters are Latin."""
 
 
+@lru_cache(maxsize=65536)
 def _is_latin(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     if not letters:

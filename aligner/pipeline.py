@@ -21,6 +21,9 @@ from .records import Candidate, Document, Quote
 from .settings import SETTINGS, Settings
 
 TARGET_LANGS = ("fr", "ar")
+ALIGN_STEPS = ("pair", "quotes", "words", "variants")
+"""The steps of the ``align`` stage, reported as ``progress("align", step index, len(ALIGN_STEPS))``:
+article pairing, quote alignment, word spans of short quotes, English variants."""
 
 
 class Cancelled(AlignerError):
@@ -296,21 +299,23 @@ def align_spans(
     src_vecs = np.ascontiguousarray(all_vecs[: len(q_texts)])
     tgt_vecs = np.ascontiguousarray(all_vecs[len(q_texts):len(q_texts) + len(t_texts)])
     en_vecs = np.ascontiguousarray(all_vecs[len(q_texts) + len(t_texts):])
-    if progress:
-        progress("align", 0, 3)
+    def step(name: str) -> None:
+        if progress:
+            progress("align", ALIGN_STEPS.index(name), len(ALIGN_STEPS))
+
+    step("pair")
     pairs = article_pairs(docs, targets, tgt_vecs, en_sents, en_vecs, sources, settings)
-    if progress:
-        progress("align", 1, 3)
+    step("quotes")
     outlets = [outlet_language(q.outlet) for q in sources]
     positions = article_positions(docs, targets, tgt_vecs, en_sents, en_vecs, pairs, settings)
     cands = align_by_language(sources, src_vecs, targets, tgt_vecs, outlet_langs=outlets,
                               doc_pairs={(p.source_doc, p.target_doc): p.score for p in pairs},
                               positions=positions,
                               top_k=top_k, min_score=min_score, settings=settings)
+    step("words")
     if settings.align_word_spans and hasattr(embedder.encoder, "token_vectors"):
         cands = word_spans(cands, embedder.encoder.token_vectors, settings)
-    if progress:
-        progress("align", 2, 3)
+    step("variants")
     # English renderings of what was said: names, titles and headlines are left out
     said = [n for n, q in enumerate(sources) if q.kind in ("speech", "term")]
     v_src = [sources[n] for n in said]
@@ -318,7 +323,7 @@ def align_spans(
     cands += align(v_src, v_vecs, v_src, v_vecs, kind="variant",
                    top_k=top_k, min_score=min_score, settings=settings)
     if progress:
-        progress("align", 3, 3)
+        progress("align", len(ALIGN_STEPS), len(ALIGN_STEPS))
     stats = {
         "documents": len(docs),
         "source_quotes": len(sources),

@@ -37,7 +37,9 @@ def mutual_argmax(src: np.ndarray, tgt: np.ndarray) -> np.ndarray:
     """
     if len(src) == 0 or len(tgt) == 0:
         return np.zeros((0, 2), np.int64)
-    sims = src @ tgt.T
+    # einsum, not BLAS: the matrices are tiny (tokens x tokens) and BLAS threads cost more
+    # than the product here (9 ms instead of 0.8 ms on a loaded 2-core machine)
+    sims = np.einsum("ik,jk->ij", src, tgt)
     fwd = sims.argmax(axis=1)
     bwd = sims.argmax(axis=0)
     i = np.flatnonzero(bwd[fwd] == np.arange(len(src)))
@@ -85,7 +87,7 @@ def quote_span_in_target(
     if len(hit) == 0:
         if claimed.all():
             return None
-        sims = src_vecs[in_quote] @ tgt_vecs.T
+        sims = np.einsum("ik,jk->ij", src_vecs[in_quote], tgt_vecs)
         sims[:, claimed] = -np.inf
         hit = sims.argmax(axis=1)
     words = words_of(tgt_text)

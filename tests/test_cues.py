@@ -52,3 +52,18 @@ def test_speaker_cue_spelling_variants():
     assert cues.speaker_cue("Rami Abdulrahman", "Abu Ali Abdel-Wahab") == -1.0
     assert cues.speaker_cue("Ali Akbar Velayati", "Ali Ayyoub") == -1.0
     assert cues.speaker_cue(None, "Ali Ayyoub") == 0.0
+
+
+def test_sentence_start_check_equals_the_regex_on_the_text_before():
+    """capitalised_names no longer runs _SENT_START over the whole text before each
+    capitalised word (quadratic on an article); the check must say the same."""
+    import random
+
+    from aligner.cues import _SENT_START, _starts_sentence
+
+    alphabet = ["a", "B", ".", "!", "?", "؟", " ", "\n", "\t", "\u00a0", "\u2009", '"', "“", "«", "»", "\r"]
+    rng = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
+        for pos in range(len(text) + 1):
+            assert _starts_sentence(text, pos) == bool(_SENT_START.search(text[:pos])), (text, pos)

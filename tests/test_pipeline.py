@@ -67,6 +67,21 @@ def test_pipeline_without_project_finds_quotes_and_candidates(corpus, fake_encod
         assert doc_text[c.target.sentence_start:c.target.sentence_end] == c.target.sentence
 
 
+def test_the_align_stage_reports_its_steps_in_order(corpus, fake_encoder):
+    """Progress names each step of the align stage (the bench times them from it)."""
+    from aligner.pipeline import ALIGN_STEPS
+
+    seen = []
+    align_paths([str(corpus)], fake_encoder, min_score=0.0,
+                progress=lambda stage, done, total: seen.append((stage, done, total)))
+    steps = [(done, total) for stage, done, total in seen if stage == "align"]
+    n = len(ALIGN_STEPS)
+    assert ALIGN_STEPS == ("pair", "quotes", "words", "variants")
+    assert steps == [(k, n) for k in range(n + 1)]
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages == ["read", "extract", "embed", "align"]
+
+
 def test_bad_file_is_reported_and_the_rest_still_runs(corpus, fake_encoder):
     (corpus / "en" / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
     (corpus / "en" / "empty.txt").write_bytes(b"")

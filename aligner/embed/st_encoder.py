@@ -166,7 +166,8 @@ class SentenceTransformerEncoder:
         self._ready = False
         self._name: str | None = None
         self._st = None
-        self._token_st = None  # torch model for token_vectors when the backend is OpenVINO
+        self._token_st = None  # OpenVINO token states for token_vectors (False: not possible)
+        self._token_torch = None  # torch model for token_vectors when OpenVINO cannot give them
         self._choice = None
         self._cache = None
         self._dim: int | None = None
@@ -540,48 +541,87 @@ class SentenceTransformerEncoder:
         spans (n_tokens, 2) int64 character offsets into the *original* text);
         special tokens are left out. The model sees the text as ``encode``
         does (Arabic marks removed, digits 0-9); offsets are mapped back.
+        With the OpenVINO backends the states come from the OpenVINO build's
+        fp graph cut after that layer (:mod:`aligner.embed.ov_tokens`; no
+        torch is loaded), else from the torch model.
         Not cached: it is used on the few sentences that hold short quotes.
         """
-        st = self._load()
-        if not hasattr(st, "tokenizer"):  # an OpenVINO runner: token states come from torch
-            with _LOAD_LOCK:
-                if self._token_st is None:
-                    self._token_st = self._load_torch()
-            st = self._token_st
         seen, maps = [], []
         for t in texts:
             shown, back = _model_view(t, self._settings)
             seen.append(shown)
             maps.append(back)
+        if not seen:
+            return []
+        states = self._ov_token_states(seen)
+        if states is None:
+            states = self._torch_token_states(seen)
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        for (vecs, offsets), back in zip(states, maps):
+            spans = np.stack([back[offsets[:, 0]], back[offsets[:, 1] - 1] + 1], axis=1)
+            out.append((_normalise(vecs), spans.astype(np.int64).reshape(-1, 2)))
+        return out
+
+    def _ov_token_states(self, seen: list[str]) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """Token states from the OpenVINO build (see :meth:`token_vectors`), or None when
+        the backend is torch or the build's graph cannot give them (then torch does)."""
+        choice = self.backend_choice()
+        if choice.backend == "torch" or self._ov_dir is None or self._token_st is False:
+            return None
+        with _LOAD_LOCK:
+            if self._token_st is None:
+                from .ov_runner import default_threads
+                from .ov_tokens import OpenVINOTokenStates
+
+                graph = "openvino" if (self._ov_dir / "model.xml").is_file() else choice.backend
+                self._token_st = OpenVINOTokenStates(self._ov_dir, self._settings.word_align_layer, graph=graph,
+                                                     precision=choice.precision, threads=default_threads(),
+                                                     max_seq_length=self.max_seq_length,
+                                                     tokenizer=_shared_tokenizer(self._st))
+        try:
+            return self._token_st(seen)
+        except (LookupError, OSError, RuntimeError):  # not a BERT-style graph, a missing file
+            self._token_st = False  # torch from now on
+            return None
+
+    def _torch_token_states(self, seen: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(states (n, dim) float32, offsets (n, 2) int64 into each text of ``seen``) from
+        the torch model's hidden states; special and padding tokens left out."""
+        st = self._load()
+        if not hasattr(st, "tokenizer"):  # an OpenVINO runner whose graph gave no token states
+            with _LOAD_LOCK:
+                if self._token_torch is None:
+                    self._token_torch = self._load_torch()
+            st = self._token_torch
         import torch
 
         order = sorted(range(len(seen)), key=lambda i: len(seen[i]))  # batches of like lengths
-        seen, maps = [seen[i] for i in order], [maps[i] for i in order]
-        out: list[tuple[np.ndarray, np.ndarray]] = []
+        out: list = [None] * len(seen)
         tok = st.tokenizer
         model = st[0].auto_model
         layer = self._settings.word_align_layer
         device = next(model.parameters()).device
-        for start in range(0, len(seen), self.batch_size):
-            batch = seen[start:start + self.batch_size]
-            enc = tok(batch, return_offsets_mapping=True, truncation=True, max_length=st.max_seq_length,
-                      padding=True, return_tensors="pt")
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start:start + self.batch_size]
+            enc = tok([seen[i] for i in idx], return_offsets_mapping=True, truncation=True,
+                      max_length=st.max_seq_length, padding=True, return_tensors="pt")
             offsets_all = enc.pop("offset_mapping").numpy().astype(np.int64)
             with torch.inference_mode():
                 hidden = model(**{k: v.to(device) for k, v in enc.items()}, output_hidden_states=True).hidden_states
             layer_i = max(0, min(layer, len(hidden) - 1))
             states = hidden[layer_i].float().cpu().numpy().astype(np.float32)
             mask = enc["attention_mask"].numpy().astype(bool)
-            for k in range(len(batch)):
-                offsets = offsets_all[k]
-                keep = (offsets[:, 1] > offsets[:, 0]) & mask[k]
-                back = maps[start + k]
-                spans = np.stack([back[offsets[keep, 0]], back[offsets[keep, 1] - 1] + 1], axis=1)
-                out.append((_normalise(states[k][keep]), spans.astype(np.int64)))
-        result: list[tuple[np.ndarray, np.ndarray]] = [None] * len(out)  # type: ignore[list-item]
-        for pos, i in enumerate(order):
-            result[i] = out[pos]
-        return result
+            for k, i in enumerate(idx):
+                keep = (offsets_all[k][:, 1] > offsets_all[k][:, 0]) & mask[k]
+                out[i] = (states[k][keep], offsets_all[k][keep])
+        return out
+
+
+def _shared_tokenizer(engine):
+    """The loaded OpenVINO runner's tokenizer view (for token states), else None."""
+    tok = getattr(engine, "_tok", None)
+    return tok if hasattr(tok, "encodings") else None
+
 
 def _model_view(text: str, settings) -> tuple[str, np.ndarray]:
     """The text as the model sees it and, per character of it, its offset in ``text``."""

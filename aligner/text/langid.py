@@ -9,7 +9,10 @@ on their own (see :func:`span_language`).
 
 from __future__ import annotations
 
+import hashlib
+import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from ..settings import SETTINGS, Settings
@@ -40,16 +43,17 @@ def _get_detector():
 _LINGUA_CODES = {"ENGLISH": "en", "FRENCH": "fr", "ARABIC": "ar"}
 
 
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+")
+"""Runs of characters in the blocks of :func:`aligner.text.arabic.is_arabic_letter`."""
+
+
 def script_counts(text: str) -> tuple[int, int]:
-    """(Arabic letters, other letters) in ``text``."""
-    ar = other = 0
-    for ch in text:
-        if ch.isalpha():
-            if is_arabic_letter(ch):
-                ar += 1
-            else:
-                other += 1
-    return ar, other
+    """(Arabic letters, other letters) in ``text`` (as :func:`is_arabic_letter` counts)."""
+    letters = sum(map(str.isalpha, text))
+    if not letters:
+        return 0, 0
+    ar = sum(sum(map(str.isalpha, run)) for run in _ARABIC_SCRIPT.findall(text))
+    return ar, letters - ar
 
 
 def _scores(text: str) -> list[tuple[str, float]]:
@@ -92,8 +96,33 @@ def detect_with_confidence(text: str) -> tuple[str, float]:
     """Return (language, confidence 0..1); ``("und", 0.0)`` for text without letters.
 
     Long text is judged on :func:`bounded_sample` (time does not grow with length).
+    Results are remembered for the last :data:`CACHE_SIZE` texts (keyed by a
+    16-byte digest, so memory does not grow with their length): reading a
+    document detects each paragraph, and splitting it into sentences asks
+    again for the same paragraphs and one-sentence paragraphs' sentences.
     """
     text = bounded_sample(text)
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    with _cache_lock:
+        hit = _detected.get(key)
+        if hit is not None:
+            _detected.move_to_end(key)
+            return hit
+    result = _detect(text)
+    with _cache_lock:
+        _detected[key] = result
+        while len(_detected) > CACHE_SIZE:
+            _detected.popitem(last=False)
+    return result
+
+
+CACHE_SIZE = 65536
+"""Texts whose detected language is remembered (about 100 bytes each)."""
+_detected: OrderedDict[bytes, tuple[str, float]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _detect(text: str) -> tuple[str, float]:
     ar, other = script_counts(text)
     if ar + other == 0:
         return UNDETERMINED, 0.0

@@ -54,11 +54,14 @@ def _fail(path: str, problem: str) -> InputFileError:
 # --------------------------------------------------------------------------- decoding
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+"""Control characters other than tab, line feed, vertical tab, form feed and carriage return."""
+
+
 def _control_ratio(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f\v") or 0x7F <= ord(c) <= 0x9F)
-    return bad / len(text)
+    return sum(1 for _ in _CONTROL.finditer(text)) / len(text)
 
 
 def plausibility(text: str) -> float:

@@ -30,8 +30,32 @@ def _segmenter(lang: str):
     return pysbd.Segmenter(language=lang if lang in ("en", "fr") else "en", clean=False, char_span=False)
 
 
+_MAY_BREAK = re.compile(r"[.!?\u3002\uff0e\uff01\uff1f)\r\n\u2026;:\"\u201c\u201d\u00ab\u00bb\u201e\u2039\u203a]"
+                       r"|^['\u2018\u2019]|['\u2018\u2019]$")
+"""What pysbd may split at or around: sentence marks, list-item parentheses, line
+breaks, colons, quotation marks, a leading or trailing single quote."""
+
+
+def single_sentence(text: str) -> tuple[int, int] | None:
+    """(start, end) of ``text`` whitespace-trimmed when it can only be one sentence: nothing
+    pysbd splits at (:data:`_MAY_BREAK`) except one final ``.``, ``!`` or ``?``; else None.
+
+    Most news sentences are such paragraphs; pysbd (about 0.5 ms each) is then not
+    needed. Checked equal to pysbd on 28,000 WMT, FLORES, Tatoeba and UN lines
+    (tests/text/test_sentences.py keeps a sample)."""
+    t = text.strip()
+    body = t[:-1] if t[-1:] in ".!?" else t
+    if not body or _MAY_BREAK.search(body):
+        return None
+    start = len(text) - len(text.lstrip())
+    return start, start + len(t)
+
+
 def _pysbd_spans(text: str, lang: str) -> list[tuple[int, int]]:
     """(start, end) of each pysbd sentence inside ``text`` (exact, whitespace-trimmed)."""
+    one = single_sentence(text)
+    if one is not None:
+        return [one]
     try:
         segs = _segmenter(lang).segment(text)
     except Exception:  # pysbd chokes on a few odd inputs; fall back to rules

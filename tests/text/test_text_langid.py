@@ -41,3 +41,29 @@ def test_span_language_overrides_only_when_long_and_confident():
     assert span_language("Journal du Dimanche", "en") == "en"  # too short to override
     assert span_language("The Journal du Dimanche reported that the mission was powerless.", "en") == "en"
     assert span_language("قال الوزير", "en") == "ar"
+
+
+def test_script_counts_counts_letters_as_is_arabic_letter_does():
+    from aligner.text.arabic import is_arabic_letter
+    from aligner.text.langid import script_counts
+
+    for text in ["", "1234 -- !!", "Lavrov said", "قال لافروف (Lavrov) ٣ مايو", "ﻻ ﷲ ݐ ࢠ é ß ٣ ـ ً", "e\u0301 ⅻ 中文"]:
+        ar = sum(1 for c in text if c.isalpha() and is_arabic_letter(c))
+        other = sum(1 for c in text if c.isalpha() and not is_arabic_letter(c))
+        assert script_counts(text) == (ar, other), text
+
+
+def test_detection_is_remembered_not_recomputed(monkeypatch):
+    from aligner.text import langid
+
+    calls = []
+    real = langid._scores
+    monkeypatch.setattr(langid, "_scores", lambda t: calls.append(t) or real(t))
+    text = "The delegation will travel to Geneva on Thursday to resume the talks, a spokesman said."
+    first = langid.detect_with_confidence(text)
+    assert langid.detect_with_confidence(text) == first and first[0] == "en"
+    assert len(calls) <= 1  # computed at most once (an earlier test may have seen it)
+    monkeypatch.setattr(langid, "CACHE_SIZE", 2)
+    for t in ("Le ministre a parlé hier soir à la radio.", "Talks resumed in Geneva yesterday evening."):
+        langid.detect_with_confidence(t)
+    assert len(langid._detected) <= 2

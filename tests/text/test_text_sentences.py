@@ -75,3 +75,32 @@ def test_sentence_language_per_paragraph_and_long_french_sentence():
     sents = split_sentences(doc)
     _check_offsets(doc, sents)
     assert [s.lang for s in sents] == ["en", "fr", "ar"]
+
+
+# one-sentence paragraphs skip pysbd: the fast path must give what pysbd gives
+ONE_SENTENCE_CASES = [
+    ("He left on Monday", "en"), ("  He left on Monday.  ", "en"), ("Did he leave?", "en"),
+    ("Pourquoi ?", "fr"), ("Il n'est pas là, dit-on!", "fr"), ("l'homme est là", "fr"),
+    ("The 3,500 delegates voted at 10 am", "en"),
+]
+NOT_ONE_SENTENCE = [
+    ("He left. She stayed.", "en"), ("Mr. Smith left", "en"), ("Options: a) red b) blue", "en"),
+    ('"Find a few pieces you can praise" Mario says.', "en"), ("'He is very capable.'", "en"),
+    ("It ends… or not", "en"), ("Voici la liste ; elle est longue", "fr"), ("first\rsecond", "en"),
+    ("« Non », dit-il.", "fr"), ("", "en"), (".", "en"),
+]
+
+
+def test_single_sentence_fast_path_agrees_with_pysbd():
+    import pysbd
+
+    from aligner.text.sentences import single_sentence
+
+    for text, lang in ONE_SENTENCE_CASES:
+        span = single_sentence(text)
+        assert span is not None, text
+        pieces = [p.strip() for p in pysbd.Segmenter(language=lang, clean=False).segment(text) if p.strip()]
+        assert pieces == [text[span[0]:span[1]]], (text, pieces)
+        assert split_paragraph(text, lang) == [span]
+    for text, lang in NOT_ONE_SENTENCE:
+        assert single_sentence(text) is None, text
