@@ -322,11 +322,14 @@ def build(model_folder: Path, dest: Path, *, model_id: str, source_fingerprint: 
     core = ov.Core()
     guard_texts = guard_sentences()
     reference = _st_vectors(st, guard_texts, max_len)
-    guards: dict[str, dict] = {}
-    fp = core.compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
-    guards["openvino"] = asdict(guard(reference, _ov_vectors(fp, tokenizer, guard_texts, layout.prompt, max_len),
-                                      min_cos=min_cos))
-    del fp
+
+    def check(graph) -> dict:
+        """The accuracy guard's verdict on one graph, compiled in fp32 for the check only."""
+        compiled = core.compile_model(graph, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
+        vectors = _ov_vectors(compiled, tokenizer, guard_texts, layout.prompt, max_len)
+        return asdict(guard(reference, vectors, min_cos=min_cos))
+
+    guards: dict[str, dict] = {"openvino": check(model)}
     if progress:
         progress(2, total)
 
@@ -343,10 +346,7 @@ def build(model_folder: Path, dest: Path, *, model_id: str, source_fingerprint: 
     quantise_seconds = time.perf_counter() - t_q
     if progress:
         progress(3, total)
-    q = core.compile_model(qmodel, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
-    guards["int8"] = asdict(guard(reference, _ov_vectors(q, tokenizer, guard_texts, layout.prompt, max_len),
-                                  min_cos=min_cos))
-    del q
+    guards["int8"] = check(qmodel)
     if progress:
         progress(4, total)
 
