@@ -276,7 +276,7 @@ def part_mine(args) -> list[dict]:
             for side in ("src", "tgt"):
                 premade_shards(folder / f"{side}.txt", folder / f"{side}.npy", work / side, s, key)
             out = WORK / f"cli-{engine}-{n}{tag}.tsv"
-            extra = ["--workers", str(args.workers)] if engine == "ray" else []
+            extra = ["--workers", str(args.workers)] if engine == "ray" and args.workers else []
             r = cli(["mine", str(folder / "src.txt"), str(folder / "tgt.txt"), "-o", str(out),
                      "--engine", engine, "--work-dir", str(work), "--resume", *extra], env=env)
             r.update(engine=engine, n=n, pairs=len(tsv_pairs(out)))
@@ -384,7 +384,7 @@ def part_overhead(args) -> None:
         work = WORK / f"overhead-work-{engine}"
         shutil.rmtree(work, ignore_errors=True)
         outs[engine] = WORK / f"overhead-{engine}-{args.lines}.tsv"
-        extra = ["--workers", str(args.workers)] if engine == "ray" else []
+        extra = ["--workers", str(args.workers)] if engine == "ray" and args.workers else []
         r = cli(["mine", str(src), str(tgt), "-o", str(outs[engine]), "--engine", engine,
                  "--work-dir", str(work), *extra], env=env)
         results[engine] = r
@@ -501,7 +501,8 @@ def main() -> None:
     p.add_argument("--no-cache", action="store_true", help="embed again instead of using the embedding cache")
     p = sub.add_parser("overhead")
     p.add_argument("--lines", type=int, default=20_000)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=None,
+                   help="Ray embedding actors (default: the engine's, one per machine)")
     p.add_argument("--cache", action="store_true",
                    help="both engines read the embedding cache (default: off for both)")
     p = sub.add_parser("recall")

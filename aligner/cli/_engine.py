@@ -19,7 +19,7 @@ from ._common import console_err
 
 ENGINE_OPT = typer.Option("local", "--engine", help="Where the work runs: local (this process) or ray (Ray Data actors; starts a local Ray cluster sized to this machine unless --ray-address is given). Ray: pip install 'alignment-workbench[ray]'.")
 ADDRESS_OPT = typer.Option(None, "--ray-address", help="Join this Ray cluster (e.g. 10.0.0.5:6379, or 'auto' for the one started on this machine with `ray start --head`). Needs --engine ray.")
-WORKERS_OPT = typer.Option(None, "--workers", min=1, help="Ray: embedding actors, one model each (default: one per CPU of the cluster).")
+WORKERS_OPT = typer.Option(None, "--workers", min=1, help="Ray: embedding actors, one model each (default: one per machine of the cluster, using all its CPUs).")
 WORK_DIR_OPT = typer.Option(None, "--work-dir", help="Keep the shards (.npy, one per --shard-lines input lines) and other work files here; with --resume a stopped run continues where it stopped. Default: a temporary folder, removed at the end.")
 RESUME_OPT = typer.Option(False, "--resume", help="Continue the run in --work-dir: finished shards are never computed again.")
 SHARD_LINES_OPT = typer.Option(None, "--shard-lines", min=1, help="Input lines per shard (default: settings engine_shard_lines).")
