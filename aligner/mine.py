@@ -16,17 +16,19 @@ function, so the task is always explicit:
   best at *choosing* a partner, but deciding whether a pair is a
   translation at all also needs the absolute similarity (UN dev).
 
-:func:`select_pairs` is the last step of mining, shared with the
+:func:`select_blocks` is the last step of mining, shared with the
 bounded-memory engine (:mod:`aligner.engine.mining`), which computes the
-same candidates block by block from vectors on disk.
+same candidates block by block from vectors on disk, keeps each row's best
+candidate on disk (:class:`BestRows` of on-disk columns) and sorts the
+pairs with an external merge sort instead of :func:`sort_rows`.
 
 Arrays and texts in, :class:`aligner.records.MinedPair` out; no IO.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -37,9 +39,9 @@ from .records import MinedPair
 from .search import check_matrix
 from .settings import SETTINGS, Settings
 
-__all__ = ["MINING_SCORES", "MODES", "TASKS", "check_mining_options", "mine", "mining_settings",
-           "pairs_of_rows",
-           "parse_threshold", "retrieve", "select_pairs", "select_rows"]
+__all__ = ["MINING_SCORES", "MODES", "TASKS", "BestRows", "check_mining_options", "mine",
+           "mining_settings", "pairs_of_rows", "parse_threshold", "retrieve", "select_blocks",
+           "select_pairs", "select_rows", "sort_rows"]
 
 TASKS = ("mine", "retrieve")
 """What ``aligner mine`` does: mine (pairs above a threshold) or retrieve (best target per source)."""
@@ -54,63 +56,144 @@ def _rows(score, i, j) -> Rows:
     return (np.asarray(score, np.float64), np.asarray(i, np.int64), np.asarray(j, np.int64))
 
 
-def _forward(fwd: Candidates, bwd: Candidates) -> Rows:
-    f_best, f_score = fwd.best_ids(), fwd.best_scores()
-    i = np.flatnonzero(f_best >= 0)
-    return _rows(f_score[i], i, f_best[i])
+@dataclass(frozen=True)
+class BestRows:
+    """Each row's best candidate: all that pair selection reads of :class:`Candidates`.
+
+    ids: (n,) int64 the best key row (-1: none); score: (n,) float32 its margin
+    score (:meth:`Candidates.best_scores`); conf: (n,) float32 its mining
+    confidence (:meth:`Candidates.confidence` at the best column). Numpy
+    arrays, or on-disk columns that read row slices (``x[a:b]``) and picked
+    rows (``x[index_array]``), e.g. :class:`aligner.engine.mining.NpyRows`:
+    selection reads them a block at a time.
+    """
+
+    ids: object
+    score: object
+    conf: object
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def of(cls, c: Candidates, lam: float) -> "BestRows":
+        """The best candidate of each row of ``c`` (confidence with lambda ``lam``)."""
+        return cls(c.best_ids(), c.best_scores(), c.at_best(c.confidence(lam)))
 
 
-def _backward(fwd: Candidates, bwd: Candidates) -> Rows:
-    b_best, b_score = bwd.best_ids(), bwd.best_scores()
-    j = np.flatnonzero(b_best >= 0)
-    return _rows(b_score[j], b_best[j], j)
+def _spans(n: int, block: int):
+    block = max(1, int(block))
+    return [(a, min(n, a + block)) for a in range(0, n, block)]
 
 
-def _intersect(fwd: Candidates, bwd: Candidates) -> Rows:
-    score, i, j = _forward(fwd, bwd)
-    keep = bwd.best_ids()[j] == i
-    return score[keep], i[keep], j[keep]
+def _forward(fwd: BestRows, bwd: BestRows, block: int) -> Iterator[Rows]:
+    for a, b in _spans(len(fwd), block):
+        ids = np.asarray(fwd.ids[a:b], np.int64)
+        k = np.flatnonzero(ids >= 0)
+        yield _rows(np.asarray(fwd.score[a:b])[k], a + k, ids[k])
 
 
-def _max(fwd: Candidates, bwd: Candidates) -> Rows:
-    """Both directions pooled (a pair found both ways with the same score once),
-    best first (ties: source, then target row), each sentence used once."""
-    parts = [_forward(fwd, bwd), _backward(fwd, bwd)]
+def _backward(fwd: BestRows, bwd: BestRows, block: int) -> Iterator[Rows]:
+    for a, b in _spans(len(bwd), block):
+        ids = np.asarray(bwd.ids[a:b], np.int64)
+        k = np.flatnonzero(ids >= 0)
+        yield _rows(np.asarray(bwd.score[a:b])[k], ids[k], a + k)
+
+
+def _intersect(fwd: BestRows, bwd: BestRows, block: int) -> Iterator[Rows]:
+    """Forward pairs whose target's best source is the source (the other side's
+    best ids read for just the targets of the block)."""
+    for score, i, j in _forward(fwd, bwd, block):
+        keep = np.asarray(bwd.ids[j], np.int64) == i
+        yield score[keep], i[keep], j[keep]
+
+
+def _pooled(fwd: BestRows, bwd: BestRows, block: int) -> Iterator[Rows]:
+    yield from _forward(fwd, bwd, block)
+    yield from _backward(fwd, bwd, block)
+
+
+def _greedy(chunks: Iterable[Rows], n_src: int, n_tgt: int) -> Iterator[Rows]:
+    """Pairs sorted best first, each sentence used once (one bit a row of each side).
+    A pair found both ways with the same score comes twice, in a row: the second is
+    refused like any pair whose sentences are used."""
+    used_src, used_tgt = bytearray((n_src + 7) // 8), bytearray((n_tgt + 7) // 8)
+    for score, i, j in chunks:
+        keep = np.zeros(len(score), bool)
+        for k, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
+            if not (used_src[a >> 3] >> (a & 7)) & 1 and not (used_tgt[b >> 3] >> (b & 7)) & 1:
+                used_src[a >> 3] |= 1 << (a & 7)
+                used_tgt[b >> 3] |= 1 << (b & 7)
+                keep[k] = True
+        yield score[keep], i[keep], j[keep]
+
+
+MODES: dict[str, str] = {
+    "intersect": "pairs that are each other's best",
+    "max": "both directions pooled, best first, each sentence used once",
+    "fwd": "each source's best target", "bwd": "each target's best source",
+}
+"""Candidate selection of mining mode, by name (see :func:`select_blocks`)."""
+
+_MODE_PAIRS: dict[str, Callable[[BestRows, BestRows, int], Iterator[Rows]]] = {
+    "intersect": _intersect, "fwd": _forward, "bwd": _backward,
+}
+
+Sorter = Callable[[Iterable[Rows]], Iterator[Rows]]
+"""sort(chunks of pairs) -> the same pairs in chunks, best first (score descending, then
+source row, then target row): :func:`sort_rows` in memory, an external merge sort on disk."""
+
+
+def sort_rows(chunks: Iterable[Rows]) -> Iterator[Rows]:
+    """:data:`Sorter` in memory: one chunk."""
+    parts = list(chunks)
+    if not parts:
+        yield _rows(np.zeros(0), np.zeros(0), np.zeros(0))
+        return
     score, i, j = (np.concatenate([p[c] for p in parts]) for c in range(3))
     order = np.lexsort((j, i, -score))
-    score, i, j = score[order], i[order], j[order]
-    if len(score):
-        dup = np.zeros(len(score), bool)
-        dup[1:] = (score[1:] == score[:-1]) & (i[1:] == i[:-1]) & (j[1:] == j[:-1])
-        score, i, j = score[~dup], i[~dup], j[~dup]
-    used_src = np.zeros(int(i.max()) + 1 if len(i) else 0, bool)
-    used_tgt = np.zeros(int(j.max()) + 1 if len(j) else 0, bool)
-    keep = np.zeros(len(score), bool)
-    for k, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
-        if not used_src[a] and not used_tgt[b]:
-            used_src[a] = used_tgt[b] = keep[k] = True
-    return score[keep], i[keep], j[keep]
+    yield score[order], i[order], j[order]
 
 
-MODES: dict[str, Callable[[Candidates, Candidates], Rows]] = {
-    "intersect": _intersect, "max": _max, "fwd": _forward, "bwd": _backward,
-}
-"""Candidate selection of mining mode, by name."""
+def select_blocks(fwd: BestRows, bwd: BestRows, *, threshold: float, mode: str,
+                  settings: Settings, block: int, sort: Sorter = sort_rows) -> Iterator[Rows]:
+    """The mined pairs of each row's best candidate, in chunks, best first.
+
+    fwd: each source's best target (n_src rows); bwd: each target's best
+    source (n_tgt rows); read ``block`` rows at a time (and, where a mode
+    needs the other side, just the rows it needs). Pairs are chosen by
+    ``mode`` (:data:`MODES`) on the margin, reported and thresholded on the
+    mining score (``settings.mine_score``), ordered by ``sort``. Mode
+    ``max`` sorts the pooled pairs first (with ``sort``) and keeps one bit
+    a row of each side.
+    """
+    if mode == "max":
+        chosen = _greedy(sort(_pooled(fwd, bwd, block)), len(fwd), len(bwd))
+    else:
+        chosen = _MODE_PAIRS[mode](fwd, bwd, block)
+
+    def scored() -> Iterator[Rows]:
+        for score, i, j in chosen:
+            if settings.mine_score == "blend":
+                score = _pair_scores(fwd, bwd, i, j)
+            keep = score >= threshold
+            yield score[keep], i[keep], j[keep]
+
+    return sort(scored())
+
 
 MINING_SCORES = ("blend", "margin")
 """What mining mode reports and thresholds: ``blend`` = cos - lambda * neighbourhood
 (:meth:`Candidates.confidence`), ``margin`` = the ranking criterion's own score."""
 
 
-def _pair_scores(fwd: Candidates, bwd: Candidates, lam: float, i: np.ndarray,
-                 j: np.ndarray) -> np.ndarray:
+def _pair_scores(fwd: BestRows, bwd: BestRows, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """(m,) float64 mining score (:meth:`Candidates.confidence`) of the best pairs
     (i, j): the forward one where j is i's best, else the backward one."""
-    f_ids, f_conf = fwd.best_ids(), fwd.at_best(fwd.confidence(lam))
-    b_conf = bwd.at_best(bwd.confidence(lam))
     if not len(i):
         return np.zeros(0, np.float64)
-    return np.where(f_ids[i] == j, f_conf[i], b_conf[j]).astype(np.float64)
+    f_ids, f_conf = np.asarray(fwd.ids[i]), np.asarray(fwd.conf[i])
+    return np.where(f_ids == j, f_conf, np.asarray(bwd.conf[j])).astype(np.float64)
 
 
 def _retrieve(src: np.ndarray, tgt: np.ndarray, *, k: int | None, margin: str,
@@ -127,7 +210,8 @@ def _retrieve(src: np.ndarray, tgt: np.ndarray, *, k: int | None, margin: str,
                                candidates=candidates, settings=s)
     x, y, fwd, bwd = scored.src, scored.tgt, scored.fwd, scored.bwd
     if not sinkhorn_applies(len(x), len(y), s):
-        score, i, j = _forward(fwd, bwd)  # in source order
+        best = BestRows.of(fwd, s.mine_score_lambda)
+        score, i, j = next(_forward(best, best, max(1, len(best))))  # in source order
         return list(zip(score.tolist(), i.tolist(), j.tolist()))
     potentials = sinkhorn_potentials(x, y, temperature=s.retrieval_sinkhorn,
                                      iters=s.retrieval_sinkhorn_iters)
@@ -248,22 +332,18 @@ def mine(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_texts: Sequence[str],
 def select_rows(fwd: Candidates, bwd: Candidates, *, threshold: float, mode: str,
                 settings: Settings) -> Rows:
     """The mined pairs of scored candidates, as arrays (score, src row, tgt row):
-    chosen by ``mode`` on the margin, reported and thresholded on the mining
-    score (``settings.mine_score``).
+    :func:`select_blocks` in memory.
 
     fwd: each source's candidates (n_src rows, ids index targets); bwd: each
-    target's (n_tgt rows). Only each row's best column is read, so
-    :meth:`Candidates.best_only` candidates give the same pairs. Returns the
-    pairs with score >= ``threshold``, best first (ties: by source, then
-    target row). Memory: a few arrays of n_src + n_tgt numbers.
+    target's (n_tgt rows). Only each row's best column is read
+    (:class:`BestRows`). Returns the pairs with score >= ``threshold``, best
+    first (ties: by source, then target row).
     """
-    score, i, j = MODES[mode](fwd, bwd)
-    if settings.mine_score == "blend":
-        score = _pair_scores(fwd, bwd, settings.mine_score_lambda, i, j)
-    keep = score >= threshold
-    score, i, j = score[keep], i[keep], j[keep]
-    order = np.lexsort((j, i, -score))
-    return score[order], i[order], j[order]
+    lam = settings.mine_score_lambda
+    f, b = BestRows.of(fwd, lam), BestRows.of(bwd, lam)
+    parts = list(select_blocks(f, b, threshold=threshold, mode=mode, settings=settings,
+                               block=max(1, len(f), len(b))))
+    return tuple(np.concatenate([p[c] for p in parts]) for c in range(3))  # type: ignore[return-value]
 
 
 def select_pairs(fwd: Candidates, bwd: Candidates, src_texts: Sequence[str],
