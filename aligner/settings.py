@@ -106,12 +106,19 @@ class Settings:
     """Query vectors searched at a time, in memory and from disk (one Ray task each); fixed
     blocks make the cosines independent of how the work is split (BLAS rounds by block size)."""
     mine_memory_budget_mb: int = 1024
-    """Memory the search index of `aligner mine` may take (one side's index at a time; while it
-    is built, the vectors it is trained on as well: about twice this at the peak). A side whose
-    vectors fit (rows x dim x 4 bytes) is searched as in memory (exact, IVF past ivf_threshold);
-    a larger side gets an IVF-PQ index (a few dozen bytes per row) with exact re-ranking from
-    disk. With --engine ray each search worker holds its own copy of the index, so the budget
-    is shared among them (budget / search workers per copy)."""
+    """Memory the search index of `aligner mine` may take, whatever the corpus size (one index
+    shard at a time). A side whose vectors fit (rows x dim x 4 bytes) is searched as in memory
+    (exact, IVF past ivf_threshold). A larger side gets IVF-PQ (trained on a sample of at most
+    half the budget, or 9,984 rows), its codes split into index shards that each fit the budget;
+    every block of queries is searched in each shard in turn, the hits re-ranked by exact cosine
+    read from disk and merged. With --engine ray each search worker holds its own copy of the
+    shard it searches, so the budget is shared among them (budget / search workers per copy)."""
+    mine_index_shard_rows: int = 0
+    """Most key rows per index shard; 0: as many as fit mine_memory_budget_mb. A positive value
+    also indexes a side that fits the budget as IVF-PQ shards (tests and benches)."""
+    mine_sort_run_rows: int = 1_048_576
+    """Pairs sorted in memory at a time by `aligner mine` (20 bytes each) before they are written
+    as a sorted run to the work folder; the runs are then merged best first."""
     mine_pq_refine: int = 4
     """IVF-PQ: approximate neighbours fetched per wanted neighbour, then re-ranked exactly."""
     engine_max_file_bytes: int = 50_000_000_000

@@ -469,7 +469,8 @@ def part_recall(args) -> None:
         rows = mine_rows(e, f, en, fr, engine=LocalEngine(), work=work, settings=s)
         secs = time.perf_counter() - t0
         nn = NpyRows(work / "fwd.ids.npy")[0:n][:, 0]
-        results[label] = (set(zip(rows.src.tolist(), rows.tgt.tolist())), nn, secs)
+        _, src_rows, tgt_rows = rows.load()
+        results[label] = (set(zip(src_rows.tolist(), tgt_rows.tolist())), nn, secs)
     exact_pairs, exact_nn, _ = results["flat (exact)"]
     print(f"\n{n:,} x {n:,} real en-fr lines; nlist = {max(1, min(int(4 * n ** 0.5), n // 39))}; "
           f"default mine_nprobe {base.mine_nprobe}, PQ refine x{base.mine_pq_refine}\n")

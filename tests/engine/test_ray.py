@@ -177,3 +177,24 @@ def test_two_shards_run_on_two_actors_at_once(cluster, tmp_path):
         results = list(eng.embed(items, FACTORY, max_bytes=10_000_000, key=KEY))
     assert not any(r.error for r in results)
     assert len({r.worker for r in results}) == 2
+
+
+def test_ray_searches_index_shards_and_sorts_on_disk_like_local(cluster, tmp_path):
+    """Keys in IVF-PQ index shards (one index handle per shard on Ray), pairs sorted in runs
+    on disk: the Ray engine gives the local engine's pairs, scores and order."""
+    from dataclasses import replace
+
+    from engine_corpus import make_corpus
+
+    src, tgt = (t for t in make_corpus(2500, 2000))
+    src, tgt = [t for t in src if t.strip()], [t for t in tgt if t.strip()]
+    enc = FACTORY()
+    sv, tv = enc.encode(src), enc.encode(tgt)
+    s = replace(SETTINGS, search_block_rows=600, mine_index_shard_rows=700, mine_sort_run_rows=500)
+    local = mine_vectors(sv, tv, src, tgt, engine=LocalEngine(), work=tmp_path / "local",
+                         threshold=-1e9, settings=s)
+    with RayEngine(workers=2) as eng:
+        remote = mine_vectors(sv, tv, src, tgt, engine=eng, work=tmp_path / "ray",
+                              threshold=-1e9, settings=s)
+    assert len(local) > 1000
+    assert remote == local
