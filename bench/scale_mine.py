@@ -144,6 +144,8 @@ class TreeMemory:
         self.period = period
         self.peak_pss = self.peak_rss = self.driver_hwm = self.processes = 0
         self.peak_anon = 0  # largest sum of RssAnon + RssShmem: resident memory that is not a file's pages
+        self.at_peak: list[tuple[str, int]] = []  # (process, PSS) at the sample of peak_pss
+        self.cpu: dict[int, float] = {}  # last user + system CPU seconds seen of each process
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -153,17 +155,23 @@ class TreeMemory:
         except self.psutil.NoSuchProcess:
             return
         pss = rss = anon = 0
+        each = []
         for p in procs:
             try:
                 m = p.memory_full_info()
                 pss += m.pss
                 rss += m.rss
+                each.append((p.name(), m.pss))
+                c = p.cpu_times()
+                self.cpu[p.pid] = c.user + c.system
                 for line in Path(f"/proc/{p.pid}/status").read_text().splitlines():
                     if line.startswith(("RssAnon:", "RssShmem:")):
                         anon += int(line.split()[1]) * 1024
             except (self.psutil.NoSuchProcess, self.psutil.AccessDenied, ProcessLookupError,
                     FileNotFoundError):
                 pass
+        if pss > self.peak_pss:
+            self.at_peak = sorted(each, key=lambda x: -x[1])
         self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
         self.peak_anon = max(self.peak_anon, anon)
         self.processes = max(self.processes, len(procs))
@@ -192,17 +200,25 @@ def cli(args: list[str], env: dict | None = None) -> dict:
     """Run `aligner ARGS` in a fresh process; its time and memory (:class:`TreeMemory`)."""
     cmd = [sys.executable, "-c", "from aligner.cli import entry; entry()", *args]
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    import resource
+
     load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     with TreeMemory(proc.pid) as mem:
         _, err = proc.communicate()
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the CLI and what it reaped; Ray's processes are not all reaped by it, so the
+    # larger of that and the sum of each process's last sampled CPU time (0.5 s samples)
+    reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = max(reaped, sum(mem.cpu.values()))
     if proc.returncode != 0:
         raise SystemExit(f"aligner {' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": seconds, "peak_pss": mem.peak_pss, "peak_rss": mem.peak_rss,
-            "peak_anon": mem.peak_anon,
+    return {"seconds": seconds, "cpu": cpu, "peak_pss": mem.peak_pss, "peak_rss": mem.peak_rss,
+            "peak_anon": mem.peak_anon, "at_peak": mem.at_peak,
             "driver_hwm": mem.driver_hwm, "processes": mem.processes, "load_start": load,
             "load_end": os.getloadavg()[0], "stderr": err}
 
@@ -249,13 +265,33 @@ GiB = 2 ** 30
 
 
 def describe(r: dict) -> str:
-    return (f"{r['seconds']:7.1f} s; peak memory: CLI process {r['driver_hwm'] / GiB:.2f} GiB, "
+    return (f"{r['seconds']:7.1f} s ({r.get('cpu', 0):.0f} CPU s); peak memory: CLI process "
+            f"{r['driver_hwm'] / GiB:.2f} GiB, "
             f"all processes {r['peak_pss'] / GiB:.2f} GiB PSS ({r['peak_rss'] / GiB:.2f} GiB "
             f"RSS summed, {r['processes']} processes; {r['peak_anon'] / GiB:.2f} GiB not file pages); "
             f"load {r['load_start']:.1f} -> {r['load_end']:.1f}")
 
 
 # ------------------------------------------------------------------ the parts
+
+def index_plan(n: int, settings, engine: str, args) -> str:
+    """How `aligner mine` indexes a side of n stand-in rows (384 dims) with these options."""
+    from dataclasses import replace
+
+    from aligner.embed.hardware import available_cpus
+    from aligner.engine.mining import plan_index
+
+    s = replace(settings, **({} if args.budget_mb is None else {"mine_memory_budget_mb": args.budget_mb}),
+                **({} if args.shard_rows is None else {"mine_index_shard_rows": args.shard_rows}))
+    budget = s.mine_memory_budget_mb // (available_cpus() if engine == "ray" else 1)
+    plan = plan_index(n, 384, s, budget_mb=max(1, budget))
+    if plan.whole:
+        kind = "flat" if n <= s.ivf_threshold else s.index_kind
+        return f"one {kind} index ({n * 384 * 4 / 2 ** 20:.0f} MiB), budget {budget} MiB"
+    rows = max(b - a for a, b in plan.shards)
+    return (f"IVF-PQ nlist {plan.nlist}, PQ{plan.m}x{plan.nbits}, trained on {plan.sample:,} rows, "
+            f"{len(plan.shards)} shard(s) of up to {rows:,} keys, budget {budget} MiB")
+
 
 def part_mine(args) -> list[dict]:
     """`aligner mine` (the CLI, end to end but for embedding) at each size and engine."""
@@ -270,7 +306,10 @@ def part_mine(args) -> list[dict]:
         env = {}
         if args.budget_mb is not None:
             env["ALIGNER_MINE_MEMORY_BUDGET_MB"] = str(args.budget_mb)
-        tag = "" if args.budget_mb is None else f"-budget{args.budget_mb}"
+        if args.shard_rows is not None:
+            env["ALIGNER_MINE_INDEX_SHARD_ROWS"] = str(args.shard_rows)
+        tag = ("" if args.budget_mb is None else f"-budget{args.budget_mb}") + (
+            "" if args.shard_rows is None else f"-shard{args.shard_rows}")
         for engine in args.engines:
             work = WORK / f"cli-{engine}-{n}{tag}"
             for side in ("src", "tgt"):
@@ -283,6 +322,9 @@ def part_mine(args) -> list[dict]:
             outs[engine] = out
             rows.append(r)
             print(f"n={n:>7,} {engine:>5}: {describe(r)}; {r['pairs']:,} pairs", flush=True)
+            print("    at the peak (PSS MiB): " + ", ".join(
+                f"{name} {pss / 2 ** 20:.0f}" for name, pss in r["at_peak"][:12]), flush=True)
+            print(f"    index of each side: {index_plan(n, s, engine, args)}", flush=True)
         if "local" in outs and "ray" in outs:
             print(f"n={n:>7,} Jaccard(ray, local) = "
                   f"{jaccard_sets(tsv_pairs(outs['ray']), tsv_pairs(outs['local'])):.4f}", flush=True)
@@ -491,9 +533,12 @@ def main() -> None:
     p = sub.add_parser("mine")
     p.add_argument("--sizes", type=int, nargs="+", default=[50_000, 100_000, 200_000])
     p.add_argument("--engines", nargs="+", default=["local", "ray"])
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=None,
+                   help="Ray embedding actors (default: the engine's; nothing is embedded here)")
     p.add_argument("--budget-mb", type=int, default=None,
                    help="mine_memory_budget_mb for the runs (e.g. 16: IVF-PQ at every size)")
+    p.add_argument("--shard-rows", type=int, default=None,
+                   help="mine_index_shard_rows for the runs (most keys per index shard)")
     p = sub.add_parser("embed")
     p.add_argument("--lines", type=int, default=600)
     p.add_argument("--workers", type=int, default=2)
