@@ -6,9 +6,11 @@
   reads its shard's lines and writes the shard's ``.npy``; only a small
   result row per shard travels back. The inputs and the work folder must be
   visible to every node (one machine, or a shared file system).
-* Search: the index is built once by the driver, put in the object store,
-  and each block of queries is searched by a Ray task (one CPU each) that
-  reads its block from the work folder.
+* Search: each index shard (one, unless a side's index exceeds the memory
+  budget: :func:`aligner.engine.mining.index_shards`) is built by the driver
+  and written to the work folder, and each block of queries is searched by a
+  Ray task (one CPU each) that reads the shard once per worker and its block
+  from the work folder; the driver merges the shards' hits.
 
 Without an address a local cluster is started, sized to this machine's
 cores, and shut down at the end; with one, the existing cluster is joined
@@ -233,8 +235,9 @@ class RayEngine:
 
     def knn(self, index, queries_path: str, blocks: Sequence[tuple[int, int]], depth: int,
             keys_path: str | None, refine: int) -> Iterator[tuple[int, int, np.ndarray, np.ndarray]]:
-        """(a, b, sims, ids) for each query block, in order; at most 2 tasks per CPU in flight.
-        ``index``: the (path, token) from :meth:`share_index`."""
+        """(a, b, sims, ids) for each query block, in order; at most 2 blocks per CPU in flight
+        or held (a slow block does not make the driver hold the results after it).
+        ``index``: the (path, token) from :meth:`share_index` (one index shard)."""
         ray = self.ray
         index_path, token = index
         pending: list = []
@@ -245,7 +248,7 @@ class RayEngine:
         limit = 2 * self.cpus
         try:
             while True:
-                while len(pending) < limit:
+                while len(pending) + len(done) < limit:  # results held out of order count too
                     blk = next(it, None)
                     if blk is None:
                         break
