@@ -24,6 +24,8 @@ Real 200k-line parallel corpora are not available here, and embedding
   through the engine path, local and Ray (2 actors), on UN dev lines.
 * ``jaccard``: `aligner mine` on N x N UN dev lines (en, fr) with --engine
   local and --engine ray; Jaccard of the two pair sets.
+* ``pqspeed``: CPU per query of one IVF-PQ index shard (PQ only, and with
+  exact re-ranking) on the centred vectors a ``mine`` run left behind.
 * ``recall``: IVF and IVF-PQ (the index past the memory budget) against
   exact search on the real en-fr lines of ../shared/data.
 
@@ -527,6 +529,34 @@ def part_recall(args) -> None:
               f"| {jac:.4f} | {found:.4f} | {float((nn == exact_nn).mean()):.4f} |", flush=True)
 
 
+def part_pqspeed(args) -> None:
+    """CPU per query of one IVF-PQ index shard, without and with exact re-ranking, on the
+    centred vectors a `mine` run left in its work folder (input of docs/scaling.md)."""
+    from dataclasses import replace
+
+    from aligner.engine.mining import NpyRows, index_shards, plan_index, search_block
+    from aligner.search import set_threads
+    from aligner.settings import Settings
+
+    set_threads(1)
+    keys = NpyRows(Path(args.work) / "mine" / "tgt.centred.npy")
+    queries = NpyRows(Path(args.work) / "mine" / "src.centred.npy")[0:args.queries]
+    base = Settings.from_env()
+    s = replace(base, mine_index_shard_rows=args.shard_rows, ivf_nprobe=base.mine_nprobe)
+    plan = plan_index(*keys.shape, s, budget_mb=args.budget_mb)
+    a, b, build = index_shards(keys, s, s.search_block_rows, budget_mb=args.budget_mb)[0]
+    index, _ = build()
+    scanned = s.ivf_nprobe / plan.nlist * (b - a)
+    print(f"{len(keys):,} keys, nlist {plan.nlist}, {len(plan.shards)} shard(s), first of "
+          f"{b - a:,} keys, nprobe {s.ivf_nprobe}, ~{scanned:,.0f} codes scanned a query")
+    for label, rerank in (("PQ only", None), (f"PQ + exact re-rank of {16 * s.mine_pq_refine}", keys)):
+        t0 = time.process_time()
+        search_block(index, queries, 16, rerank, s.mine_pq_refine)
+        cpu = time.process_time() - t0
+        print(f"{label}: {1000 * cpu / len(queries):.2f} ms CPU a query (1 thread), "
+              f"{1e9 * cpu / len(queries) / scanned:.1f} ns a scanned code", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="part", required=True)
@@ -554,10 +584,16 @@ def main() -> None:
     p = sub.add_parser("recall")
     p.add_argument("--limit", type=int, default=None, help="first N parallel lines only")
     p.add_argument("--nprobe", type=int, nargs="+", default=[16, 32, 64])
+    p = sub.add_parser("pqspeed")
+    p.add_argument("--work", required=True, help="work folder of a `mine` run (e.g. "
+                   "$ALIGNER_SCALE_DIR/cli-local-500000-budget256-shard200000)")
+    p.add_argument("--budget-mb", type=int, default=256)
+    p.add_argument("--shard-rows", type=int, default=200_000)
+    p.add_argument("--queries", type=int, default=4096)
     args = ap.parse_args()
     print(f"# {command_line()}\n# {header()}", flush=True)
     {"mine": part_mine, "embed": part_embed, "jaccard": part_jaccard,
-     "overhead": part_overhead, "recall": part_recall}[args.part](args)
+     "overhead": part_overhead, "recall": part_recall, "pqspeed": part_pqspeed}[args.part](args)
     print(f"# load average at end: {os.getloadavg()[0]:.1f}")
 
 
