@@ -433,6 +433,8 @@ def part_overhead(args) -> None:
                  "--work-dir", str(work), *extra], env=env)
         results[engine] = r
         print(f"{engine:>5}: {describe(r)}", flush=True)
+        print("       at the peak (PSS MiB): " + ", ".join(
+            f"{name} {pss / 2 ** 20:.0f}" for name, pss in r["at_peak"][:14]), flush=True)
         for line in r["stderr"].splitlines():
             if line.startswith("embedded"):
                 print(f"       {line}")
