@@ -357,6 +357,11 @@ class Candidates:
         return Candidates(take(self.ids), take(self.cos), take(self.score), take(self.hub),
                           take(self.penalty))
 
+    def rows(self, a: int, b: int) -> "Candidates":
+        """The candidates of query rows ``[a, b)`` (views, not copies)."""
+        return Candidates(self.ids[a:b], self.cos[a:b], self.score[a:b], self.hub[a:b],
+                          None if self.penalty is None else self.penalty[a:b])
+
     @staticmethod
     def concat(parts: Sequence["Candidates"]) -> "Candidates":
         """Row-wise concatenation of the candidates of consecutive query blocks."""

@@ -214,10 +214,11 @@ def plan_index(n: int, dim: int, settings: Settings, *, budget_mb: int | None = 
     forced = int(settings.mine_index_shard_rows)
     if n * dim * 4 <= budget and (forced <= 0 or n <= forced or not shard):
         return IndexPlan(True, ((0, n),))
-    train_cap = max(256 * 39, budget // (2 * dim * 4))
+    half_budget_rows = budget // (2 * dim * 4)  # training rows in half the budget
+    train_cap = max(256 * 39, half_budget_rows)
     nlist = max(1, min(int(4 * math.sqrt(n)), n // 39, train_cap // 39))
     m, nbits = _pq_shape(n, dim)
-    sample = min(n, max(nlist * 39, 2 ** nbits * 39, min(256 * nlist, budget // (2 * dim * 4))))
+    sample = min(n, max(nlist * 39, 2 ** nbits * 39, min(256 * nlist, half_budget_rows)))
     if not shard:
         rows = n
     elif forced > 0:
@@ -346,13 +347,17 @@ def merge_topk(sims: Sequence[np.ndarray], ids: Sequence[np.ndarray], k: int
     s = np.concatenate(sims, axis=1)
     i = np.concatenate(ids, axis=1)
     order = np.lexsort((-i, -s), axis=1)[:, :k]
-    out_s = np.take_along_axis(s, order, axis=1)
-    out_i = np.take_along_axis(i, order, axis=1)
-    if out_s.shape[1] < k:
-        pad = k - out_s.shape[1]
-        out_s = np.pad(out_s, ((0, 0), (0, pad)), constant_values=-np.inf)
-        out_i = np.pad(out_i, ((0, 0), (0, pad)), constant_values=-1)
+    out_s, out_i = _pad_hits(np.take_along_axis(s, order, axis=1),
+                             np.take_along_axis(i, order, axis=1), k)
     return out_s.astype(np.float32, copy=False), out_i.astype(np.int64, copy=False)
+
+
+def _pad_hits(sims: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hit lists (b, k') widened to k columns with no-hit entries (-inf / -1) where k' < k."""
+    if sims.shape[1] >= k:
+        return sims, ids
+    pad = ((0, 0), (0, k - sims.shape[1]))
+    return np.pad(sims, pad, constant_values=-np.inf), np.pad(ids, pad, constant_values=-1)
 
 
 def _search(engine, keys_path: Path, queries_path: Path, depth: int, out: Path, settings: Settings,
@@ -389,9 +394,8 @@ def _search(engine, keys_path: Path, queries_path: Path, depth: int, out: Path, 
                                            settings.mine_pq_refine):
                 if before is not None:
                     bs, bi = merge_topk([before[0][a:b], bs], [before[1][a:b], bi], want)
-                elif bs.shape[1] < want:  # an approximate index may return fewer hits
-                    bs = np.pad(bs, ((0, 0), (0, want - bs.shape[1])), constant_values=-np.inf)
-                    bi = np.pad(bi, ((0, 0), (0, want - bi.shape[1])), constant_values=-1)
+                else:  # an approximate index may return fewer hits
+                    bs, bi = _pad_hits(bs, bi, want)
                 sims.write(bs)
                 ids.write(bi)
                 done += b - a
@@ -420,11 +424,6 @@ NUMBER_BLOCK = 2048
 """Query rows whose number sets (and their candidates') are read at a time."""
 
 
-def _rows_of(c: Candidates, a: int, b: int) -> Candidates:
-    return Candidates(c.ids[a:b], c.cos[a:b], c.score[a:b], c.hub[a:b],
-                      None if c.penalty is None else c.penalty[a:b])
-
-
 def _number_check(q_nums: NumberTable, key_nums: NumberTable, weight: float, c: Candidates,
                   a: int, b: int) -> Candidates:
     """Candidates of query rows ``[a, b)`` less the number penalty, :data:`NUMBER_BLOCK`
@@ -433,7 +432,7 @@ def _number_check(q_nums: NumberTable, key_nums: NumberTable, weight: float, c: 
     parts = []
     for s in range(0, b - a, NUMBER_BLOCK):
         e = min(b - a, s + NUMBER_BLOCK)
-        part = _rows_of(c, s, e)
+        part = c.rows(s, e)
         parts.append(penalise_number_sets(part, q_nums.sets(a + s, a + e),
                                           key_nums.lookup(part.ids), weight))
     return Candidates.concat(parts) if parts else c
