@@ -82,8 +82,9 @@ class Embed:
 
     def __init__(self, model: str | None):
         from aligner.embed import get_encoder
+        from aligner.settings import Settings
 
-        self.enc = get_encoder(model)
+        self.enc = get_encoder(model, settings=Settings.from_env())  # ALIGNER_BACKEND etc. apply, as in the CLI
         self.seconds = 0.0
 
 
