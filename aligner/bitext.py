@@ -149,6 +149,17 @@ class BitextParams:
     """Sentences around an uncertain bead (and its neighbour beads) whose runs are embedded."""
     refine_rounds: int = 3
     """At most this many rounds of embedding runs and re-aligning."""
+    decode: str = "viterbi"
+    """How the DP picks the beads: "viterbi" (the sequence of maximum total gain) or
+    "posterior" (minimum Bayes risk: the most expected correct pairing beads, each bead's
+    probability from a forward-backward pass over all bead sequences)."""
+    posterior_temp: float = 1.0
+    """``decode="posterior"``: temperature T; a bead sequence weighs exp(total gain / T)."""
+    posterior_tau: float = 0.5
+    """``decode="posterior"``: a pairing bead is worth its posterior probability minus this
+    (about half of 1 / F1 at the optimum of expected F1)."""
+    posterior_null: float = 0.0
+    """``decode="posterior"``: cost of each null bead in the second (decoding) pass."""
     seed: int = 0
 
 
@@ -772,9 +783,32 @@ def _extra(p: BitextParams, a: int, b: int) -> float:
     return p.extra_23
 
 
-def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: float,
-        lo: np.ndarray, hi: np.ndarray, p: BitextParams, progress) -> list[Bead]:
-    """Banded DP over boundaries (i, j); maximises total gain. Linear in the band's area.
+@dataclass
+class _Lattice:
+    """The banded bead lattice of one DP: every candidate pairing bead and its gain.
+
+    Boundary row ``i`` (0..n) holds the columns ``lo[i] <= j <= hi[i]``;
+    position ``x`` in a row array is column ``lo[i] + x``. ``rows[i]``: one
+    entry per pairing type that can end in row i, ``(t, idx, px, g)``:
+    ``t`` the index of the type ``(a, b)`` in ``types``; ``idx`` (k,) int64
+    positions in row i where such a bead ends; ``px`` (k,) int64 the positions
+    in row i - a where it starts; ``g`` (k,) float64 its gain.
+    ``gain(a, b, i, jj)`` recomputes (gain, normalised similarity) of beads
+    src i-a..i-1 x tgt jj..jj+b-1.
+    """
+
+    n: int
+    m: int
+    lo: np.ndarray
+    hi: np.ndarray
+    types: tuple[tuple[int, int], ...]
+    rows: list[list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]]
+    gain: Callable[[int, int, int, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def _lattice(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: float,
+             lo: np.ndarray, hi: np.ndarray, p: BitextParams) -> _Lattice:
+    """Score every pairing bead of the band (see :class:`_Lattice`). Linear in the band's area.
 
     ``src``/``tgt`` hold vectors for every run width the bead shapes need
     (see :meth:`OverlapVecs.widened`); ``sbg``/``tbg`` their backgrounds.
@@ -805,23 +839,12 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
         g = (a + b) ** p.bead_weight * (s2 - p.threshold - _extra(p, a, b) - lpen) - p.para_penalty * cross
         return g, sim
 
-    # Two states per boundary (i, j): the last bead pairs sentences (M) or is a null bead (N).
-    # Entering N from M costs null_open (a gap opens), so one stray sentence is left unpaired only
-    # when no pairing wants it, while a whole untranslated passage pays the cost once.
-    sm = [None] * (n + 1)  # row i: (hi-lo+1,) float64 best total gain at (i, lo[i]+x), last bead M
-    sn = [None] * (n + 1)  # same, last bead N
-    bm = [None] * (n + 1)  # row i: int8 pairing type index of the last bead (M)
-    bn = [None] * (n + 1)  # row i: int8 how N was reached: 0/1 a 1-0 bead from M/N, 2/3 a 0-1 bead from M/N
-    neg = -1e18
-    op, npen = p.null_open, p.null_penalty
     type_index = {bt: k for k, bt in enumerate(types)}
+    rows: list[list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]] = []
     for i in range(n + 1):
         l, h = int(lo[i]), int(hi[i])
         js = np.arange(l, h + 1)
-        best = np.full(len(js), neg)
-        arg = np.full(len(js), -1, dtype=np.int8)
-        if i == 0:
-            best[js == 0] = 0.0
+        row = []
         for a, b in pairs:
             if a > i:
                 continue
@@ -831,11 +854,76 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
             if not ok.any():
                 continue
             idx = np.flatnonzero(ok)
-            prev = np.maximum(sm[i - a][pj[idx] - pl], sn[i - a][pj[idx] - pl])
-            cand = prev + gain(a, b, i, js[idx] - b)[0]
+            row.append((type_index[(a, b)], idx, pj[idx] - pl, np.asarray(gain(a, b, i, js[idx] - b)[0], np.float64)))
+        rows.append(row)
+    return _Lattice(n, m, np.asarray(lo, np.int64), np.asarray(hi, np.int64), types, rows, gain)
+
+
+def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: float,
+        lo: np.ndarray, hi: np.ndarray, p: BitextParams, progress) -> list[Bead]:
+    """Banded DP over boundaries (i, j). Linear in the band's area.
+
+    ``p.decode == "viterbi"``: the bead sequence of maximum total gain.
+    ``"posterior"``: the bead sequence of maximum expected number of correct
+    pairing beads minus ``posterior_tau`` per pairing bead, under the
+    distribution over all bead sequences with weight exp(total gain /
+    ``posterior_temp``) (minimum-Bayes-risk decoding, :func:`_posteriors`).
+    Bead scores are the normalised similarity in both cases.
+    """
+    if p.decode not in DECODERS:
+        raise ChoiceError("decode", p.decode, list(DECODERS))
+    lat = _lattice(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, p)
+    if p.decode == "viterbi":
+        path = _best_path(lat, [[g for *_, g in row] for row in lat.rows], p.null_open, p.null_penalty, progress)
+    else:
+        post = _posteriors(lat, p.posterior_temp, p.null_open, p.null_penalty)
+        util = [[q - p.posterior_tau for q in row] for row in post]
+        path = _best_path(lat, util, 0.0, p.posterior_null, progress)
+    beads = []
+    for a, b, i, j in path:
+        if a and b:
+            sc = float(np.clip(lat.gain(a, b, i, np.array([j - b]))[1][0], 0.0, 1.0))
+            beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(sc, 4)))
+        else:
+            beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), 0.0))
+    return beads
+
+
+DECODERS = ("viterbi", "posterior")
+
+
+def _best_path(lat: _Lattice, gains: list[list[np.ndarray]], op: float, npen: float,
+               progress) -> list[tuple[int, int, int, int]]:
+    """The bead sequence of maximum total gain (Viterbi) over ``lat``.
+
+    ``gains[i][k]``: (k,) float64 gains of the beads of ``lat.rows[i][k]``
+    (the lattice's own gains, or another utility over the same beads).
+    A null bead costs ``npen``, and ``op`` more when it starts a run of null
+    beads after a pairing bead. Returns the beads in text order as
+    ``(a, b, i, j)``: a source and b target sentences ending at boundary (i, j).
+    """
+    n, m, lo, hi, types = lat.n, lat.m, lat.lo, lat.hi, lat.types
+    # Two states per boundary (i, j): the last bead pairs sentences (M) or is a null bead (N).
+    # Entering N from M costs null_open (a gap opens), so one stray sentence is left unpaired only
+    # when no pairing wants it, while a whole untranslated passage pays the cost once.
+    sm = [None] * (n + 1)  # row i: (hi-lo+1,) float64 best total gain at (i, lo[i]+x), last bead M
+    sn = [None] * (n + 1)  # same, last bead N
+    bm = [None] * (n + 1)  # row i: int8 pairing type index of the last bead (M)
+    bn = [None] * (n + 1)  # row i: int8 how N was reached: 0/1 a 1-0 bead from M/N, 2/3 a 0-1 bead from M/N
+    neg = -1e18
+    for i in range(n + 1):
+        l, h = int(lo[i]), int(hi[i])
+        js = np.arange(l, h + 1)
+        best = np.full(len(js), neg)
+        arg = np.full(len(js), -1, dtype=np.int8)
+        if i == 0:
+            best[js == 0] = 0.0
+        for (t, idx, px, _), g in zip(lat.rows[i], gains[i]):
+            a = types[t][0]
+            cand = np.maximum(sm[i - a][px], sn[i - a][px]) + g
             upd = cand > best[idx]
             best[idx[upd]] = cand[upd]
-            arg[idx[upd]] = type_index[(a, b)]
+            arg[idx[upd]] = t
         # N reached by a 1-0 bead from row i-1 (same column)
         nbest = np.full(len(js), neg)
         narg = np.full(len(js), -1, dtype=np.int8)
@@ -861,7 +949,7 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
         if progress is not None and (i % 256 == 0 or i == n):
             progress(i, n)
     # backtrace
-    beads: list[Bead] = []
+    path: list[tuple[int, int, int, int]] = []
     i, j = n, m
     x = j - int(lo[i])
     state = "M" if sm[i][x] >= sn[i][x] else "N"
@@ -872,10 +960,10 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
             if code < 0:
                 raise RuntimeError("bitext DP: no path (band disconnected)")
             if code <= 1:
-                beads.append(Bead((i - 1,), (), 0.0))
+                path.append((1, 0, i, j))
                 i -= 1
             else:
-                beads.append(Bead((), (j - 1,), 0.0))
+                path.append((0, 1, i, j))
                 j -= 1
             state = "M" if code in (0, 2) else "N"
             continue
@@ -883,11 +971,99 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
         if t < 0:
             raise RuntimeError("bitext DP: no path (band disconnected)")
         a, b = types[t]
-        sc = float(np.clip(gain(a, b, i, np.array([j - b]))[1][0], 0.0, 1.0))
-        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(sc, 4)))
+        path.append((a, b, i, j))
         i, j = i - a, j - b
         if i > 0 or j > 0:
             y = j - int(lo[i])
             state = "M" if sm[i][y] >= sn[i][y] else "N"
-    beads.reverse()
-    return beads
+    path.reverse()
+    return path
+
+
+def _posteriors(lat: _Lattice, temp: float, op: float, npen: float) -> list[list[np.ndarray]]:
+    """Posterior probability of every pairing bead of ``lat`` (forward-backward, log space).
+
+    The distribution is over the bead sequences of the lattice (the paths of
+    :func:`_best_path`, same beads and null costs), each weighted
+    exp(total gain / temp). A run of null beads counts once whatever the
+    order of its 1-0 and 0-1 beads (all orders have the same gain): the
+    sums take its 1-0 beads first, else a run of k + k unpaired sentences
+    would weigh C(2k, k) times its own weight and crowd out the pairings.
+    Three states per boundary: last bead pairing (M), 1-0 (D), 0-1 (I);
+    no 1-0 bead right after a 0-1 bead. Returns ``post[i][k]``: (k,) float64
+    in [0, 1], aligned with ``lat.rows[i][k]``. Linear in the band's area.
+    """
+    if not temp > 0:
+        raise ValueError(f"posterior_temp must be > 0, got {temp}")
+    n, m, lo, hi, types = lat.n, lat.m, lat.lo, lat.hi, lat.types
+    ninf = -np.inf
+    c_open, c_null = (op + npen) / temp, npen / temp
+    lg = np.logaddexp
+    max_a = max(a for a, _ in types)
+
+    # forward: log sum of the weights of the paths from (0, 0) to (i, lo[i] + x), by last bead
+    fm: list = [None] * (n + 1)
+    fd: list = [None] * (n + 1)
+    fi: list = [None] * (n + 1)
+    fa: list = [None] * (n + 1)  # any state
+    for i in range(n + 1):
+        l, h = int(lo[i]), int(hi[i])
+        w = h - l + 1
+        am = np.full(w, ninf)
+        if i == 0 and l == 0:
+            am[0] = 0.0
+        for t, idx, px, g in lat.rows[i]:
+            am[idx] = lg(am[idx], fa[i - types[t][0]][px] + g / temp)
+        ad = np.full(w, ninf)
+        if i > 0:
+            ok, src_x = _shift(lo, hi, i, i - 1)
+            ad[ok] = lg(fm[i - 1][src_x] - c_open, fd[i - 1][src_x] - c_null)
+        base = np.full(w, ninf)
+        base[1:] = lg(am[:-1] - c_open, ad[:-1] - c_null)
+        ramp = c_null * np.arange(w)
+        ai = np.logaddexp.accumulate(base + ramp) - ramp  # runs of 0-1 beads
+        fm[i], fd[i], fi[i], fa[i] = am, ad, ai, lg(lg(am, ad), ai)
+    xm = m - int(lo[n])
+    z = float(fa[n][xm])
+    if not np.isfinite(z):
+        raise RuntimeError("bitext DP: no path (band disconnected)")
+    # backward: log sum of the weights of the paths from (i, lo[i] + x) in a state to (n, m)
+    bm: list = [None] * (n + 1)
+    bd: list = [None] * (n + 1)
+    for i in range(n, -1, -1):
+        l, h = int(lo[i]), int(hi[i])
+        w = h - l + 1
+        bp = np.full(w, ninf)  # the next bead pairs sentences
+        for a in range(1, max_a + 1):  # beads of a source sentences starting here end in row i + a
+            if i + a > n:
+                break
+            for t, idx, px, g in lat.rows[i + a]:
+                if types[t][0] == a:
+                    bp[px] = lg(bp[px], g / temp + bm[i + a][idx])
+        if i == n:
+            bp[xm] = 0.0  # the end
+        ramp = c_null * np.arange(w)
+        bi = np.logaddexp.accumulate((bp - ramp)[::-1])[::-1] + ramp  # state I: pairings or more 0-1 beads
+        right = np.full(w, ninf)  # a 0-1 bead next
+        right[:-1] = bi[1:]
+        down = np.full(w, ninf)  # a 1-0 bead next
+        if i < n:
+            ok, dst_x = _shift(lo, hi, i, i + 1)
+            down[ok] = bd[i + 1][dst_x]
+        bd[i] = lg(bp, lg(down, right) - c_null)
+        bm[i] = lg(bp, lg(down, right) - c_open)
+    post: list[list[np.ndarray]] = []
+    for i in range(n + 1):
+        row = []
+        for t, idx, px, g in lat.rows[i]:
+            lp = fa[i - types[t][0]][px] + g / temp + bm[i][idx] - z
+            row.append(np.exp(np.minimum(lp, 0.0)))
+        post.append(row)
+    return post
+
+
+def _shift(lo: np.ndarray, hi: np.ndarray, i: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Columns of row i that row k's band also holds: (mask over row i's positions, their positions in row k)."""
+    js = np.arange(int(lo[i]), int(hi[i]) + 1)
+    ok = (js >= lo[k]) & (js <= hi[k])
+    return ok, js[ok] - int(lo[k])

@@ -92,13 +92,19 @@ def read_lines(path: Path) -> list[str]:
     return [s.strip() for s in path.read_text(encoding="utf-8").splitlines()]
 
 
-def evaluate(names: list[str], embed: Embed, params: BitextParams, *, overlaps: str = "needed"):
-    """Align each file as ``aligner bitext`` does (:func:`aligner.bitext.align_texts`) and score it."""
+def evaluate(names: list[str], embed: Embed, params: BitextParams, *, overlaps: str = "needed",
+             cut: int | None = None):
+    """Align each file as ``aligner bitext`` does (:func:`aligner.bitext.align_texts`) and score it.
+
+    With ``cut``, also the counts of each half: beads (hypothesis and gold)
+    whose first source sentence is before ``cut``, and the others.
+    """
     from aligner.bitext import align_texts
 
     tot = {"strict_tp": 0, "lax_p": 0, "lax_r": 0, "hyp": 0, "gold": 0}
     n_sent, texts = 0, [0]
     per_file = []
+    halves = [{k: 0 for k in tot}, {k: 0 for k in tot}]
 
     def encode(batch):
         t0 = time.perf_counter()
@@ -110,19 +116,26 @@ def evaluate(names: list[str], embed: Embed, params: BitextParams, *, overlaps: 
     for name in names:
         de, fr = read_lines(TB / f"{name}.de"), read_lines(TB / f"{name}.fr")
         beads = align_texts(de, fr, encode, params, overlaps=overlaps)
-        c = counts([(b.src, b.tgt) for b in beads], read_gold(TB / f"{name}.defr"))
+        hyp, gold = [(b.src, b.tgt) for b in beads], read_gold(TB / f"{name}.defr")
+        c = counts(hyp, gold)
         per_file.append((name, c))
         for k in tot:
             tot[k] += c[k]
+        if cut is not None:
+            for half, keep in zip(halves, (lambda s: s[0] < cut, lambda s: s[0] >= cut)):
+                ch = counts([x for x in hyp if x[0] and keep(x[0])], [x for x in gold if x[0] and keep(x[0])])
+                for k in half:
+                    half[k] += ch[k]
         n_sent += len(de) + len(fr)
-    return tot, per_file, n_sent, texts[0]
+    return tot, per_file, n_sent, texts[0], (halves if cut is not None else None)
 
 
-def report(split: str, model: str | None, params: BitextParams, overlaps: str = "needed") -> None:
+def report(split: str, model: str | None, params: BitextParams, overlaps: str = "needed",
+           cut: int | None = None) -> None:
     names = ["dev"] if split == "dev" else TEST
     embed = Embed(model)
     t0 = time.perf_counter()
-    tot, per_file, n_sent, n_texts = evaluate(names, embed, params, overlaps=overlaps)
+    tot, per_file, n_sent, n_texts, halves = evaluate(names, embed, params, overlaps=overlaps, cut=cut)
     wall = time.perf_counter() - t0
     align_s = wall - embed.seconds
     sp, sr, sf = prf(tot["strict_tp"], tot["strict_tp"], tot["hyp"], tot["gold"])
@@ -133,6 +146,12 @@ def report(split: str, model: str | None, params: BitextParams, overlaps: str = 
     print(markdown_table(["file", "gold beads", "hyp beads", "strict P", "strict R", "strict F1"], rows))
     print()
     print(markdown_table(["", "P", "R", "F1"], [["strict", sp, sr, sf], ["lax", lp, lr, lf]]))
+    if halves is not None:
+        print(f"\nHalves (beads by first source sentence, before / from {cut}), strict:\n")
+        labels = (f"src < {cut}", f"src >= {cut}")
+        print(markdown_table(["half", "gold beads", "hyp beads", "P", "R", "F1"],
+                             [[label, h["gold"], h["hyp"], *prf(h["strict_tp"], h["strict_tp"], h["hyp"], h["gold"])]
+                              for label, h in zip(labels, halves)]))
     per_k = 1000 * wall / (n_sent / 2)
     print(f"\n{n_sent} sentences (both sides), {n_texts} texts sent to the encoder; wall {wall:.1f} s incl. embeddings "
           f"(read from the encoder's on-disk cache when these texts were embedded before; "
@@ -262,6 +281,9 @@ def main() -> None:
     ap.add_argument("--scaling", type=int, nargs="*", help="time the alignment alone on synthetic embeddings of these sizes")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a BitextParams field (tuning on dev)")
+    ap.add_argument("--halves", type=int, nargs="?", const=234, metavar="SRC",
+                    help="also score the two halves of each file: beads whose first source sentence is before SRC "
+                         "(default 234, the middle of dev) and the others (a robustness check while tuning on dev)")
     args = ap.parse_args()
     need_data(TB)
     params = BitextParams()
@@ -273,7 +295,7 @@ def main() -> None:
     elif args.scaling:
         scaling(args.scaling, params)
     else:
-        report(args.split, args.model, params, overlaps=args.overlaps)
+        report(args.split, args.model, params, overlaps=args.overlaps, cut=args.halves)
 
 
 if __name__ == "__main__":

@@ -290,3 +290,87 @@ def test_paragraphs_are_hard_limits_when_both_texts_agree_on_them():
     off = pairs(align_bitext(vecs(s, paragraphs=para), vecs(t, paragraphs=tpara),
                              BitextParams(para_penalty=0.0, para_hard=False)))
     assert ((11, 12), (11,)) in off
+
+
+# ------------------------------------------------ posterior (minimum-Bayes-risk) decoding
+
+def _tiny_lattice(n: int, m: int, seed: int, params: BitextParams, band: tuple | None = None):
+    """A lattice over random vectors (every bead shape has a gain of a few units), full band unless given."""
+    from aligner.bitext import _lattice
+
+    rng = np.random.default_rng(seed)
+
+    def ov(k):
+        vs = []
+        for w in range(1, params.max_side + 1):
+            v = rng.standard_normal((max(k - w + 1, 0), 16)).astype(np.float32)
+            vs.append(v / np.linalg.norm(v, axis=1, keepdims=True))
+        return OverlapVecs(tuple(vs), rng.integers(20, 120, k), np.zeros(k, bool))
+
+    src, tgt = ov(n), ov(m)
+    sbg = [np.zeros(len(v), np.float32) for v in src.vecs]
+    tbg = [np.zeros(len(v), np.float32) for v in tgt.vecs]
+    lo, hi = band if band is not None else (np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64))
+    return _lattice(src, tgt, sbg, tbg, 0.3, 0.0, lo, hi, params)
+
+
+def _all_paths(lat, op: float, npen: float):
+    """Every bead sequence of the lattice by brute force: [(total gain, [(a, b, i, j), ...])].
+
+    A run of null beads is listed once, its 1-0 beads first (the posterior's convention)."""
+    gain = {}
+    for i, row in enumerate(lat.rows):
+        for t, idx, _, g in row:
+            a, b = lat.types[t]
+            for x, v in zip(idx, g):
+                gain[(a, b, i, int(lat.lo[i]) + int(x))] = float(v)
+    out = []
+
+    def walk(i, j, state, total, path):
+        if (i, j) == (lat.n, lat.m):
+            out.append((total, path))
+            return
+        for (a, b, i2, j2), g in gain.items():
+            if i2 - a == i and j2 - b == j:
+                walk(i2, j2, "M", total + g, path + [(a, b, i2, j2)])
+        null_cost = npen + (op if state == "M" else 0.0)
+        if state != "I" and i < lat.n and lat.lo[i + 1] <= j <= lat.hi[i + 1]:
+            walk(i + 1, j, "D", total - null_cost, path + [(1, 0, i + 1, j)])
+        if j < lat.m and j + 1 <= lat.hi[i]:
+            walk(i, j + 1, "I", total - null_cost, path + [(0, 1, i, j + 1)])
+
+    walk(0, 0, "M", 0.0, [])
+    return out
+
+
+@pytest.mark.parametrize("temp, op, npen, seed", [(1.0, 0.5, 0.0, 0), (0.5, 0.0, 0.3, 1), (2.0, 1.0, 0.2, 2)])
+def test_bead_posteriors_match_brute_force_enumeration(temp, op, npen, seed):
+    from aligner.bitext import _posteriors
+
+    p = BitextParams(max_side=2, max_total=4)
+    lat = _tiny_lattice(3, 4, seed, p)
+    paths = _all_paths(lat, op, npen)
+    w = np.array([t for t, _ in paths]) / temp
+    prob = np.exp(w - w.max())
+    prob /= prob.sum()
+    want = {}
+    for q, (_, path) in zip(prob, paths):
+        for bead in path:
+            if bead[0] and bead[1]:
+                want[bead] = want.get(bead, 0.0) + q
+    post = _posteriors(lat, temp, op, npen)
+    got = {}
+    for i, (row, prow) in enumerate(zip(lat.rows, post)):
+        for (t, idx, _, _), q in zip(row, prow):
+            a, b = lat.types[t]
+            for x, v in zip(idx, q):
+                got[(a, b, i, int(lat.lo[i]) + int(x))] = float(v)
+    assert len(paths) > 50 and len(got) > 10
+    assert set(want) <= set(got)
+    for bead, v in got.items():
+        assert v == pytest.approx(want.get(bead, 0.0), abs=1e-9), bead
+    # the pairing beads that end at a boundary, and the paths through it: each boundary's total is at most 1
+    at = {}
+    for (a, b, i, j), v in got.items():
+        at[(i, j)] = at.get((i, j), 0.0) + v
+    assert max(at.values()) <= 1 + 1e-9
