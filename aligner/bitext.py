@@ -158,8 +158,15 @@ class BitextParams:
     posterior_tau: float = 0.5
     """``decode="posterior"``: a pairing bead is worth its posterior probability minus this
     (about half of 1 / F1 at the optimum of expected F1)."""
+    posterior_keep: float = 0.0
+    """``decode="posterior"``: when > 0, the Viterbi pairing beads whose posterior is at least
+    this stay, and the decoding pass re-decides only the stretches between them."""
+    posterior_null_weight: float = 0.0
+    """``decode="posterior"``: in the decoding pass, a null bead is worth this times (the
+    probability that its sentence is unpaired minus ``posterior_tau``); 0: null beads are worth 0."""
     posterior_null: float = 0.0
-    """``decode="posterior"``: cost of each null bead in the second (decoding) pass."""
+    """``decode="posterior"``: in the decoding pass, the cost of a run of null beads
+    (paid once per run, like ``null_open``)."""
     seed: int = 0
 
 
@@ -876,9 +883,20 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
     if p.decode == "viterbi":
         path = _best_path(lat, [[g for *_, g in row] for row in lat.rows], p.null_open, p.null_penalty, progress)
     else:
-        post = _posteriors(lat, p.posterior_temp, p.null_open, p.null_penalty)
+        post, null_s, null_t = _posteriors(lat, p.posterior_temp, p.null_open, p.null_penalty)
         util = [[q - p.posterior_tau for q in row] for row in post]
-        path = _best_path(lat, util, 0.0, p.posterior_null, progress)
+        if p.posterior_keep > 0:  # keep Viterbi's confident pairing beads: a bonus no other path can match
+            best = _best_path(lat, [[g for *_, g in row] for row in lat.rows], p.null_open, p.null_penalty, None)
+            bonus = 2.0 * (lat.n + lat.m + 1)
+            at = {(i, j): (a, b) for a, b, i, j in best if a and b}
+            for i, (row, urow, prow) in enumerate(zip(lat.rows, util, post)):
+                for (t, idx, _, _), u, q in zip(row, urow, prow):
+                    js = lat.lo[i] + idx
+                    hit = np.array([at.get((i, int(j))) == lat.types[t] for j in js], bool) & (q >= p.posterior_keep)
+                    u[hit] += bonus
+        w = p.posterior_null_weight
+        path = _best_path(lat, util, p.posterior_null, 0.0, progress,
+                          null_gains=(w * (null_s - p.posterior_tau), w * (null_t - p.posterior_tau)))
     beads = []
     for a, b, i, j in path:
         if a and b:
@@ -893,13 +911,15 @@ DECODERS = ("viterbi", "posterior")
 
 
 def _best_path(lat: _Lattice, gains: list[list[np.ndarray]], op: float, npen: float,
-               progress) -> list[tuple[int, int, int, int]]:
+               progress, null_gains: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int, int, int]]:
     """The bead sequence of maximum total gain (Viterbi) over ``lat``.
 
     ``gains[i][k]``: (k,) float64 gains of the beads of ``lat.rows[i][k]``
     (the lattice's own gains, or another utility over the same beads).
     A null bead costs ``npen``, and ``op`` more when it starts a run of null
-    beads after a pairing bead. Returns the beads in text order as
+    beads after a pairing bead. ``null_gains``: optional ((n,), (m,)) float64
+    gains of leaving each source / target sentence unpaired, added to -npen.
+    Returns the beads in text order as
     ``(a, b, i, j)``: a source and b target sentences ending at boundary (i, j).
     """
     n, m, lo, hi, types = lat.n, lat.m, lat.lo, lat.hi, lat.types
@@ -933,15 +953,19 @@ def _best_path(lat: _Lattice, gains: list[list[np.ndarray]], op: float, npen: fl
             if ok.any():
                 fm = sm[i - 1][js[ok] - pl] - op
                 fn = sn[i - 1][js[ok] - pl]
-                nbest[ok] = np.maximum(fm, fn) - npen
+                nbest[ok] = np.maximum(fm, fn) - npen + (null_gains[0][i - 1] if null_gains is not None else 0.0)
                 narg[ok] = np.where(fm >= fn, 0, 1)
         # ... or by a 0-1 bead from the cell to the left (from M: opens a gap)
         from_m = np.full(len(js), neg)
-        from_m[1:] = best[:-1] - op - npen
+        if null_gains is None:
+            ramp, step = npen * np.arange(len(js)), -npen
+        else:  # ramp[x]: minus the total gain of the 0-1 beads for the columns l+1..l+x
+            ramp = -np.concatenate([[0.0], np.cumsum(null_gains[1][l:h] - npen)])
+            step = ramp[:-1] - ramp[1:]
+        from_m[1:] = best[:-1] - op + step
         take = from_m > nbest
         nbest = np.where(take, from_m, nbest)
         narg = np.where(take, 2, narg)
-        ramp = npen * np.arange(len(js))
         run = np.maximum.accumulate(nbest + ramp) - ramp  # runs of 0-1 beads within N
         left = run > nbest
         narg = np.where(left, 3, narg)
@@ -980,7 +1004,8 @@ def _best_path(lat: _Lattice, gains: list[list[np.ndarray]], op: float, npen: fl
     return path
 
 
-def _posteriors(lat: _Lattice, temp: float, op: float, npen: float) -> list[list[np.ndarray]]:
+def _posteriors(lat: _Lattice, temp: float, op: float,
+                npen: float) -> tuple[list[list[np.ndarray]], np.ndarray, np.ndarray]:
     """Posterior probability of every pairing bead of ``lat`` (forward-backward, log space).
 
     The distribution is over the bead sequences of the lattice (the paths of
@@ -990,8 +1015,10 @@ def _posteriors(lat: _Lattice, temp: float, op: float, npen: float) -> list[list
     sums take its 1-0 beads first, else a run of k + k unpaired sentences
     would weigh C(2k, k) times its own weight and crowd out the pairings.
     Three states per boundary: last bead pairing (M), 1-0 (D), 0-1 (I);
-    no 1-0 bead right after a 0-1 bead. Returns ``post[i][k]``: (k,) float64
-    in [0, 1], aligned with ``lat.rows[i][k]``. Linear in the band's area.
+    no 1-0 bead right after a 0-1 bead. Returns ``(post, null_src, null_tgt)``:
+    ``post[i][k]``, (k,) float64 in [0, 1], aligned with ``lat.rows[i][k]``;
+    ``null_src`` (n,) / ``null_tgt`` (m,) float64, the probability that each
+    source / target sentence is left unpaired. Linear in the band's area.
     """
     if not temp > 0:
         raise ValueError(f"posterior_temp must be > 0, got {temp}")
@@ -1030,6 +1057,7 @@ def _posteriors(lat: _Lattice, temp: float, op: float, npen: float) -> list[list
     # backward: log sum of the weights of the paths from (i, lo[i] + x) in a state to (n, m)
     bm: list = [None] * (n + 1)
     bd: list = [None] * (n + 1)
+    null_s, null_t = np.zeros(n), np.zeros(m)
     for i in range(n, -1, -1):
         l, h = int(lo[i]), int(hi[i])
         w = h - l + 1
@@ -1051,6 +1079,13 @@ def _posteriors(lat: _Lattice, temp: float, op: float, npen: float) -> list[list
             ok, dst_x = _shift(lo, hi, i, i + 1)
             down[ok] = bd[i + 1][dst_x]
         bd[i] = lg(bp, lg(down, right) - c_null)
+        if i > 0:  # 1-0 beads covering source sentence i-1, ending in row i
+            ok, src_x = _shift(lo, hi, i, i - 1)
+            lp = lg(fm[i - 1][src_x] - c_open, fd[i - 1][src_x] - c_null) + bd[i][ok] - z
+            null_s[i - 1] = np.exp(lp).sum()
+        # 0-1 beads covering target sentence lo[i]+x-1, ending at (i, lo[i]+x)
+        lp = lg(fm[i][:-1] - c_open, lg(fd[i][:-1], fi[i][:-1]) - c_null) + bi[1:] - z
+        null_t[l:h] += np.exp(lp)
         bm[i] = lg(bp, lg(down, right) - c_open)
     post: list[list[np.ndarray]] = []
     for i in range(n + 1):
@@ -1059,7 +1094,7 @@ def _posteriors(lat: _Lattice, temp: float, op: float, npen: float) -> list[list
             lp = fa[i - types[t][0]][px] + g / temp + bm[i][idx] - z
             row.append(np.exp(np.minimum(lp, 0.0)))
         post.append(row)
-    return post
+    return post, np.minimum(null_s, 1.0), np.minimum(null_t, 1.0)
 
 
 def _shift(lo: np.ndarray, hi: np.ndarray, i: int, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -358,7 +358,16 @@ def test_bead_posteriors_match_brute_force_enumeration(temp, op, npen, seed):
         for bead in path:
             if bead[0] and bead[1]:
                 want[bead] = want.get(bead, 0.0) + q
-    post = _posteriors(lat, temp, op, npen)
+    post, null_s, null_t = _posteriors(lat, temp, op, npen)
+    want_s, want_t = np.zeros(lat.n), np.zeros(lat.m)
+    for q, (_, path) in zip(prob, paths):
+        for a, b, i, j in path:
+            if not b:
+                want_s[i - 1] += q
+            if not a:
+                want_t[j - 1] += q
+    np.testing.assert_allclose(null_s, want_s, atol=1e-9)
+    np.testing.assert_allclose(null_t, want_t, atol=1e-9)
     got = {}
     for i, (row, prow) in enumerate(zip(lat.rows, post)):
         for (t, idx, _, _), q in zip(row, prow):
@@ -369,8 +378,10 @@ def test_bead_posteriors_match_brute_force_enumeration(temp, op, npen, seed):
     assert set(want) <= set(got)
     for bead, v in got.items():
         assert v == pytest.approx(want.get(bead, 0.0), abs=1e-9), bead
-    # the pairing beads that end at a boundary, and the paths through it: each boundary's total is at most 1
-    at = {}
+    # every sentence is in exactly one bead: its pairing posteriors and its null posterior sum to 1
+    cover_s, cover_t = null_s.copy(), null_t.copy()
     for (a, b, i, j), v in got.items():
-        at[(i, j)] = at.get((i, j), 0.0) + v
-    assert max(at.values()) <= 1 + 1e-9
+        cover_s[i - a:i] += v
+        cover_t[j - b:j] += v
+    np.testing.assert_allclose(cover_s, 1.0, atol=1e-9)
+    np.testing.assert_allclose(cover_t, 1.0, atol=1e-9)
