@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -161,12 +161,13 @@ class BitextParams:
     posterior_keep: float = 0.0
     """``decode="posterior"``: when > 0, the Viterbi pairing beads whose posterior is at least
     this stay, and the decoding pass re-decides only the stretches between them."""
-    posterior_null_weight: float = 0.0
-    """``decode="posterior"``: in the decoding pass, a null bead is worth this times (the
-    probability that its sentence is unpaired minus ``posterior_tau``); 0: null beads are worth 0."""
     posterior_null: float = 0.0
     """``decode="posterior"``: in the decoding pass, the cost of a run of null beads
-    (paid once per run, like ``null_open``)."""
+    (paid once per run, like ``null_open``); a null bead is otherwise worth 0."""
+    bead_score: str = "similarity"
+    """What ``Bead.score`` holds: "similarity" (the bead's normalised similarity, 0..1; 0 for
+    null beads) or "posterior" (the probability of the bead under the distribution of
+    ``decode="posterior"``, at ``posterior_temp``; for a null bead, that its sentence is unpaired)."""
     seed: int = 0
 
 
@@ -523,9 +524,10 @@ def align_texts(src: Sequence[str], tgt: Sequence[str], encode: EncodeFn, params
     flat = _encode(encode, src + tgt, stage("embed"), encode_progress)
     sv = mean_overlaps(flat[:len(src)], src, paragraphs=src_paragraphs)
     tv = mean_overlaps(flat[len(src):], tgt, paragraphs=tgt_paragraphs)
-    beads = align_bitext(sv, tv, params, progress=stage("bitext"))
     if overlaps == "none":
-        return beads
+        return align_bitext(sv, tv, params, progress=stage("bitext"))
+    final, params = params, replace(params, bead_score="similarity")  # the rounds pick beads by similarity
+    beads = align_bitext(sv, tv, params, progress=stage("bitext"))
     done_s: set[tuple[int, int]] = set()
     done_t: set[tuple[int, int]] = set()
     for _ in range(params.refine_rounds):
@@ -540,6 +542,8 @@ def align_texts(src: Sequence[str], tgt: Sequence[str], encode: EncodeFn, params
         done_s.update(want_s)
         done_t.update(want_t)
         beads = align_bitext(sv, tv, params, progress=stage("bitext"))
+    if final.bead_score != params.bead_score:  # the same beads, scored as asked
+        beads = align_bitext(sv, tv, final, progress=stage("bitext"))
     return beads
 
 
@@ -875,51 +879,70 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
     pairing beads minus ``posterior_tau`` per pairing bead, under the
     distribution over all bead sequences with weight exp(total gain /
     ``posterior_temp``) (minimum-Bayes-risk decoding, :func:`_posteriors`).
-    Bead scores are the normalised similarity in both cases.
+    Bead scores: see ``BitextParams.bead_score``.
     """
     if p.decode not in DECODERS:
         raise ChoiceError("decode", p.decode, list(DECODERS))
+    if p.bead_score not in BEAD_SCORES:
+        raise ChoiceError("bead_score", p.bead_score, list(BEAD_SCORES))
     lat = _lattice(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, p)
-    if p.decode == "viterbi":
-        path = _best_path(lat, [[g for *_, g in row] for row in lat.rows], p.null_open, p.null_penalty, progress)
-    else:
+    gains = [[g for *_, g in row] for row in lat.rows]
+    post = None
+    if p.decode == "posterior" or p.bead_score == "posterior":
         post, null_s, null_t = _posteriors(lat, p.posterior_temp, p.null_open, p.null_penalty)
+    if p.decode == "viterbi":
+        path = _best_path(lat, gains, p.null_open, p.null_penalty, progress)
+    else:
         util = [[q - p.posterior_tau for q in row] for row in post]
         if p.posterior_keep > 0:  # keep Viterbi's confident pairing beads: a bonus no other path can match
-            best = _best_path(lat, [[g for *_, g in row] for row in lat.rows], p.null_open, p.null_penalty, None)
             bonus = 2.0 * (lat.n + lat.m + 1)
-            at = {(i, j): (a, b) for a, b, i, j in best if a and b}
-            for i, (row, urow, prow) in enumerate(zip(lat.rows, util, post)):
-                for (t, idx, _, _), u, q in zip(row, urow, prow):
-                    js = lat.lo[i] + idx
-                    hit = np.array([at.get((i, int(j))) == lat.types[t] for j in js], bool) & (q >= p.posterior_keep)
-                    u[hit] += bonus
-        w = p.posterior_null_weight
-        path = _best_path(lat, util, p.posterior_null, 0.0, progress,
-                          null_gains=(w * (null_s - p.posterior_tau), w * (null_t - p.posterior_tau)))
+            for a, b, i, j in _best_path(lat, gains, p.null_open, p.null_penalty, None):
+                if a and b:
+                    e, k = _entry(lat, a, b, i, j)
+                    if post[i][e][k] >= p.posterior_keep:
+                        util[i][e][k] += bonus
+        path = _best_path(lat, util, p.posterior_null, 0.0, progress)
     beads = []
     for a, b, i, j in path:
-        if a and b:
+        ids = tuple(range(i - a, i)), tuple(range(j - b, j))
+        if p.bead_score == "posterior":
+            if a and b:
+                e, k = _entry(lat, a, b, i, j)
+                sc = float(post[i][e][k])
+            else:
+                sc = float(null_s[i - 1] if a else null_t[j - 1])
+        elif a and b:
             sc = float(np.clip(lat.gain(a, b, i, np.array([j - b]))[1][0], 0.0, 1.0))
-            beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(sc, 4)))
         else:
-            beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), 0.0))
+            sc = 0.0
+        beads.append(Bead(*ids, round(sc, 4)))
     return beads
 
 
+def _entry(lat: _Lattice, a: int, b: int, i: int, j: int) -> tuple[int, int]:
+    """Where the a-b pairing bead ending at boundary (i, j) sits in ``lat.rows[i]``: (entry, position)."""
+    t = lat.types.index((a, b))
+    x = j - int(lat.lo[i])
+    for e, (te, idx, _, _) in enumerate(lat.rows[i]):
+        if te == t:
+            k = int(np.searchsorted(idx, x))
+            if k < len(idx) and idx[k] == x:
+                return e, k
+    raise KeyError((a, b, i, j))
+
+
+BEAD_SCORES = ("similarity", "posterior")
 DECODERS = ("viterbi", "posterior")
 
 
 def _best_path(lat: _Lattice, gains: list[list[np.ndarray]], op: float, npen: float,
-               progress, null_gains: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int, int, int]]:
+               progress) -> list[tuple[int, int, int, int]]:
     """The bead sequence of maximum total gain (Viterbi) over ``lat``.
 
     ``gains[i][k]``: (k,) float64 gains of the beads of ``lat.rows[i][k]``
     (the lattice's own gains, or another utility over the same beads).
     A null bead costs ``npen``, and ``op`` more when it starts a run of null
-    beads after a pairing bead. ``null_gains``: optional ((n,), (m,)) float64
-    gains of leaving each source / target sentence unpaired, added to -npen.
-    Returns the beads in text order as
+    beads after a pairing bead. Returns the beads in text order as
     ``(a, b, i, j)``: a source and b target sentences ending at boundary (i, j).
     """
     n, m, lo, hi, types = lat.n, lat.m, lat.lo, lat.hi, lat.types
@@ -953,19 +976,15 @@ def _best_path(lat: _Lattice, gains: list[list[np.ndarray]], op: float, npen: fl
             if ok.any():
                 fm = sm[i - 1][js[ok] - pl] - op
                 fn = sn[i - 1][js[ok] - pl]
-                nbest[ok] = np.maximum(fm, fn) - npen + (null_gains[0][i - 1] if null_gains is not None else 0.0)
+                nbest[ok] = np.maximum(fm, fn) - npen
                 narg[ok] = np.where(fm >= fn, 0, 1)
         # ... or by a 0-1 bead from the cell to the left (from M: opens a gap)
         from_m = np.full(len(js), neg)
-        if null_gains is None:
-            ramp, step = npen * np.arange(len(js)), -npen
-        else:  # ramp[x]: minus the total gain of the 0-1 beads for the columns l+1..l+x
-            ramp = -np.concatenate([[0.0], np.cumsum(null_gains[1][l:h] - npen)])
-            step = ramp[:-1] - ramp[1:]
-        from_m[1:] = best[:-1] - op + step
+        from_m[1:] = best[:-1] - op - npen
         take = from_m > nbest
         nbest = np.where(take, from_m, nbest)
         narg = np.where(take, 2, narg)
+        ramp = npen * np.arange(len(js))
         run = np.maximum.accumulate(nbest + ramp) - ramp  # runs of 0-1 beads within N
         left = run > nbest
         narg = np.where(left, 3, narg)
