@@ -8,6 +8,7 @@ the bead shapes, null beads and the banded (coarse-to-fine) search.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -385,3 +386,96 @@ def test_bead_posteriors_match_brute_force_enumeration(temp, op, npen, seed):
         cover_t[j - b:j] += v
     np.testing.assert_allclose(cover_s, 1.0, atol=1e-9)
     np.testing.assert_allclose(cover_t, 1.0, atol=1e-9)
+
+
+def test_bead_posteriors_in_a_narrow_band_match_brute_force():
+    from aligner.bitext import _posteriors
+
+    p = BitextParams(max_side=2, max_total=3)
+    band = (np.array([0, 0, 1, 2, 3]), np.array([2, 3, 4, 5, 5]))  # rows 0..4, columns lo..hi
+    lat = _tiny_lattice(4, 5, 7, p, band=band)
+    paths = _all_paths(lat, 0.5, 0.1)
+    w = np.array([t for t, _ in paths]) / 0.7
+    prob = np.exp(w - w.max())
+    prob /= prob.sum()
+    post, null_s, null_t = _posteriors(lat, 0.7, 0.5, 0.1)
+    want_s = np.zeros(lat.n)
+    for q, (_, path) in zip(prob, paths):
+        for a, b, i, j in path:
+            if a and not b:
+                want_s[i - 1] += q
+    np.testing.assert_allclose(null_s, want_s, atol=1e-9)
+    total = sum(float(v.sum()) for row in post for v in row)
+    expect = sum(q * sum(1 for a, b, *_ in path if a and b) for q, (_, path) in zip(prob, paths))
+    assert total == pytest.approx(expect, abs=1e-9)  # expected number of pairing beads
+
+
+def test_posteriors_stay_finite_for_large_gains_and_low_temperatures():
+    from aligner.bitext import _posteriors
+
+    p = BitextParams(max_side=2, max_total=4)
+    lat = _tiny_lattice(6, 6, 3, p)
+    post, null_s, null_t = _posteriors(lat, 1e-3, 0.5, 0.0)  # gains / T in the thousands
+    vals = np.concatenate([v for row in post for v in row])
+    assert np.isfinite(vals).all() and vals.min() >= 0 and vals.max() <= 1
+    assert np.isfinite(null_s).all() and np.isfinite(null_t).all()
+    with pytest.raises(ValueError, match="posterior_temp must be > 0"):
+        _posteriors(lat, 0.0, 0.5, 0.0)
+
+
+POSTERIOR = BitextParams(decode="posterior", posterior_temp=0.35, posterior_tau=0.5)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_posterior_decoding_equals_viterbi_when_the_alignment_is_clear(seed):
+    s = sentences(30, seed=seed)
+    t = s[:10] + [s[10][:-1] + " " + s[11]] + s[12:]  # one 2-1 bead, the rest 1-1
+    sv, tv = vecs(s), vecs(t)
+    viterbi = align_bitext(sv, tv)
+    mbr = align_bitext(sv, tv, POSTERIOR)
+    assert pairs(mbr) == pairs(viterbi)
+    assert ((10, 11), (10,)) in pairs(mbr)
+    assert [b.score for b in mbr] == [b.score for b in viterbi]  # scores stay the similarity
+    # the posterior as the score: the same beads, each with its probability
+    scored = align_bitext(sv, tv, replace(POSTERIOR, bead_score="posterior"))
+    assert pairs(scored) == pairs(viterbi)
+    assert all(0.5 < b.score <= 1.0 for b in scored)
+    # a low temperature concentrates the distribution on the best path: decoding at any tau < 1 is Viterbi's
+    cold = align_bitext(sv, tv, replace(POSTERIOR, posterior_temp=0.01, posterior_tau=0.9))
+    assert pairs(cold) == pairs(viterbi)
+
+
+def test_posterior_decoding_keeps_deletions_one_sentence_sides_and_the_empty_side_error():
+    s = sentences(30, seed=2)
+    extra = sentences(3, seed=99)
+    t = s[:8] + s[9:15] + [extra[0]] + s[15:]
+    beads = align_bitext(vecs(s), vecs(t), POSTERIOR)
+    covers(beads, len(s), len(t))
+    assert ((8,), ()) in pairs(beads) and ((), (14,)) in pairs(beads)
+    one = sentences(5, seed=4)
+    for params in (POSTERIOR, replace(POSTERIOR, bead_score="posterior")):
+        beads = align_bitext(vecs([one[2]]), vecs(one), params)
+        covers(beads, 1, 5)
+        assert ((0,), (2,)) in pairs(beads)
+        assert pairs(align_bitext(vecs(one[:1]), vecs(one[:1]), params)) == [((0,), (0,))]
+        with pytest.raises(BitextInputError, match="source text has no sentences"):
+            align_bitext(vecs([]), vecs(["A sentence."]), params)
+    summary = align_bitext(vecs(sentences(60, seed=3)), vecs([sentences(60, seed=3)[k] for k in (5, 30, 55)]),
+                           POSTERIOR)
+    assert sum(b.is_null for b in summary) == 57
+
+
+def test_posterior_keep_fixes_confident_viterbi_beads_and_choices_are_checked():
+    from aligner.errors import ChoiceError
+
+    s = sentences(30, seed=1)
+    t = s[:10] + [s[10][:-1] + " " + s[11]] + s[12:]
+    sv, tv = vecs(s), vecs(t)
+    # tau near 1 would drop every pairing bead; keeping Viterbi's beads of posterior >= 0.01 keeps them all
+    assert all(b.is_null for b in align_bitext(sv, tv, replace(POSTERIOR, posterior_tau=1.5)))
+    kept = align_bitext(sv, tv, replace(POSTERIOR, posterior_tau=1.5, posterior_keep=0.01))
+    assert pairs(kept) == pairs(align_bitext(sv, tv))
+    with pytest.raises(ChoiceError, match="viterbi"):
+        align_bitext(sv, tv, BitextParams(decode="mbr"))
+    with pytest.raises(ChoiceError, match="similarity"):
+        align_bitext(sv, tv, BitextParams(bead_score="margin"))
