@@ -23,6 +23,8 @@ Usage::
 
     .venv/bin/python bench/textberg.py                 # test table
     .venv/bin/python bench/textberg.py --split dev     # what tuning looks at
+    .venv/bin/python bench/textberg.py --split dev --halves --set decode=posterior --set posterior_temp=0.35
+                                                       # ... with both halves of dev scored apart
     .venv/bin/python bench/textberg.py --speed 2000     # the default mode (--overlaps needed)
     .venv/bin/python bench/textberg.py --speed 2000 --overlaps all
     .venv/bin/python bench/textberg.py --scaling 1000 10000
