@@ -291,7 +291,8 @@ def main() -> None:
     params = BitextParams()
     for kv in args.set:
         k, v = kv.split("=", 1)
-        params = replace(params, **{k: type(getattr(params, k))(v)})
+        typ = type(getattr(params, k))
+        params = replace(params, **{k: v.strip().lower() in ("1", "true", "yes", "on") if typ is bool else typ(v)})
     if args.speed:
         speed(args.speed, args.model, params, overlaps=args.overlaps)
     elif args.scaling:
