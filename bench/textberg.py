@@ -107,6 +107,7 @@ def evaluate(names: list[str], embed: Embed, params: BitextParams, *, overlaps: 
     n_sent, texts = 0, [0]
     per_file = []
     halves = [{k: 0 for k in tot}, {k: 0 for k in tot}]
+    scored: list[tuple[float, bool]] = []  # (score, strictly correct) of every pairing bead
 
     def encode(batch):
         t0 = time.perf_counter()
@@ -119,6 +120,8 @@ def evaluate(names: list[str], embed: Embed, params: BitextParams, *, overlaps: 
         de, fr = read_lines(TB / f"{name}.de"), read_lines(TB / f"{name}.fr")
         beads = align_texts(de, fr, encode, params, overlaps=overlaps)
         hyp, gold = [(b.src, b.tgt) for b in beads], read_gold(TB / f"{name}.defr")
+        gold_set = {(tuple(s), tuple(t)) for s, t in gold}
+        scored.extend((b.score, (b.src, b.tgt) in gold_set) for b in beads if not b.is_null)
         c = counts(hyp, gold)
         per_file.append((name, c))
         for k in tot:
@@ -129,7 +132,19 @@ def evaluate(names: list[str], embed: Embed, params: BitextParams, *, overlaps: 
                 for k in half:
                     half[k] += ch[k]
         n_sent += len(de) + len(fr)
-    return tot, per_file, n_sent, texts[0], (halves if cut is not None else None)
+    return tot, per_file, n_sent, texts[0], (halves if cut is not None else None), scored
+
+
+def auc(scored: list[tuple[float, bool]]) -> float:
+    """Chance that a correct pairing bead scores above a wrong one (ties count half); nan without both."""
+    pos = sorted(sc for sc, ok in scored if ok)
+    neg = sorted(sc for sc, ok in scored if not ok)
+    if not pos or not neg:
+        return float("nan")
+    import bisect
+
+    wins = sum(bisect.bisect_left(neg, x) + 0.5 * (bisect.bisect_right(neg, x) - bisect.bisect_left(neg, x)) for x in pos)
+    return wins / (len(pos) * len(neg))
 
 
 def report(split: str, model: str | None, params: BitextParams, overlaps: str = "needed",
@@ -137,7 +152,7 @@ def report(split: str, model: str | None, params: BitextParams, overlaps: str = 
     names = ["dev"] if split == "dev" else TEST
     embed = Embed(model)
     t0 = time.perf_counter()
-    tot, per_file, n_sent, n_texts, halves = evaluate(names, embed, params, overlaps=overlaps, cut=cut)
+    tot, per_file, n_sent, n_texts, halves, scored = evaluate(names, embed, params, overlaps=overlaps, cut=cut)
     wall = time.perf_counter() - t0
     align_s = wall - embed.seconds
     sp, sr, sf = prf(tot["strict_tp"], tot["strict_tp"], tot["hyp"], tot["gold"])
@@ -154,6 +169,9 @@ def report(split: str, model: str | None, params: BitextParams, overlaps: str = 
         print(markdown_table(["half", "gold beads", "hyp beads", "P", "R", "F1"],
                              [[label, h["gold"], h["hyp"], *prf(h["strict_tp"], h["strict_tp"], h["hyp"], h["gold"])]
                               for label, h in zip(labels, halves)]))
+    wrong = sum(1 for _, ok in scored if not ok)
+    print(f"\nBead score ({params.bead_score}) as a confidence: AUC {auc(scored):.3f} (correct pairing beads "
+          f"against the {wrong} wrong ones, strict)")
     per_k = 1000 * wall / (n_sent / 2)
     print(f"\n{n_sent} sentences (both sides), {n_texts} texts sent to the encoder; wall {wall:.1f} s incl. embeddings "
           f"(read from the encoder's on-disk cache when these texts were embedded before; "
