@@ -147,6 +147,17 @@ def auc(scored: list[tuple[float, bool]]) -> float:
     return wins / (len(pos) * len(neg))
 
 
+def bands(scored: list[tuple[float, bool]]) -> list[list]:
+    """Pairing beads per confidence band of the review colours, and the share strictly correct."""
+    from aligner.review import confidence_band
+
+    rows = []
+    for band in ("high", "medium", "low"):
+        oks = [ok for sc, ok in scored if confidence_band(sc) == band]
+        rows.append([band, len(oks), sum(oks), sum(oks) / len(oks) if oks else float("nan")])
+    return rows
+
+
 def report(split: str, model: str | None, params: BitextParams, overlaps: str = "needed",
            cut: int | None = None) -> None:
     names = ["dev"] if split == "dev" else TEST
@@ -172,6 +183,7 @@ def report(split: str, model: str | None, params: BitextParams, overlaps: str = 
     wrong = sum(1 for _, ok in scored if not ok)
     print(f"\nBead score ({params.bead_score}) as a confidence: AUC {auc(scored):.3f} (correct pairing beads "
           f"against the {wrong} wrong ones, strict)")
+    print("\n" + markdown_table(["band (aligner.review)", "pairing beads", "strictly correct", "share"], bands(scored)))
     per_k = 1000 * wall / (n_sent / 2)
     print(f"\n{n_sent} sentences (both sides), {n_texts} texts sent to the encoder; wall {wall:.1f} s incl. embeddings "
           f"(read from the encoder's on-disk cache when these texts were embedded before; "
