@@ -535,8 +535,10 @@ def align_texts(src: Sequence[str], tgt: Sequence[str], encode: EncodeFn, params
     tv = mean_overlaps(flat[len(src):], tgt, paragraphs=tgt_paragraphs)
     if overlaps == "none":
         return align_bitext(sv, tv, params, progress=stage("bitext"))
-    final, params = params, replace(params, bead_score="similarity")  # the rounds pick beads by similarity
-    beads = align_bitext(sv, tv, params, progress=stage("bitext"))
+    # the rounds pick uncertain beads by similarity; the last round's beads are then scored as asked
+    by_similarity = replace(params, bead_score="similarity")
+    parts = _decode_all(sv, tv, params, stage("bitext"))
+    beads = _scored(parts, by_similarity)
     done_s: set[tuple[int, int]] = set()
     done_t: set[tuple[int, int]] = set()
     for _ in range(params.refine_rounds):
@@ -550,10 +552,9 @@ def align_texts(src: Sequence[str], tgt: Sequence[str], encode: EncodeFn, params
         tv = _replace_runs(tv, want_t, got[len(want_s):])
         done_s.update(want_s)
         done_t.update(want_t)
-        beads = align_bitext(sv, tv, params, progress=stage("bitext"))
-    if final.bead_score != params.bead_score:  # the same beads, scored as asked
-        beads = align_bitext(sv, tv, final, progress=stage("bitext"))
-    return beads
+        parts = _decode_all(sv, tv, params, stage("bitext"))
+        beads = _scored(parts, by_similarity)
+    return _scored(parts, params)
 
 
 def _encode(encode: EncodeFn, texts: list[str], progress: ProgressFn | None, batches: bool = False) -> np.ndarray:
@@ -625,6 +626,12 @@ def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = Bite
     ``src``/``tgt``: :class:`OverlapVecs` of the two texts (same dim).
     Raises :class:`BitextInputError` if a side has no sentence.
     """
+    return _scored(_decode_all(src, tgt, params, progress), params)
+
+
+def _decode_all(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams,
+                progress: ProgressFn | None) -> list["_Decoded"]:
+    """The bead paths of :func:`align_bitext`, one per paragraph segment (or one for the whole text)."""
     if src.n == 0 or tgt.n == 0:
         side = "source" if src.n == 0 else "target"
         raise BitextInputError(f"the {side} text has no sentences to align")
@@ -652,18 +659,17 @@ def align_bitext(src: OverlapVecs, tgt: OverlapVecs, params: BitextParams = Bite
     log_ratio = _expected_log_ratio(src.lengths, tgt.lengths, anchors)
     segments = _paragraph_segments(src, tgt, anchors, params) if params.para_hard else None
     if segments is None:
-        return _dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)
-    beads: list[Bead] = []
+        return [_dp(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, params, progress)]
+    parts = []
     for (i0, i1), (j0, j1) in segments:
         inside = anchors[(anchors[:, 0] >= i0) & (anchors[:, 0] < i1)
                          & (anchors[:, 1] >= j0) & (anchors[:, 1] < j1)] - [i0, j0]
         slo, shi = _boundary_band(inside, i1 - i0, j1 - j0, params.band)
-        part = _dp(_slice(src, i0, i1), _slice(tgt, j0, j1), _slice_rows(sbg, i0, i1), _slice_rows(tbg, j0, j1),
-                   scale, log_ratio, slo, shi, params, None)
-        beads.extend(Bead(tuple(i + i0 for i in b.src), tuple(j + j0 for j in b.tgt), b.score) for b in part)
+        parts.append(_dp(_slice(src, i0, i1), _slice(tgt, j0, j1), _slice_rows(sbg, i0, i1),
+                         _slice_rows(tbg, j0, j1), scale, log_ratio, slo, shi, params, None, i0, j0))
         if progress is not None:
             progress(i1, n)
-    return beads
+    return parts
 
 
 def paragraph_numbers(para_end: np.ndarray) -> np.ndarray:
@@ -879,8 +885,26 @@ def _lattice(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_rat
     return _Lattice(n, m, np.asarray(lo, np.int64), np.asarray(hi, np.int64), types, rows, gain)
 
 
+@dataclass
+class _Decoded:
+    """One DP's lattice and chosen path (``(a, b, i, j)`` beads, see :func:`_best_path`),
+    with the sentence offsets ``i0``/``j0`` of its segment and, once computed, its posteriors
+    (:func:`_posteriors`' result)."""
+
+    lat: _Lattice
+    path: list[tuple[int, int, int, int]]
+    i0: int = 0
+    j0: int = 0
+    post: tuple[list[list[np.ndarray]], np.ndarray, np.ndarray] | None = None
+
+    def posteriors(self, p: BitextParams):
+        if self.post is None:
+            self.post = _posteriors(self.lat, p.posterior_temp, p.null_open, p.null_penalty)
+        return self.post
+
+
 def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: float,
-        lo: np.ndarray, hi: np.ndarray, p: BitextParams, progress) -> list[Bead]:
+        lo: np.ndarray, hi: np.ndarray, p: BitextParams, progress, i0: int = 0, j0: int = 0) -> _Decoded:
     """Banded DP over boundaries (i, j). Linear in the band's area.
 
     ``p.decode == "viterbi"``: the bead sequence of maximum total gain.
@@ -888,7 +912,8 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
     pairing beads minus ``posterior_tau`` per pairing bead, under the
     distribution over all bead sequences with weight exp(total gain /
     ``posterior_temp``) (minimum-Bayes-risk decoding, :func:`_posteriors`).
-    Bead scores: see ``BitextParams.bead_score``.
+    ``i0``/``j0``: where the segment starts in the whole text. The beads
+    come from :func:`_scored`.
     """
     if p.decode not in DECODERS:
         raise ChoiceError("decode", p.decode, list(DECODERS))
@@ -896,12 +921,11 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
         raise ChoiceError("bead_score", p.bead_score, list(BEAD_SCORES))
     lat = _lattice(src, tgt, sbg, tbg, scale, log_ratio, lo, hi, p)
     gains = [[g for *_, g in row] for row in lat.rows]
-    post = None
-    if p.decode == "posterior" or p.bead_score == "posterior":
-        post, null_s, null_t = _posteriors(lat, p.posterior_temp, p.null_open, p.null_penalty)
+    out = _Decoded(lat, [], i0, j0)
     if p.decode == "viterbi":
-        path = _best_path(lat, gains, p.null_open, p.null_penalty, progress)
+        out.path = _best_path(lat, gains, p.null_open, p.null_penalty, progress)
     else:
+        post = out.posteriors(p)[0]
         util = [[q - p.posterior_tau for q in row] for row in post]
         if p.posterior_keep > 0:  # keep Viterbi's confident pairing beads: a bonus no other path can match
             bonus = 2.0 * (lat.n + lat.m + 1)
@@ -910,21 +934,32 @@ def _dp(src: OverlapVecs, tgt: OverlapVecs, sbg, tbg, scale: float, log_ratio: f
                     e, k = _entry(lat, a, b, i, j)
                     if post[i][e][k] >= p.posterior_keep:
                         util[i][e][k] += bonus
-        path = _best_path(lat, util, p.posterior_null, 0.0, progress)
+        out.path = _best_path(lat, util, p.posterior_null, 0.0, progress)
+    return out
+
+
+def _scored(parts: Sequence[_Decoded], p: BitextParams) -> list[Bead]:
+    """The beads of the decoded paths, in text order, scored as ``p.bead_score`` says."""
+    if p.bead_score not in BEAD_SCORES:
+        raise ChoiceError("bead_score", p.bead_score, list(BEAD_SCORES))
     beads = []
-    for a, b, i, j in path:
-        ids = tuple(range(i - a, i)), tuple(range(j - b, j))
+    for part in parts:
+        lat = part.lat
         if p.bead_score == "posterior":
-            if a and b:
-                e, k = _entry(lat, a, b, i, j)
-                sc = float(post[i][e][k])
+            post, null_s, null_t = part.posteriors(p)
+        for a, b, i, j in part.path:
+            ids = tuple(range(part.i0 + i - a, part.i0 + i)), tuple(range(part.j0 + j - b, part.j0 + j))
+            if p.bead_score == "posterior":
+                if a and b:
+                    e, k = _entry(lat, a, b, i, j)
+                    sc = float(post[i][e][k])
+                else:
+                    sc = float(null_s[i - 1] if a else null_t[j - 1])
+            elif a and b:
+                sc = float(np.clip(lat.gain(a, b, i, np.array([j - b]))[1][0], 0.0, 1.0))
             else:
-                sc = float(null_s[i - 1] if a else null_t[j - 1])
-        elif a and b:
-            sc = float(np.clip(lat.gain(a, b, i, np.array([j - b]))[1][0], 0.0, 1.0))
-        else:
-            sc = 0.0
-        beads.append(Bead(*ids, round(sc, 4)))
+                sc = 0.0
+            beads.append(Bead(*ids, round(sc, 4)))
     return beads
 
 

@@ -252,12 +252,16 @@ class Settings:
             raw = os.environ.get(f"ALIGNER_{f.name.upper()}")
             if raw is None:
                 continue
-            typ = type(getattr(base, f.name))
-            if typ is bool:
-                changes[f.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
-            else:
-                changes[f.name] = typ(raw)
+            changes[f.name] = parse_as(raw, type(getattr(base, f.name)))
         return replace(base, **changes)
+
+
+def parse_as(raw: str, typ: type):
+    """``raw`` (text from the environment, a command line or a settings file) as a ``typ``;
+    a bool is true for 1 / true / yes / on (any case), false for anything else."""
+    if typ is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return typ(raw)
 
 
 SETTINGS = Settings()

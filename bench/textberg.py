@@ -43,6 +43,7 @@ from pathlib import Path
 from _common import DATA, command_line, machine, markdown_table, need_data  # noqa: E402
 
 from aligner.bitext import BitextParams, OverlapVecs, align_bitext  # noqa: E402
+from aligner.settings import parse_as  # noqa: E402
 
 TB = DATA / "textberg-defr"
 TEST = [f"test{i}" for i in range(7)]
@@ -321,8 +322,7 @@ def main() -> None:
     params = BitextParams()
     for kv in args.set:
         k, v = kv.split("=", 1)
-        typ = type(getattr(params, k))
-        params = replace(params, **{k: v.strip().lower() in ("1", "true", "yes", "on") if typ is bool else typ(v)})
+        params = replace(params, **{k: parse_as(v, type(getattr(params, k)))})
     if args.speed:
         speed(args.speed, args.model, params, overlaps=args.overlaps)
     elif args.scaling:

@@ -17,6 +17,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from aligner.settings import parse_as
+
 ORGANIZATION = "alignment-workbench"
 APPLICATION = "workbench"
 
@@ -127,7 +129,7 @@ def _convert(raw: Any, typ: type, default: Any) -> Any:
         return default
     if typ is bool:
         if isinstance(raw, str):
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
+            return parse_as(raw, bool)
         return bool(raw)
     if typ is list:
         if raw in ("", None):
