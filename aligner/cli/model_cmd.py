@@ -125,6 +125,7 @@ def info_cmd(
     build = getattr(enc, "openvino_build", None)
     if build:
         info["openvino_build"] = {k: build.get(k) for k in ("build_seconds", "versions", "guard", "created")}
+    info["cache_disk"] = _cache_disk()
     if as_json:
         console.file.write(json.dumps(info, ensure_ascii=False) + "\n")
         return
@@ -132,6 +133,18 @@ def info_cmd(
         if isinstance(value, dict):
             value = json.dumps(value, ensure_ascii=False)
         console.print(f"{key:>13}: {value}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _cache_disk() -> dict[str, str]:
+    """What each part of the on-disk cache takes (models, embeddings, compiled graphs)."""
+    from ..embed.cache import cache_root
+    from ..embed.ov_cache import cache_size
+
+    root = cache_root()
+    out = {"root": str(root)}
+    for part in ("models", "embeddings", "openvino-cache"):
+        out[part] = f"{cache_size(root / part) / 2**20:.0f} MB"
+    return out
 
 
 def _engine(enc) -> str:

@@ -3,7 +3,8 @@
 Loads without torch: the tokenizer comes from the build folder
 (``transformers.AutoTokenizer``, the same fast tokenizer the torch backend
 uses) and the compiled graph from OpenVINO, with its compile cache in the
-user cache (``<cache root>/openvino-cache``) so that later loads are fast.
+user cache (``<cache root>/openvino-cache``, kept to a size limit by
+:mod:`aligner.embed.ov_cache`) so that later loads are fast.
 """
 
 from __future__ import annotations
@@ -16,15 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from .openvino_build import GRAPHS
+from .ov_cache import set_cache
 
 STREAMS = 2
 """OpenVINO streams (requests in flight) with the THROUGHPUT hint."""
-
-
-def compile_cache_dir() -> Path:
-    from .cache import cache_root
-
-    return cache_root() / "openvino-cache"
 
 
 class OpenVINORunner:
@@ -33,10 +29,12 @@ class OpenVINORunner:
     ``variant``: ``openvino`` (fp graph) or ``int8``. ``precision``: ``bf16``
     or ``fp32``, what the non-int8 operations compute in
     (OpenVINO's ``INFERENCE_PRECISION_HINT``). ``threads``: CPU threads.
+    ``cache_mb``: size limit of the compile cache (``Settings.ov_cache_mb``; 0 = no cache).
     """
 
     def __init__(self, folder: Path, variant: str, precision: str, *, threads: int,
-                 max_seq_length: int, hint: str = "THROUGHPUT", streams: int = STREAMS):
+                 max_seq_length: int, hint: str = "THROUGHPUT", streams: int = STREAMS,
+                 cache_mb: int = 1024):
         import openvino as ov
 
         self.folder = Path(folder)
@@ -45,17 +43,13 @@ class OpenVINORunner:
         self.max_seq_length = min(int(max_seq_length), int(meta["max_seq_length"]))
         self._tok = TokenizerView(self.folder / "tokenizer", self.max_seq_length)
         core = ov.Core()
-        cache = compile_cache_dir()
-        try:
-            cache.mkdir(parents=True, exist_ok=True)
-            core.set_property({"CACHE_DIR": str(cache)})
-        except (OSError, RuntimeError):  # read-only cache: compile every time
-            pass
         config = {"PERFORMANCE_HINT": hint, "INFERENCE_PRECISION_HINT": "bf16" if precision == "bf16" else "f32",
                   "INFERENCE_NUM_THREADS": int(threads)}
         if hint == "THROUGHPUT":
             config["NUM_STREAMS"] = int(streams)
-        self.compiled = core.compile_model(str(self.folder / GRAPHS[variant]), "CPU", config)
+        graph = self.folder / GRAPHS[variant]
+        self.cache_folder = set_cache(core, graph, config, cache_mb)  # None: compiled without the cache
+        self.compiled = core.compile_model(str(graph), "CPU", config)
         self.requests = int(self.compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) if hint == "THROUGHPUT" else 1
         self._infer_requests: list | None = None
         out = self.compiled.outputs[0].get_partial_shape()

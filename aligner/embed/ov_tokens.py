@@ -69,7 +69,8 @@ class OpenVINOTokenStates:
     """
 
     def __init__(self, folder: Path, layer: int, *, graph: str = "openvino", precision: str = "bf16",
-                 threads: int = 1, max_seq_length: int = 512, batch_size: int = 32, tokenizer=None):
+                 threads: int = 1, max_seq_length: int = 512, batch_size: int = 32, tokenizer=None,
+                 cache_mb: int = 1024):
         self.folder = Path(folder)
         self.layer = int(layer)
         self.graph = graph
@@ -80,6 +81,7 @@ class OpenVINOTokenStates:
         self._compiled = None
         self._tok = tokenizer
         self._lock = threading.Lock()
+        self.cache_mb = int(cache_mb)
 
     def _compile(self):
         if self._compiled is None:
@@ -87,21 +89,17 @@ class OpenVINOTokenStates:
                 if self._compiled is None:
                     import openvino as ov
 
-                    from .ov_runner import compile_cache_dir
+                    from .ov_cache import set_cache
 
                     core = ov.Core()
-                    try:
-                        cache = compile_cache_dir()
-                        cache.mkdir(parents=True, exist_ok=True)
-                        core.set_property({"CACHE_DIR": str(cache)})
-                    except (OSError, RuntimeError):  # read-only cache: compile every time
-                        pass
-                    full = core.read_model(str(self.folder / GRAPHS[self.graph]))
+                    path = self.folder / GRAPHS[self.graph]
+                    full = core.read_model(str(path))
                     layer = max(0, min(self.layer, n_layers(full)))
                     node = layer_node(full, layer)
                     cut = ov.Model([node.output(0)], full.get_parameters(), f"hidden_state_{layer}")
                     config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_NUM_THREADS": self.threads,
                               "INFERENCE_PRECISION_HINT": "bf16" if self.precision == "bf16" else "f32"}
+                    set_cache(core, path, config, self.cache_mb, extra=f"hidden_state_{layer}")
                     if self._tok is None:
                         self._tok = self._load_tokenizer()
                     self._compiled = core.compile_model(cut, "CPU", config)

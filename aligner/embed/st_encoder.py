@@ -381,7 +381,8 @@ class SentenceTransformerEncoder:
 
                 assert self._ov_dir is not None
                 self._st = OpenVINORunner(self._ov_dir, choice.backend, choice.precision,
-                                          threads=default_threads(), max_seq_length=self.max_seq_length)
+                                          threads=default_threads(), max_seq_length=self.max_seq_length,
+                                          cache_mb=self._settings.ov_cache_mb)
                 return self._st
             self._st = self._load_torch(progress)
             return self._st
@@ -577,7 +578,8 @@ class SentenceTransformerEncoder:
                 self._token_st = OpenVINOTokenStates(self._ov_dir, self._settings.word_align_layer, graph=graph,
                                                      precision=choice.precision, threads=default_threads(),
                                                      max_seq_length=self.max_seq_length,
-                                                     tokenizer=_shared_tokenizer(self._st))
+                                                     tokenizer=_shared_tokenizer(self._st),
+                                                     cache_mb=self._settings.ov_cache_mb)
         try:
             return self._token_st(seen)
         except (LookupError, OSError, RuntimeError):  # not a BERT-style graph, a missing file

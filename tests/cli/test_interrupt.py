@@ -49,7 +49,7 @@ def test_ctrl_c_during_mine_says_interrupted_and_writes_nothing(tmp_path):
     assert "READY" in seen, seen
     p.send_signal(signal.SIGINT)
     err = p.stderr.read()
-    assert p.wait(timeout=60) == 130
+    assert p.wait(timeout=60) == 130, err
     assert "interrupted, nothing written" in err and "Traceback" not in err
     assert out.read_text() == "keep me\n"
     assert sorted(x.name for x in tmp_path.iterdir()) == ["drv.py", "out.tsv", "s.txt", "t.txt"]
