@@ -16,7 +16,10 @@ from aligner.io.atomic import atomic_write, clean_stale_temps
 ROOT = Path(__file__).resolve().parents[2]
 
 DRIVER = """
-import sys, time
+import signal, sys, time
+# Ctrl-C as in a terminal: a test run started in the background by a non-interactive shell
+# inherits SIGINT ignored, and Python then installs no KeyboardInterrupt handler
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from aligner.cli import main, mine_cmd
 
 class Slow:
