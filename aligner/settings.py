@@ -35,7 +35,8 @@ class Settings:
     ov_cache_mb: int = 1024
     """Size limit of OpenVINO's compile cache (``<cache root>/openvino-cache``), in MB; the least
     recently used compiled graphs are removed beyond it. 0 = no compile cache (each load
-    compiles again, about 1.5 s more for the int8 model on 2 cores). See aligner/embed/ov_cache.py."""
+    compiles again, about 1.3 s more for the int8 model on 2 cores; bench/ov_compile_cache.py).
+    See aligner/embed/ov_cache.py."""
     embed_strip_diacritics: bool = True
     """Remove Arabic vowel marks, shadda and tatweel from the text the model sees
     (the tokenizer cuts a marked word at every mark); stored text is unchanged."""

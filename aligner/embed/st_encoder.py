@@ -578,8 +578,7 @@ class SentenceTransformerEncoder:
                 self._token_st = OpenVINOTokenStates(self._ov_dir, self._settings.word_align_layer, graph=graph,
                                                      precision=choice.precision, threads=default_threads(),
                                                      max_seq_length=self.max_seq_length,
-                                                     tokenizer=_shared_tokenizer(self._st),
-                                                     cache_mb=self._settings.ov_cache_mb)
+                                                     tokenizer=_shared_tokenizer(self._st))
         try:
             return self._token_st(seen)
         except (LookupError, OSError, RuntimeError):  # not a BERT-style graph, a missing file
