@@ -28,6 +28,9 @@ _TESTS = Path(__file__).resolve().parent
 
 SHARED_DATA = _TESTS.parent.parent / "shared" / "data"
 TEST_CACHE = Path(os.path.expanduser("~/.cache/alignment-workbench-test"))
+# for the whole run, not only inside each test: module-scoped fixtures and Ray's workers (which
+# take the environment of ray.init) would otherwise build a second model in the user's own cache
+os.environ.setdefault("ALIGNER_CACHE_DIR", str(TEST_CACHE))
 
 
 @pytest.fixture(scope="session")
