@@ -12,8 +12,9 @@ use. Before a compile, the least recently used sub-folders are removed
 until the whole cache, the one about to be used included, fits within
 ``Settings.ov_cache_mb`` (``ALIGNER_OV_CACHE_MB``; 0 turns the cache off).
 Loose files left at the top by earlier versions are removed first. A
-sub-folder used in the last :data:`MIN_AGE_S` seconds is never removed, as
-another process may be reading it. Failures (read-only disk, a file in use)
+sub-folder used in the last :data:`MIN_AGE_S` seconds (one minute) is never
+removed, as another process may be writing or reading it: only these can
+take the cache past its limit. Failures (read-only disk, a file in use)
 are never fatal: the graph is then compiled without the cache.
 """
 
@@ -27,8 +28,9 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-MIN_AGE_S = 300.0
-"""A sub-folder used this recently is left alone by pruning (another process may be reading it)."""
+MIN_AGE_S = 60.0
+"""A sub-folder used this recently is left alone by pruning: another process may be compiling
+into it or reading it back (both take seconds). Only these can take the cache past its limit."""
 
 STAMP = ".last-used"
 
