@@ -9,8 +9,11 @@ precision or graph adds a blob of 200-400 MB (one user cache had reached 5.4 GB)
 So each (graph, options) gets a sub-folder of its own,
 ``<cache root>/openvino-cache/<key>/``, whose time stamp records its last
 use. Before a compile, the least recently used sub-folders are removed
-until the whole cache, the one about to be used included, fits within
-``Settings.ov_cache_mb`` (``ALIGNER_OV_CACHE_MB``; 0 turns the cache off).
+until the whole cache, with room for the blob about to be written (an
+estimate), fits within ``Settings.ov_cache_mb`` (``ALIGNER_OV_CACHE_MB``;
+0 turns the cache off); after it, :func:`settle` does the same with the
+blob's real size (an int8 graph compiled for bf16 writes 3.4 times its
+weights file).
 Loose files left at the top by earlier versions are removed first. A
 sub-folder used in the last :data:`MIN_AGE_S` seconds (one minute) is never
 removed, as another process may be writing or reading it: only these can
@@ -152,10 +155,21 @@ def _graph_weights(graph: Path) -> int:
         return 0
 
 
+def settle(folder: Path | None, limit_mb: int) -> list[Path]:
+    """After a compile into ``folder`` (from :func:`compile_cache_for`): prune the rest of the
+    cache so that it fits within ``limit_mb`` with the blob just written. Returns what was removed."""
+    if folder is None or int(limit_mb) <= 0:
+        return []
+    try:
+        return prune(folder.parent, int(limit_mb) * 1024 * 1024, keep=folder)
+    except OSError:
+        return []
+
+
 def set_cache(core, graph: str | os.PathLike, options: Mapping[str, object], limit_mb: int,
               *, extra: str = "") -> Path | None:
     """Point ``core`` (an ``openvino.Core``) at this compile's cache folder; returns it, or
-    None when compiling without the cache."""
+    None when compiling without the cache. Call :func:`settle` once the graph is compiled."""
     folder = compile_cache_for(graph, options, limit_mb, extra=extra)
     if folder is None:
         return None

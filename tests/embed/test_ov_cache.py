@@ -49,6 +49,23 @@ def test_prune_counts_the_reserve_and_never_removes_keep_or_recent_folders(tmp_p
     assert ov_cache.prune(tmp_path / "missing", 0) == []
 
 
+def test_settle_prunes_with_the_blob_really_written(tmp_path):
+    """The estimate before a compile can be low (int8 for bf16: 3.4 times its weights file):
+    settle() removes what no longer fits once the blob is there."""
+    graph = tmp_path / "int8.xml"
+    graph.write_text("<net/>")
+    (tmp_path / "int8.bin").write_bytes(b"\0" * MB)  # estimate: a 2 MB blob
+    root = tmp_path / "cache"
+    now = time.time()
+    old = _entry(root, "old", 5, 3000, now)
+    folder = ov_cache.compile_cache_for(graph, {}, 8, root=root)
+    assert folder is not None and old.exists()  # 5 + 2 fits within 8
+    (folder / "compiled.blob").write_bytes(b"\0" * (4 * MB))  # what the compile really wrote
+    assert ov_cache.settle(folder, 8) == [old]
+    assert ov_cache.cache_size(root) == 4 * MB
+    assert ov_cache.settle(folder, 8) == [] and ov_cache.settle(None, 8) == [] and ov_cache.settle(folder, 0) == []
+
+
 def test_cache_folder_per_graph_and_options(tmp_path):
     graph = tmp_path / "int8.xml"
     graph.write_text("<net/>")
