@@ -26,7 +26,8 @@ def main(project: str, n_keys: int) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    settings_dir = tempfile.mkdtemp(prefix="soak-settings-")
+    # beside the project, in the test's own temporary folder (not left behind in /tmp)
+    settings_dir = tempfile.mkdtemp(prefix="soak-settings-", dir=os.path.dirname(os.path.abspath(project)))
     QCoreApplication.setOrganizationName("alignment-workbench-soak")
     QCoreApplication.setApplicationName("workbench")
     QSettings.setDefaultFormat(QSettings.IniFormat)
