@@ -137,13 +137,12 @@ def info_cmd(
 
 def _cache_disk() -> dict[str, str]:
     """What each part of the on-disk cache takes (models, embeddings, compiled graphs)."""
-    from ..embed.cache import cache_root
-    from ..embed.ov_cache import cache_size
+    from ..embed.cache import cache_root, embeddings_dir, models_dir
+    from ..embed.ov_cache import cache_folder, cache_size
 
-    root = cache_root()
-    out = {"root": str(root)}
-    for part in ("models", "embeddings", "openvino-cache"):
-        out[part] = f"{cache_size(root / part) / 2**20:.0f} MB"
+    out = {"root": str(cache_root())}
+    for folder in (models_dir(), embeddings_dir(), cache_folder()):
+        out[folder.name] = f"{cache_size(folder) / 2**20:.0f} MB"
     return out
 
 

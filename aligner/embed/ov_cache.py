@@ -13,7 +13,7 @@ until the whole cache, with room for the blob about to be written (an
 estimate), fits within ``Settings.ov_cache_mb`` (``ALIGNER_OV_CACHE_MB``;
 0 turns the cache off); after it, :func:`settle` does the same with the
 blob's real size (an int8 graph compiled for bf16 writes 3.4 times its
-weights file).
+weights file). :func:`compile_with_cache` does all three steps.
 Loose files left at the top by earlier versions are removed first. A
 sub-folder used in the last :data:`MIN_AGE_S` seconds (one minute) is never
 removed, as another process may be writing or reading it: only these can
@@ -124,15 +124,19 @@ def prune(root: Path, limit_bytes: int, *, keep: Path | None = None, reserve: in
     return removed
 
 
+def _limit_bytes(limit_mb: int) -> int:
+    return int(limit_mb) * 1024 * 1024
+
+
 def compile_cache_for(graph: str | os.PathLike, options: Mapping[str, object], limit_mb: int,
                       *, extra: str = "", root: Path | None = None) -> Path | None:
     """The folder to give OpenVINO as ``CACHE_DIR`` for this compile, after pruning the cache
     to ``limit_mb`` megabytes; None when the limit is 0 or the cache cannot be written."""
-    if int(limit_mb) <= 0:
+    limit = _limit_bytes(limit_mb)
+    if limit <= 0:
         return None
     root = Path(root) if root is not None else cache_folder()
     folder = root / cache_key(graph, options, extra)
-    limit = int(limit_mb) * 1024 * 1024
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # room for the blob about to be written: about twice the graph's weights file
@@ -158,23 +162,27 @@ def _graph_weights(graph: Path) -> int:
 def settle(folder: Path | None, limit_mb: int) -> list[Path]:
     """After a compile into ``folder`` (from :func:`compile_cache_for`): prune the rest of the
     cache so that it fits within ``limit_mb`` with the blob just written. Returns what was removed."""
-    if folder is None or int(limit_mb) <= 0:
+    limit = _limit_bytes(limit_mb)
+    if folder is None or limit <= 0:
         return []
     try:
-        return prune(folder.parent, int(limit_mb) * 1024 * 1024, keep=folder)
+        return prune(folder.parent, limit, keep=folder)
     except OSError:
         return []
 
 
-def set_cache(core, graph: str | os.PathLike, options: Mapping[str, object], limit_mb: int,
-              *, extra: str = "") -> Path | None:
-    """Point ``core`` (an ``openvino.Core``) at this compile's cache folder; returns it, or
-    None when compiling without the cache. Call :func:`settle` once the graph is compiled."""
+def compile_with_cache(core, model, graph: str | os.PathLike, options: Mapping[str, object],
+                       limit_mb: int, *, extra: str = ""):
+    """``core.compile_model(model, "CPU", options)`` (``core``: an ``openvino.Core``; ``model``:
+    a graph file or an ``openvino.Model`` made from ``graph``) with this compile's cache folder,
+    the cache pruned before and after (:func:`settle`). Returns (compiled model, the folder, or
+    None when compiled without the cache)."""
     folder = compile_cache_for(graph, options, limit_mb, extra=extra)
-    if folder is None:
-        return None
-    try:
-        core.set_property({"CACHE_DIR": str(folder)})
-    except (OSError, RuntimeError):
-        return None
-    return folder
+    if folder is not None:
+        try:
+            core.set_property({"CACHE_DIR": str(folder)})
+        except (OSError, RuntimeError):
+            folder = None
+    compiled = core.compile_model(model, "CPU", dict(options))
+    settle(folder, limit_mb)
+    return compiled, folder

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .openvino_build import GRAPHS
-from .ov_cache import set_cache, settle
+from .ov_cache import compile_with_cache
 
 STREAMS = 2
 """OpenVINO streams (requests in flight) with the THROUGHPUT hint."""
@@ -48,9 +48,8 @@ class OpenVINORunner:
         if hint == "THROUGHPUT":
             config["NUM_STREAMS"] = int(streams)
         graph = self.folder / GRAPHS[variant]
-        self.cache_folder = set_cache(core, graph, config, cache_mb)  # None: compiled without the cache
-        self.compiled = core.compile_model(str(graph), "CPU", config)
-        settle(self.cache_folder, cache_mb)
+        # cache_folder None: compiled without the cache
+        self.compiled, self.cache_folder = compile_with_cache(core, str(graph), graph, config, cache_mb)
         self.requests = int(self.compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS")) if hint == "THROUGHPUT" else 1
         self._infer_requests: list | None = None
         out = self.compiled.outputs[0].get_partial_shape()

@@ -91,7 +91,7 @@ class OpenVINOTokenStates:
                 if self._compiled is None:
                     import openvino as ov
 
-                    from .ov_cache import set_cache, settle
+                    from .ov_cache import compile_with_cache
 
                     core = ov.Core()
                     path = self.folder / GRAPHS[self.graph]
@@ -101,11 +101,10 @@ class OpenVINOTokenStates:
                     cut = ov.Model([node.output(0)], full.get_parameters(), f"hidden_state_{layer}")
                     config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_NUM_THREADS": self.threads,
                               "INFERENCE_PRECISION_HINT": "bf16" if self.precision == "bf16" else "f32"}
-                    cache = set_cache(core, path, config, self.cache_mb, extra=f"hidden_state_{layer}")
                     if self._tok is None:
                         self._tok = self._load_tokenizer()
-                    self._compiled = core.compile_model(cut, "CPU", config)
-                    settle(cache, self.cache_mb)
+                    self._compiled, _ = compile_with_cache(core, cut, path, config, self.cache_mb,
+                                                           extra=f"hidden_state_{layer}")
         return self._compiled
 
     def _load_tokenizer(self):
