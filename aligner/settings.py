@@ -250,14 +250,24 @@ class Settings:
 
     @classmethod
     def from_env(cls, base: "Settings | None" = None) -> "Settings":
-        """Apply ``ALIGNER_<FIELD>`` environment overrides to ``base``."""
+        """Apply ``ALIGNER_<FIELD>`` environment overrides to ``base``. A value that is not of
+        the setting's type raises :class:`aligner.errors.AlignerError` naming the variable."""
         base = base or cls()
         changes = {}
         for f in fields(cls):
-            raw = os.environ.get(f"ALIGNER_{f.name.upper()}")
+            name = f"ALIGNER_{f.name.upper()}"
+            raw = os.environ.get(name)
             if raw is None:
                 continue
-            changes[f.name] = parse_as(raw, type(getattr(base, f.name)))
+            default = getattr(base, f.name)
+            try:
+                changes[f.name] = parse_as(raw, type(default))
+            except ValueError:
+                from .errors import AlignerError
+
+                kind = {int: "a whole number", float: "a number"}.get(type(default), type(default).__name__)
+                raise AlignerError(f"the environment variable {name} is {raw!r}, which is not {kind} "
+                                   f"(its default is {default!r}); fix or unset it") from None
         return replace(base, **changes)
 
 

@@ -6,6 +6,8 @@ import ast
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from aligner.pipeline import prepare_document
 from aligner.records import Document
 from aligner.settings import SETTINGS, Settings
@@ -18,6 +20,16 @@ def test_from_env_applies_typed_overrides(monkeypatch):
     monkeypatch.setenv("ALIGNER_LANGID_MIN_LETTERS", "7")
     s = Settings.from_env()
     assert s.arabic_semicolon_ends_sentence is True and s.langid_min_letters == 7
+
+
+@pytest.mark.parametrize("name, raw, kind", [("ALIGNER_OV_CACHE_MB", "1GB", "a whole number"),
+                                             ("ALIGNER_ALIGN_THRESHOLD", "high", "a number")])
+def test_from_env_names_a_bad_variable(monkeypatch, name, raw, kind):
+    from aligner.errors import AlignerError
+
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(AlignerError, match=f"{name} is '{raw}', which is not {kind}"):
+        Settings.from_env()
 
 
 def test_only_the_cli_reads_the_environment():

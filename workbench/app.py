@@ -255,9 +255,14 @@ def main(argv: list[str] | None = None) -> int:
         last = prefs.last_project
         project = last if last and Path(last).exists() else None
 
+    from aligner.errors import AlignerError
     from aligner.settings import Settings
 
-    settings = Settings.from_env()  # the ALIGNER_* overrides, read once here and passed down
+    try:
+        settings = Settings.from_env()  # the ALIGNER_* overrides, read once here and passed down
+    except AlignerError as e:
+        print(f"workbench: {e}", file=sys.stderr)
+        return 2
     manager = WindowManager(app, prefs, check_model=not args.screenshot and
                             not os.environ.get("WORKBENCH_SKIP_MODEL_CHECK"), settings=settings)
     install_excepthook(lambda: manager.window)
